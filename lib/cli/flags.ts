@@ -16,7 +16,7 @@ export interface FlagSpec {
   /** Value when the flag is absent. */
   default?: string | boolean;
   /** Other accepted spellings without the dashes, e.g. `n_comparisons`. */
-  aliases?: string[];
+  aliases?: readonly string[];
   /** Single-letter short form. */
   short?: string;
 }
@@ -64,7 +64,10 @@ export function parseFlags(args: string[], specs: FlagSpecs): ParsedFlags {
     const canonical = alias.get(m[1]);
     return canonical ? `--${canonical}${m[2] ?? ""}` : arg;
   });
-  const options: Record<string, { type: "string" | "boolean"; short?: string; default?: string | boolean }> = {};
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; default?: string | boolean }
+  > = {};
   for (const [name, spec] of Object.entries(specs)) {
     options[name] = { type: spec.type };
     if (spec.short) options[name].short = spec.short;
@@ -103,7 +106,9 @@ export function usage(synopsis: string, specs: FlagSpecs): string {
   const lines = [`Usage: ${synopsis}`, "", "Flags:"];
   for (const [name, spec] of Object.entries(specs)) {
     const value = spec.type === "string" ? ` <value>` : "";
-    const def = spec.default !== undefined && spec.default !== false ? ` (default: ${spec.default})` : "";
+    const def = spec.default !== undefined && spec.default !== false
+      ? ` (default: ${spec.default})`
+      : "";
     const also = spec.aliases?.length ? ` (also --${spec.aliases.join(", --")})` : "";
     lines.push(`  --${name}${value}`.padEnd(30) + `${spec.description}${def}${also}`);
   }
@@ -134,7 +139,9 @@ export function intFlag(
   const raw = values[name];
   const n = Number(raw);
   if (typeof raw !== "string" || !/^-?\d+$/.test(raw.trim()) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}: current value is ${raw}`);
+    throw new UsageError(
+      `--${name} must be an integer from ${min} to ${max}: current value is ${raw}`,
+    );
   }
   return n;
 }
@@ -155,7 +162,9 @@ export async function runMain(main: () => Promise<void>, usageText: string): Pro
       Deno.exit(2);
     }
     const debug = Deno.env.get("DEBUG");
-    console.error(`error: ${error instanceof Error ? (debug ? error.stack : error.message) : error}`);
+    console.error(
+      `error: ${error instanceof Error ? (debug ? error.stack : error.message) : error}`,
+    );
     Deno.exit(1);
   }
 }

@@ -55,7 +55,9 @@ export function embeddingSet(
   dim: number,
 ): EmbeddingSet {
   if (!Number.isInteger(dim) || dim <= 0) {
-    throw new RangeError(`Cannot create an embedding set: dim must be a positive integer, got ${dim}`);
+    throw new RangeError(
+      `Cannot create an embedding set: dim must be a positive integer, got ${dim}`,
+    );
   }
   if (imageNames.length !== identities.length || vectors.length !== identities.length * dim) {
     throw new RangeError(

@@ -1,0 +1,74 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import type { ImageKey } from "../../lib/data/dataset.ts";
+import { readJsonLines } from "../../lib/embeddings/jsonl.ts";
+import { labelsPath, readNpy } from "../../lib/embeddings/npy.ts";
+import { openEmbeddingWriter } from "../../lib/embeddings/writer.ts";
+
+const DIM = 4;
+const keys: ImageKey[] = Array.from(
+  { length: 10 },
+  (_, i) => ({ identity: `p${i % 3}`, imageName: `${i}.png` }),
+);
+const rows = (from: number, to: number) => {
+  const v = new Float32Array((to - from) * DIM);
+  for (let i = 0; i < v.length; i++) v[i] = (from * DIM + i) / 64;
+  return v;
+};
+
+Deno.test("openEmbeddingWriter(out) resumes after a line cut by a kill, without duplicates", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/E.jsonl`;
+  let w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
+  await w.append(keys.slice(0, 4), rows(0, 4));
+  await w.append(keys.slice(4, 6), rows(4, 6));
+  await w.close();
+  // A kill in the middle of the next batch: half a line in the JSON, a longer matrix.
+  await Deno.writeTextFile(out, '{"identity": "p0", "image_na', { append: true });
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
+  assertEquals(w.resumedRows, 6);
+  assertEquals(w.has(keys[5]), true);
+  assertEquals(w.has(keys[6]), false);
+  await w.append(keys.slice(6), rows(6, 10));
+  await w.close();
+  const { set } = await readJsonLines(out);
+  assertEquals(set.imageNames, keys.map((k) => k.imageName));
+  const npy = await readNpy(`${dir}/E.npy`);
+  assertEquals(npy.imageNames, keys.map((k) => k.imageName));
+  assertEquals(npy.vectors, rows(0, 10));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openEmbeddingWriter(out) cuts formats back to the rows all of them hold", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/E.jsonl`;
+  let w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
+  await w.append(keys.slice(0, 5), rows(0, 5));
+  await w.close();
+  // Killed after the JSON write of the next batch but before the binary one.
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl"] });
+  await w.append(keys.slice(5, 7), rows(5, 7));
+  await w.close();
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
+  assertEquals(w.resumedRows, 5);
+  await w.append(keys.slice(5), rows(5, 10));
+  await w.close();
+  assertEquals((await readJsonLines(out)).set.identities.length, 10);
+  assertEquals((await readNpy(`${dir}/E.npy`)).vectors, rows(0, 10));
+  const labels = (await Deno.readTextFile(labelsPath(`${dir}/E.npy`))).trim().split("\n");
+  assertEquals(labels.length, 11);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openEmbeddingWriter(out, { overwrite: true }) starts over", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/E.npy`;
+  let w = await openEmbeddingWriter(out, { dim: DIM, formats: ["npy"] });
+  await w.append(keys.slice(0, 3), rows(0, 3));
+  await w.close();
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["npy"], overwrite: true });
+  assertEquals(w.resumedRows, 0);
+  await w.append(keys.slice(3, 4), rows(3, 4));
+  await w.close();
+  assertEquals((await readNpy(out)).imageNames, ["3.png"]);
+  await Deno.remove(dir, { recursive: true });
+});
