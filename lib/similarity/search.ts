@@ -1,0 +1,309 @@
+/**
+ * Exact nearest-neighbour search of query embeddings against a large gallery (CASIA-WebFace,
+ * about 490,000 x 512): the best gallery match of every query, and the global top-K
+ * (query, gallery) pairs. The gallery stays one `Float32Array`; queries are scored in blocks
+ * (`queryBlock x galleryBlock` scores at a time, never an `n x N` matrix) by a
+ * {@linkcode ScoreTopKKernel}: ONNX Runtime's native GEMM when available, plain JavaScript
+ * otherwise.
+ *
+ * @module
+ */
+import type { EmbeddingSet } from "../embeddings/embedding_set.ts";
+import { createJsScoreTopK, type ScoreTopKKernel } from "./gemm.ts";
+import { createOrtScoreTopK } from "./ort_matmul.ts";
+import { TopKHeap, type TopKPairs } from "./topk.ts";
+
+/** Progress of a search, reported after each block. */
+export interface SearchProgress {
+  /** Query x gallery pairs scored so far. */
+  pairs: number;
+  /** Pairs to score in all. */
+  totalPairs: number;
+  /** Milliseconds since the search started. */
+  elapsedMs: number;
+  /** Estimated milliseconds left (linear in pairs). */
+  etaMs: number;
+}
+
+/** Options shared by {@linkcode bestMatches} and {@linkcode topKPairs}. */
+export interface SearchOptions {
+  /** Query rows to search, in this order. @default every row of `queries` */
+  rows?: ArrayLike<number>;
+  /**
+   * Divide both sides by their L2 norms (cosine similarity, as scikit-learn's
+   * `cosine_similarity`); false scores raw dot products (as `np.dot` on stored embeddings).
+   * Queries are normalised in a block copy; the gallery is never modified (its inverse norms
+   * scale the scores).
+   * @default true
+   */
+  normalize?: boolean;
+  /** The kernel; {@linkcode createSearchKernel} when absent (then released at the end). */
+  kernel?: ScoreTopKKernel;
+  /** Queries per kernel call. @default 2048 */
+  queryBlock?: number;
+  /** Gallery rows per kernel call. @default 32768 */
+  galleryBlock?: number;
+  /** Called after each kernel call. */
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+/** Best gallery match of each searched query. */
+export interface BestMatches {
+  /** Query rows, in search order. */
+  queries: Uint32Array;
+  /** Gallery row of the best match of each query (the first one among equal scores). */
+  gallery: Uint32Array;
+  /** Score of that match. */
+  scores: Float32Array;
+  /** Name of the kernel that ran. */
+  kernel: string;
+}
+
+/** Options of {@linkcode topKPairs}. */
+export interface TopKOptions extends SearchOptions {
+  /** Pairs to keep. @default 100 */
+  k?: number;
+  /** Keep only pairs with a score above 0, as the original `find_closest.py`. @default true */
+  positiveOnly?: boolean;
+}
+
+/** Result of {@linkcode topKPairs}: columns sorted by score, best first. */
+export interface TopKResult extends TopKPairs {
+  /** Name of the kernel that ran. */
+  kernel: string;
+}
+
+/**
+ * The fastest kernel this machine offers: ONNX Runtime's CPU backend, or the JavaScript kernel
+ * when onnxruntime-node cannot load.
+ *
+ * @returns A kernel; release it after use.
+ *
+ * @example
+ * ```ts
+ * import { createSearchKernel } from "./search.ts";
+ * const kernel = await createSearchKernel();
+ * await kernel.release();
+ * if (kernel.name !== "ort-cpu" && kernel.name !== "js") throw new Error(kernel.name);
+ * ```
+ */
+export async function createSearchKernel(): Promise<ScoreTopKKernel> {
+  try {
+    return await createOrtScoreTopK();
+  } catch {
+    return createJsScoreTopK();
+  }
+}
+
+/**
+ * Finds, for each query row, the gallery row with the highest similarity.
+ *
+ * @param queries The query embeddings.
+ * @param gallery The reference embeddings, same dimension.
+ * @param options Rows to search, normalisation, kernel, block sizes, progress.
+ * @returns Columns: query row, best gallery row, score.
+ * @throws {RangeError} When dimensions differ, the gallery is empty or a row is out of range.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/embedding_set.ts";
+ * import { bestMatches } from "./search.ts";
+ * const g = embeddingSet(["a", "b"], ["1.jpg", "2.jpg"], new Float32Array([1, 0, 0, 1]), 2);
+ * const q = embeddingSet(["x"], ["x.png"], new Float32Array([0.1, 0.9]), 2);
+ * const best = await bestMatches(q, g);
+ * if (best.gallery[0] !== 1) throw new Error("wrong match");
+ * ```
+ */
+export async function bestMatches(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  options: SearchOptions = {},
+): Promise<BestMatches> {
+  const rows = checkedRows(queries, gallery, options.rows);
+  const bestGallery = new Uint32Array(rows.length);
+  const bestScores = new Float32Array(rows.length).fill(-Infinity);
+  const kernel = await scanBlocks(queries, gallery, rows, 1, options, (block) => {
+    const { values, indices, k, queryStart, galleryStart, blockRows } = block;
+    for (let i = 0; i < blockRows; i++) {
+      const v = values[i * k];
+      if (v > bestScores[queryStart + i]) {
+        bestScores[queryStart + i] = v;
+        bestGallery[queryStart + i] = galleryStart + indices[i * k];
+      }
+    }
+  });
+  return { queries: rows, gallery: bestGallery, scores: bestScores, kernel };
+}
+
+/**
+ * Finds the `k` (query, gallery) pairs with the highest similarity over all searched queries.
+ *
+ * @param queries The query embeddings.
+ * @param gallery The reference embeddings, same dimension.
+ * @param options `k`, positive-only filter, rows, normalisation, kernel, block sizes, progress.
+ * @returns Pair columns sorted by score (ties in search order); fewer than `k` when there are
+ * fewer (positive) pairs.
+ * @throws {RangeError} When dimensions differ, the gallery is empty, a row is out of range or
+ * `k` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/embedding_set.ts";
+ * import { topKPairs } from "./search.ts";
+ * const g = embeddingSet(["a", "b"], ["1.jpg", "2.jpg"], new Float32Array([1, 0, 0, 1]), 2);
+ * const q = embeddingSet(["x", "y"], ["x.png", "y.png"], new Float32Array([0, 1, 0.6, 0.8]), 2);
+ * const top = await topKPairs(q, g, { k: 2 });
+ * if (top.queries[0] !== 0 || top.gallery[0] !== 1 || top.queries[1] !== 1) throw new Error("wrong");
+ * ```
+ */
+export async function topKPairs(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  options: TopKOptions = {},
+): Promise<TopKResult> {
+  const { k = 100, positiveOnly = true } = options;
+  const heap = new TopKHeap(k);
+  const rows = checkedRows(queries, gallery, options.rows);
+  const floor = positiveOnly ? 0 : -Infinity;
+  const kernel = await scanBlocks(queries, gallery, rows, k, options, (block) => {
+    const { values, indices, k: kk, queryStart, galleryStart, blockRows } = block;
+    for (let i = 0; i < blockRows; i++) {
+      const query = rows[queryStart + i];
+      for (let t = 0; t < kk; t++) {
+        const v = values[i * kk + t];
+        if (!(v > floor) || !(v > heap.threshold)) break;
+        heap.offer(v, query, galleryStart + indices[i * kk + t]);
+      }
+    }
+  });
+  return { ...heap.sorted(), kernel };
+}
+
+interface Block {
+  values: Float32Array;
+  indices: Int32Array;
+  k: number;
+  /** Position in `rows` of the block's first query. */
+  queryStart: number;
+  blockRows: number;
+  galleryStart: number;
+}
+
+function checkedRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: ArrayLike<number> | undefined,
+): Uint32Array {
+  if (queries.dim !== gallery.dim) {
+    throw new RangeError(
+      `Cannot search the gallery with these queries: query dimension ${queries.dim} differs from gallery dimension ${gallery.dim}`,
+    );
+  }
+  if (gallery.identities.length === 0) {
+    throw new RangeError("Cannot search the gallery: current size is 0");
+  }
+  const n = queries.identities.length;
+  if (rows === undefined) return Uint32Array.from({ length: n }, (_, i) => i);
+  const out = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!Number.isInteger(r) || r < 0 || r >= n) {
+      throw new RangeError(`Cannot search query row ${i}: current value is ${r}, not in [0, ${n})`);
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+/** Inverse L2 norms of the gallery rows, or undefined when every row is unit length in float32. */
+function inverseNorms(set: EmbeddingSet): Float32Array | undefined {
+  const { vectors, dim } = set;
+  const n = set.identities.length;
+  const inv = new Float32Array(n);
+  let unit = true;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = i * dim, end = d + dim; d < end; d++) s += vectors[d] * vectors[d];
+    const norm = Math.sqrt(s);
+    inv[i] = norm > 0 ? 1 / norm : 1;
+    if (inv[i] !== 1) unit = false;
+  }
+  return unit ? undefined : inv;
+}
+
+/** Copies query rows into `block` (normalised when asked). */
+function gatherQueries(
+  set: EmbeddingSet,
+  rows: Uint32Array,
+  start: number,
+  count: number,
+  block: Float32Array,
+  normalize: boolean,
+): void {
+  const { vectors, dim } = set;
+  for (let i = 0; i < count; i++) {
+    const src = rows[start + i] * dim;
+    const dst = i * dim;
+    block.set(vectors.subarray(src, src + dim), dst);
+    if (!normalize) continue;
+    let s = 0;
+    for (let d = dst; d < dst + dim; d++) s += block[d] * block[d];
+    if (s === 0) continue;
+    const norm = Math.sqrt(s);
+    for (let d = dst; d < dst + dim; d++) block[d] = block[d] / norm;
+  }
+}
+
+/** Runs the kernel over every (query block, gallery block) and hands each result to `visit`. */
+async function scanBlocks(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  k: number,
+  options: SearchOptions,
+  visit: (block: Block) => void,
+): Promise<string> {
+  const { normalize = true, queryBlock = 2048, galleryBlock = 32768, onProgress } = options;
+  for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
+    }
+  }
+  const { dim } = gallery;
+  const n = gallery.identities.length;
+  const scale = normalize ? inverseNorms(gallery) : undefined;
+  const kernel = options.kernel ?? await createSearchKernel();
+  const totalPairs = rows.length * n;
+  const started = performance.now();
+  let pairs = 0;
+  const block = new Float32Array(Math.min(queryBlock, rows.length) * dim);
+  try {
+    for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
+      const blockRows = Math.min(queryBlock, rows.length - q0);
+      gatherQueries(queries, rows, q0, blockRows, block, normalize);
+      for (let g0 = 0; g0 < n; g0 += galleryBlock) {
+        const cols = Math.min(galleryBlock, n - g0);
+        const result = await kernel.run(
+          block,
+          gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim),
+          { rows: blockRows, cols, dim, k },
+          scale?.subarray(g0, g0 + cols),
+        );
+        visit({ ...result, queryStart: q0, blockRows, galleryStart: g0 });
+        pairs += blockRows * cols;
+        if (onProgress) {
+          const elapsedMs = performance.now() - started;
+          onProgress({
+            pairs,
+            totalPairs,
+            elapsedMs,
+            etaMs: elapsedMs * (totalPairs - pairs) / pairs,
+          });
+        }
+      }
+    }
+  } finally {
+    if (!options.kernel) await kernel.release();
+  }
+  return kernel.name;
+}
