@@ -14,6 +14,8 @@
  * @module
  */
 export * from "./gemm.ts";
+export * from "./leakage.ts";
+export * from "./leakage_files.ts";
 export * from "./ort_matmul.ts";
 export * from "./python_random.ts";
 export * from "./search.ts";

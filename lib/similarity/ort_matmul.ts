@@ -64,7 +64,13 @@ export async function createOrtScoreTopK(
       };
       if (colScale) feeds.scale = { data: colScale.subarray(0, cols), dims: [1, cols] };
       const out = await (await session(kk, colScale !== undefined)).run(feeds);
-      return { values: out.values.data, indices: Int32Array.from(out.indices.data), k: kk };
+      const { values: { data: values }, indices: { data: indices } } = out;
+      if (!(values instanceof Float32Array) || !(indices instanceof Float32Array)) {
+        throw new TypeError(
+          `Cannot read the score block as float32: current types are ${values.constructor.name} and ${indices.constructor.name}`,
+        );
+      }
+      return { values, indices: Int32Array.from(indices), k: kk };
     },
     async release() {
       for (const s of sessions.values()) await (await s).release();
