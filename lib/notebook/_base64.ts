@@ -1,0 +1,8 @@
+/** Base64 of bytes (standard alphabet, padded), in chunks to stay within argument limits. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+import {
+  display,
+  displayable,
+  JUPYTER_DISPLAY,
+  mimeBundle,
+  show,
+} from "../../lib/notebook/display.ts";
+
+const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+
+Deno.test("display(figure) gives image/svg+xml with the SVG namespace for a plain Plot figure", () => {
+  const svg = Plot.plot({ document: doc(), marks: [Plot.dot([1, 2, 3], { x: (d) => d })] });
+  const bundle = mimeBundle(display(svg));
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/plain"]);
+  assert.match(bundle["image/svg+xml"], /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal(bundle["image/svg+xml"].match(/<circle/g)?.length, 3);
+});
+
+Deno.test("display(figure) gives text/html for a Plot figure with a title or legend", () => {
+  const fig = Plot.plot({ document: doc(), title: "T", marks: [Plot.dot([1], { x: (d) => d })] });
+  const bundle = mimeBundle(display(fig, { alt: "dots" }));
+  assert.match(bundle["text/html"], /^<figure/);
+  assert.match(bundle["text/html"], /<svg[^>]*xmlns=/);
+  assert.equal(bundle["text/plain"], "dots");
+});
+
+Deno.test("display(value) is keyed by Symbol.for('Jupyter.display') and passes displayables through", () => {
+  assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
+  const d = displayable({ "text/markdown": "**x**" });
+  assert.equal(display(d), d);
+  assert.deepEqual(mimeBundle(display("hello")), { "text/plain": "hello" });
+  assert.throws(() => display(42), TypeError);
+  assert.throws(() => mimeBundle({}), TypeError);
+});
+
+Deno.test("show(...values) prints text/plain outside the kernel", async () => {
+  const logged: unknown[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => logged.push(...args);
+  try {
+    await show("first", displayable({ "text/plain": "second", "text/html": "<b>2</b>" }));
+  } finally {
+    console.log = original;
+  }
+  assert.deepEqual(logged, ["first", "second"]);
+});
