@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { parseHTML } from "linkedom";
+import { summarizeBestMatches } from "../../lib/paper/best_match_summary.ts";
+import type { ClosestPairs } from "../../lib/paper/closest.ts";
+import { closestPairsStripFigure } from "../../lib/plots/closest_pairs_strip.ts";
+
+const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+const set = (name: string, scores: number[]): ClosestPairs => ({
+  name,
+  metadata: {
+    inputFile: "",
+    nSamplesCompared: 9,
+    topGlobalMatches: scores.length,
+    totalPairsConsidered: 9,
+  },
+  rank: Uint32Array.from(scores, (_, i) => i + 1),
+  similarity: Float64Array.from(scores),
+  queryIdentity: [],
+  queryImageName: [],
+  queryPath: [],
+  casiaIdentity: [],
+  casiaImageName: [],
+  casiaPath: [],
+});
+
+Deno.test("closestPairsStripFigure(sets) draws a tick per pair, sorted by the closest pair, with medians", () => {
+  const svg = closestPairsStripFigure([
+    set("A", [0.6, 0.55, 0.5]),
+    set("B", [0.9, 0.8]),
+    set("Empty", []),
+  ], {
+    document: doc(),
+    bestMatches: new Map([["A", summarizeBestMatches([0.3, 0.4, 0.5])]]),
+    threshold: 0.5,
+  });
+  const ticks = [...svg.querySelectorAll("[aria-label='y-axis tick label'] text")].map((t) =>
+    t.textContent
+  );
+  assert.deepEqual(ticks, ["B", "A"]);
+  assert.equal(svg.querySelectorAll("[aria-label='tick'] line").length, 5);
+  assert.equal(svg.querySelectorAll("[aria-label='dot']").length, 2, "top pairs and medians");
+  assert.equal(svg.querySelectorAll("[aria-label='rule'] line").length, 1);
+  assert.throws(() => closestPairsStripFigure([set("E", [])], { document: doc() }), RangeError);
+});

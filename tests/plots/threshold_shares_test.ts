@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { parseHTML } from "linkedom";
+import { summarizeBestMatches } from "../../lib/paper/best_match_summary.ts";
+import { thresholdSharesFigure } from "../../lib/plots/threshold_shares.ts";
+
+const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+
+Deno.test("thresholdSharesFigure(summaries) draws a dot per dataset and threshold at its percentage", () => {
+  const thresholds = [0.3, 0.5];
+  const summaries = new Map([
+    ["Low", summarizeBestMatches([0.1, 0.2, 0.35, 0.4], { thresholds })],
+    ["High", summarizeBestMatches([0.6, 0.7, 0.2, 0.1], { thresholds })],
+  ]);
+  const svg = thresholdSharesFigure(summaries, { document: doc(), width: 500 });
+  const ticks = [...svg.querySelectorAll("[aria-label='y-axis tick label'] text")].map((t) =>
+    t.textContent
+  );
+  assert.deepEqual(ticks, ["High", "Low"]);
+  const dots = [...svg.querySelectorAll("[aria-label='dot'] circle")];
+  assert.equal(dots.length, 4);
+  const xs = dots.map((d) => Number(d.getAttribute("cx")));
+  const xAxis = [...svg.querySelectorAll("[aria-label='x-axis tick'] path")].map((p) =>
+    Number(/translate\(([\d.]+)/.exec(p.getAttribute("transform") ?? "")?.[1])
+  );
+  const at = (percent: number) => xAxis[0] + (xAxis[xAxis.length - 1] - xAxis[0]) * percent / 100;
+  // Rows follow the sorted datasets: High (50% >= 0.3, 50% >= 0.5), then Low (50%, 0%).
+  for (const [x, expected] of xs.map((x, i) => [x, [50, 50, 50, 0][i]])) {
+    assert.ok(Math.abs(x - at(expected)) < 0.5, `${x} vs ${at(expected)}`);
+  }
+});
+
+Deno.test("thresholdSharesFigure(summaries) rejects summaries made with different thresholds", () => {
+  const summaries = new Map([
+    ["A", summarizeBestMatches([0.1], { thresholds: [0.3] })],
+    ["B", summarizeBestMatches([0.1], { thresholds: [0.4] })],
+  ]);
+  assert.throws(
+    () => thresholdSharesFigure(summaries, { document: doc() }),
+    /B has thresholds 0\.4/,
+  );
+  assert.throws(() => thresholdSharesFigure(new Map(), { document: doc() }), RangeError);
+});
