@@ -1,0 +1,32 @@
+/**
+ * ArcFace models: ONNX Runtime backends (cpu via onnxruntime-node, wasm and webgpu via
+ * onnxruntime-web), `.onnx` and `.pth` loading with a conversion cache, the arcface_torch IResNet
+ * as an ONNX graph, the `.pth` reader, and seeded demo weights.
+ *
+ * @example
+ * ```ts
+ * import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS, loadModel } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = `${dir}/demo.onnx`;
+ * const dict = demoStateDict({ depth: 18, widthScale: 1 / 16 });
+ * await Deno.writeFile(path, buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[18] }));
+ * const model = await loadModel(path, { backend: "cpu", log: () => {} });
+ * const e = await model.embed(new Float32Array(3 * 112 * 112), 1);
+ * await model.close();
+ * await Deno.remove(dir, { recursive: true });
+ * const norm = Math.hypot(...e);
+ * if (model.dim !== 512 || Math.abs(norm - 1) > 1e-5) throw new Error("unexpected");
+ * ```
+ *
+ * @module
+ */
+export * from "./arcface.ts";
+export * from "./backend.ts";
+export * from "./demo_model.ts";
+export * from "./iresnet_graph.ts";
+export * from "./iresnet_spec.ts";
+export * from "./load.ts";
+export * from "./model_cache.ts";
+export * from "./onnx_proto.ts";
+export * from "./pth.ts";
+export type * from "./state_dict.ts";
