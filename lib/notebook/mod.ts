@@ -14,5 +14,6 @@
  */
 export * from "./display.ts";
 export * from "./images.ts";
+export * from "./kernelspec.ts";
 export * from "./repo_root.ts";
 export * from "./table.ts";

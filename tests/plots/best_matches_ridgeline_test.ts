@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { parseHTML } from "linkedom";
+import { kde } from "../../lib/metrics/kde.ts";
+import { bestMatchesRidgelineFigure } from "../../lib/plots/best_matches_ridgeline.ts";
+
+const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+
+Deno.test("bestMatchesRidgelineFigure(sets) draws one KDE row per dataset, highest median on top", () => {
+  const low = [0.2, 0.25, 0.3, 0.32, 0.4];
+  const high = [0.5, 0.6, 0.65, 0.7, 0.9];
+  const svg = bestMatchesRidgelineFigure(
+    new Map([["Low", low], ["High", high], ["Flat", [0.5, 0.5]]]),
+    { document: doc(), threshold: 0.5 },
+  );
+  const labels = [...svg.querySelectorAll("[aria-label='fy-axis tick label'] text")].map((t) =>
+    t.textContent
+  );
+  assert.deepEqual(labels, ["High", "Low"], "a constant set has no density and is left out");
+  const lines = [...svg.querySelectorAll("[aria-label='line'] path")];
+  assert.equal(lines.length, 2);
+  const points = lines[0].getAttribute("d")!.split(/[ML]/).filter(Boolean);
+  assert.equal(points.length, kde(high)!.x.length);
+  assert.equal(
+    svg.querySelectorAll("[aria-label='rule'] line").length,
+    2,
+    "threshold line in each row",
+  );
+  assert.throws(
+    () => bestMatchesRidgelineFigure(new Map([["A", [1]]]), { document: doc() }),
+    RangeError,
+  );
+});
