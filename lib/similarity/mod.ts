@@ -13,10 +13,14 @@
  *
  * @module
  */
+export * from "./cosine.ts";
 export * from "./gemm.ts";
 export * from "./leakage.ts";
 export * from "./leakage_files.ts";
 export * from "./ort_matmul.ts";
+export * from "./pairs.ts";
 export * from "./python_random.ts";
+export * from "./score_file.ts";
 export * from "./search.ts";
+export * from "./similarity_scores.ts";
 export * from "./topk.ts";

@@ -1,0 +1,17 @@
+/**
+ * Figures of the kit as pure functions `(data, options) => Plot.plot(...)` on an injected
+ * document, and their SVG/PNG output.
+ *
+ * @example
+ * ```ts
+ * import { parseHTML } from "linkedom";
+ * import { densityData, figureToSvg, matedVsNonMatedFigure } from "./mod.ts";
+ * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const svg = figureToSvg(matedVsNonMatedFigure(densityData([0.5, 0.7, 0.6], [0, 0.2, 0.1]), { document }));
+ * if (!svg.startsWith("<svg")) throw new Error("not an SVG");
+ * ```
+ *
+ * @module
+ */
+export * from "./density.ts";
+export * from "./render.ts";
