@@ -16,6 +16,7 @@
  * @module
  */
 export * from "./bootstrap.ts";
+export * from "./dataset_metrics.ts";
 export * from "./eer_stats.ts";
 export * from "./fdr.ts";
 export * from "./kde.ts";

@@ -1,0 +1,97 @@
+/**
+ * `deno task mated INPUT [--n-comparisons N] [--seed S] [--out DIR]`: the mated versus non-mated
+ * density figure of an embeddings file, titled with both counts, to
+ * `DIR/Figures/<name>_MatedVsNonmated_<N>.svg` and `.png`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
+import { datasetName, readEmbeddings } from "../lib/embeddings/read.ts";
+import { densityData, matedVsNonMatedFigure } from "../lib/plots/density.ts";
+import { figureToSvg, svgToPng } from "../lib/plots/render.ts";
+import { type SimilarityScores, similarityScores } from "../lib/similarity/similarity_scores.ts";
+
+const FLAGS = {
+  "n-comparisons": {
+    type: "string",
+    description: "pairs of each kind",
+    default: "10000",
+    aliases: ["n_comparisons"],
+  },
+  seed: { type: "string", description: "random seed", default: "42" },
+  out: { type: "string", description: "output folder", default: "Metrics" },
+  help: { type: "boolean", short: "h", description: "show this help" },
+} as const;
+
+const USAGE = usage("deno task mated INPUT [--n-comparisons N] [--seed S] [--out DIR]", FLAGS);
+
+/** Options of {@linkcode runMated}. */
+export interface RunMatedOptions {
+  /** Pairs of each kind. @default 10000 */
+  comparisons?: number;
+  /** Random seed. @default 42 */
+  seed?: number;
+  /** Output folder (figures go to its `Figures/`). @default "Metrics" */
+  out?: string;
+  /** Progress messages. @default console.log */
+  log?: (line: string) => void;
+}
+
+/** What {@linkcode runMated} computed and wrote. */
+export interface MatedOutput extends SimilarityScores {
+  /** Dataset name. */
+  name: string;
+  /** Path of the SVG. */
+  svgPath: string;
+  /** Path of the PNG. */
+  pngPath: string;
+}
+
+/**
+ * Reads embeddings, scores sampled pairs and draws the density figure.
+ *
+ * @param input Embeddings file.
+ * @param options Comparisons, seed, output folder, logger.
+ * @returns Scores and figure paths.
+ * @throws {RangeError} When no mated or no non-mated pair exists.
+ */
+export async function runMated(input: string, options: RunMatedOptions = {}): Promise<MatedOutput> {
+  const { comparisons = 10000, seed = 42, out = "Metrics" } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  log("Loading embeddings...");
+  const set = await readEmbeddings(input);
+  log(`Seed: ${seed}`);
+  const scores = similarityScores(set, { comparisons, seed });
+  for (const line of scores.messages) log(line);
+  const name = datasetName(input);
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const svg = figureToSvg(
+    matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document }),
+  );
+  const dir = join(out, "Figures");
+  await Deno.mkdir(dir, { recursive: true });
+  const svgPath = join(dir, `${name}_MatedVsNonmated_${comparisons}.svg`);
+  const pngPath = join(dir, `${name}_MatedVsNonmated_${comparisons}.png`);
+  await Deno.writeTextFile(svgPath, svg);
+  await Deno.writeFile(pngPath, svgToPng(svg));
+  log(`Plot saved to: ${svgPath} and ${pngPath}`);
+  return { ...scores, name, svgPath, pngPath };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseFlags(Deno.args, FLAGS);
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length !== 1) throw new UsageError("expected one INPUT embeddings file");
+  await runMated(positionals[0], {
+    comparisons: intFlag(values, "n-comparisons", { min: 1 }),
+    seed: intFlag(values, "seed"),
+    out: values.out as string,
+  });
+}
+
+if (import.meta.main) runMain(main, USAGE);
