@@ -68,8 +68,10 @@ export interface DisplayOptions {
 
 /**
  * Makes a value displayable: a Plot `<svg>` becomes `image/svg+xml` (with the `xmlns` linkedom
- * omits); a Plot `<figure>` (with a title or legend) becomes `text/html`; a string becomes
- * `text/plain`; a displayable value is returned as it is.
+ * omits) and the same markup as `text/html`, which front ends and nbconvert prefer (nbconvert 6.5
+ * sanitises `image/svg+xml` down to its text when exporting HTML); a Plot `<figure>` (with a title
+ * or legend) becomes `text/html`; a string becomes `text/plain`; a displayable value is returned
+ * as it is.
  *
  * @param value A figure element, a string, or a displayable value.
  * @param options Alternative text.
@@ -97,7 +99,8 @@ export function display(value: unknown, options: DisplayOptions = {}): Displayab
       const element = value as Element;
       const alt = options.alt ?? "Figure";
       if (tag.toLowerCase() === "svg") {
-        return displayable({ "image/svg+xml": figureToSvg(element), "text/plain": alt });
+        const svg = figureToSvg(element);
+        return displayable({ "image/svg+xml": svg, "text/html": svg, "text/plain": alt });
       }
       for (const svg of element.querySelectorAll("svg")) {
         if (!svg.getAttribute("xmlns")) svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");

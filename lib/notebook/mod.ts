@@ -15,5 +15,7 @@
 export * from "./display.ts";
 export * from "./images.ts";
 export * from "./kernelspec.ts";
+export * from "./notebook_cells.ts";
 export * from "./repo_root.ts";
+export * from "./results_dir.ts";
 export * from "./table.ts";

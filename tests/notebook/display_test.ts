@@ -14,7 +14,8 @@ const doc = () => parseHTML("<!doctype html><html><body></body></html>").documen
 Deno.test("display(figure) gives image/svg+xml with the SVG namespace for a plain Plot figure", () => {
   const svg = Plot.plot({ document: doc(), marks: [Plot.dot([1, 2, 3], { x: (d) => d })] });
   const bundle = mimeBundle(display(svg));
-  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+  assert.equal(bundle["text/html"], bundle["image/svg+xml"]);
   assert.match(bundle["image/svg+xml"], /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.equal(bundle["image/svg+xml"].match(/<circle/g)?.length, 3);
 });
