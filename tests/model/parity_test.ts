@@ -5,6 +5,7 @@
  * torch-exported ONNX model.
  */
 import assert from "node:assert/strict";
+import { preprocessImage } from "../../lib/image/mod.ts";
 import { loadModel } from "../../lib/model/mod.ts";
 import {
   generateReference,
@@ -21,28 +22,6 @@ const MIN_COSINE = 0.99999;
  * BatchNorm eps of 1e-3 instead of 1e-5 still scores 0.9999974, above the issue's bound.
  */
 const TIGHT_COSINE = 0.999999;
-
-type Preprocess = (bytes: Uint8Array, name: string) => Promise<Float32Array>;
-
-/** `preprocessImage` of `lib/image/mod.ts`, or why it is not there yet. */
-async function importPreprocess(): Promise<Preprocess | string> {
-  const url = new URL("../../lib/image/mod.ts", import.meta.url);
-  try {
-    await Deno.stat(url);
-  } catch {
-    return "lib/image/mod.ts does not exist yet";
-  }
-  const module = await import(url.href);
-  if (typeof module.preprocessImage !== "function") {
-    return "lib/image/mod.ts exports no preprocessImage";
-  }
-  return (bytes, name) => module.preprocessImage(bytes, { name });
-}
-
-const preprocess = await importPreprocess();
-if (typeof preprocess === "string") {
-  console.log(`skip reason (input tensor steps): ${preprocess}`);
-}
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -121,7 +100,7 @@ Deno.test({
       const torchInputs = await ref.readF32("inputs.f32");
       const torchEmbeddings = await ref.readF32("embeddings.f32");
       const readTensor = async (file: string) =>
-        (preprocess as Preprocess)(await Deno.readFile(ref.path(`images/${file}`)), file);
+        preprocessImage(await Deno.readFile(ref.path(`images/${file}`)), { name: file });
       assert.equal(torchInputs.length, n * PLANE);
 
       await t.step("the .pth import embeds torch's input tensors like torch", async () => {
@@ -142,10 +121,9 @@ Deno.test({
         );
       });
 
-      await t.step({
-        name: "preprocessImage(bytes) equals torchvision's input tensor bit for bit, every image",
-        ignore: typeof preprocess === "string",
-        fn: async () => {
+      await t.step(
+        "preprocessImage(bytes) equals torchvision's input tensor bit for bit",
+        async () => {
           const failures: string[] = [];
           for (const [i, image] of images.entries()) {
             const ours = await readTensor(image.file);
@@ -159,12 +137,11 @@ Deno.test({
           }
           assert.deepEqual(failures, [], failures.join("\n"));
         },
-      });
+      );
 
-      await t.step({
-        name: "images to embeddings end to end: cosine >= 0.99999 for .pth and .onnx",
-        ignore: typeof preprocess === "string",
-        fn: async () => {
+      await t.step(
+        "images to embeddings end to end: cosine >= 0.99999, .pth and .onnx",
+        async () => {
           const ours = new Float32Array(n * PLANE);
           for (const [i, image] of images.entries()) {
             ours.set(await readTensor(image.file), i * PLANE);
@@ -182,7 +159,7 @@ Deno.test({
             torchEmbeddings,
           );
         },
-      });
+      );
     } finally {
       await ref.remove();
     }
