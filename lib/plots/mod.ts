@@ -13,5 +13,7 @@
  *
  * @module
  */
+export * from "./best_matches.ts";
 export * from "./density.ts";
+export * from "./pair_grid.ts";
 export * from "./render.ts";
