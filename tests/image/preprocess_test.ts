@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { decodeImage, preprocessImage, resizeBilinear } from "../../lib/image/mod.ts";
+import {
+  decodeImage,
+  preprocessImage,
+  resizeBilinear,
+  writeInputTensor,
+} from "../../lib/image/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
+import { noiseBytes, writePng } from "./_fixtures.ts";
 
 const available = hasPython("PIL", "torch", "torchvision");
 const script = new URL("../reference/pil_reference.py", import.meta.url).pathname;
@@ -162,4 +168,35 @@ Deno.test({
     }
     assert.deepEqual(mismatches, []);
   },
+});
+
+Deno.test("preprocessImage(bytes) of an image already 112x112 is its tensor without resampling", async () => {
+  const size = 112;
+  const rows = Array.from({ length: size }, (_, y) => noiseBytes(size * 3, y + 1));
+  const png = writePng({ width: size, height: size, colorType: 2, depth: 8, rows });
+  const tensor = await preprocessImage(png, { name: "x.png" });
+  const expected = new Float32Array(3 * size * size);
+  writeInputTensor(await decodeImage(png), expected);
+  assert.deepEqual(tensor, expected);
+});
+
+Deno.test("preprocessImage(bytes, { size }) stretches a 96x112 image to size x size", async () => {
+  const rows = Array.from({ length: 112 }, (_, y) => noiseBytes(96 * 3, y + 5));
+  const png = writePng({ width: 96, height: 112, colorType: 2, depth: 8, rows });
+  const tensor = await preprocessImage(png, { size: 64 });
+  const expected = new Float32Array(3 * 64 * 64);
+  writeInputTensor(resizeBilinear(await decodeImage(png), 64, 64), expected);
+  assert.deepEqual(tensor, expected);
+});
+
+Deno.test("preprocessImage(bytes, options) throws a RangeError for a bad size or a short out", async () => {
+  const png = writePng({
+    width: 1,
+    height: 1,
+    colorType: 0,
+    depth: 8,
+    rows: [new Uint8Array([9])],
+  });
+  await assert.rejects(() => preprocessImage(png, { size: 0 }), RangeError);
+  await assert.rejects(() => preprocessImage(png, { out: new Float32Array(10) }), RangeError);
 });
