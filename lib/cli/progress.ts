@@ -43,6 +43,7 @@ export class Progress {
   #done = 0;
   #start: number;
   #last = -Infinity;
+  #printed = -1;
   #unit: string;
   #interval: number;
   #writer: NonNullable<ProgressOptions["writer"]>;
@@ -93,6 +94,7 @@ export class Progress {
       this.#writer.writeSync(this.#encoder.encode(`${this.line()}\n`));
     }
     this.#last = t;
+    this.#printed = this.#done;
   }
 
   /** Prints a message above the bar. */
@@ -105,7 +107,7 @@ export class Progress {
   /** Ends the bar with a newline (terminal) or a last line. */
   done(): void {
     if (this.#tty) this.#writer.writeSync(this.#encoder.encode(`\r${this.line()}\x1b[K\n`));
-    else if (this.#last < this.#now()) {
+    else if (this.#printed !== this.#done) {
       this.#writer.writeSync(this.#encoder.encode(`${this.line()}\n`));
     }
   }
