@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import {
+  BOOTSTRAP_STATISTICS,
+  bootstrapCis,
+  drawCounts,
+  replicateFromCounts,
+} from "../../lib/metrics/bootstrap.ts";
+import { eerStats } from "../../lib/metrics/eer_stats.ts";
+import { fdr } from "../../lib/metrics/fdr.ts";
+import { createRng, type Rng, uniformFloat, uniformInt } from "../../lib/metrics/rng.ts";
+import { scoreTally } from "../../lib/metrics/score_tally.ts";
+
+function normals(rng: Rng, n: number, mean: number, sd: number): Float64Array {
+  return Float64Array.from({ length: n }, () => {
+    const r = Math.sqrt(-2 * Math.log(1 - uniformFloat(rng)));
+    return mean + sd * r * Math.cos(2 * Math.PI * uniformFloat(rng));
+  });
+}
+
+function expand(values: Float64Array, counts: Uint32Array): number[] {
+  const out: number[] = [];
+  counts.forEach((c, k) => {
+    for (let j = 0; j < c; j++) out.push(values[k]);
+  });
+  return out;
+}
+
+Deno.test("replicateFromCounts(tally, g, i) equals eerStats and fdr on the resampled scores", () => {
+  const rng = createRng(9);
+  for (let c = 0; c < 600; c++) {
+    const grid = [2, 5, 20, 1000][c % 4];
+    const shift = uniformFloat(rng) * 0.8 - 0.2;
+    const gen = Array.from(
+      { length: 1 + uniformInt(rng, 60) },
+      () => Math.round((uniformFloat(rng) + shift) * grid) / grid,
+    );
+    const imp = Array.from(
+      { length: 1 + uniformInt(rng, 400) },
+      () => Math.round(uniformFloat(rng) * grid) / grid,
+    );
+    const tally = scoreTally(gen, imp);
+    const gc = new Uint32Array(tally.genuine.values.length);
+    const ic = new Uint32Array(tally.impostor.values.length);
+    drawCounts(rng, gc, { total: gen.length, map: tally.genuine.rankOfPosition ?? undefined });
+    drawCounts(rng, ic, { total: imp.length, map: tally.impostor.rankOfPosition ?? undefined });
+    const rg = expand(tally.genuine.values, gc), ri = expand(tally.impostor.values, ic);
+    const r = replicateFromCounts(tally, gc, ic);
+    const s = eerStats(rg, ri);
+    assert.equal(r.eer, s.eer, `case ${c} eer`);
+    assert.equal(r.fmr100, s.fmr100, `case ${c} fmr100`);
+    assert.equal(r.fmr1000, s.fmr1000, `case ${c} fmr1000`);
+    assert.ok(Math.abs(r.gmean - s.gmean) < 1e-13, `case ${c} gmean`);
+    assert.ok(Math.abs(r.imean - s.imean) < 1e-13, `case ${c} imean`);
+    const f = fdr(rg, ri);
+    if (Number.isFinite(f)) {
+      assert.ok(Math.abs(r.fdr - f) <= 1e-9 * Math.max(1, f), `case ${c} fdr ${r.fdr} vs ${f}`);
+    }
+  }
+});
+
+Deno.test("replicateFromCounts(tally, g, i) with all counts 1 reproduces the full-data statistics", () => {
+  const rng = createRng(2);
+  const gen = normals(rng, 3000, 0.5, 0.15), imp = normals(rng, 20000, 0.02, 0.07);
+  const tally = scoreTally(gen, imp);
+  const r = replicateFromCounts(
+    tally,
+    new Uint32Array(tally.genuine.values.length).fill(1),
+    new Uint32Array(tally.impostor.values.length).fill(1),
+  );
+  const s = eerStats(gen, imp);
+  assert.equal(r.eer, s.eer);
+  assert.equal(r.fmr100, s.fmr100);
+  assert.equal(r.fmr1000, s.fmr1000);
+  assert.ok(Math.abs(r.fdr - fdr(gen, imp)) < 1e-10);
+});
+
+Deno.test("replicateFromCounts(tally, g, i) rejects wrong lengths and empty resamples", () => {
+  const tally = scoreTally([0.9, 0.8], [0.1]);
+  assert.throws(
+    () => replicateFromCounts(tally, new Uint32Array(3), new Uint32Array(1)),
+    RangeError,
+  );
+  assert.throws(
+    () => replicateFromCounts(tally, new Uint32Array(2), new Uint32Array([1])),
+    /0 genuine/,
+  );
+});
+
+Deno.test("drawCounts(rng, out, options) sums to the total and is close to multinomial", () => {
+  const rng = createRng(3);
+  const out = new Uint32Array(10);
+  let zeros = 0;
+  for (let b = 0; b < 200; b++) {
+    drawCounts(rng, out);
+    assert.equal(out.reduce((s, c) => s + c, 0), 10);
+    for (const c of out) if (c === 0) zeros++;
+  }
+  // P(count = 0) = (1 - 1/10)^10 = 0.3487; 2000 cells.
+  assert.ok(Math.abs(zeros / 2000 - 0.3487) < 0.04, `zero share ${zeros / 2000}`);
+  const mapped = new Uint32Array(2);
+  drawCounts(rng, mapped, { total: 5, map: new Uint32Array([0, 0, 0, 0, 1]) });
+  assert.equal(mapped[0] + mapped[1], 5);
+  assert.throws(() => drawCounts(rng, mapped, { total: 3, map: new Uint32Array(2) }), RangeError);
+});
+
+Deno.test("bootstrapCis(genuine, impostor, { seed }) is deterministic and its bounds are ordered", () => {
+  const rng = createRng(4);
+  const gen = normals(rng, 500, 0.45, 0.12), imp = normals(rng, 2000, 0.05, 0.08);
+  const a = bootstrapCis(gen, imp, { resamples: 100, seed: 7 });
+  const b = bootstrapCis(gen, imp, { resamples: 100, seed: 7 });
+  const c = bootstrapCis(gen, imp, { resamples: 100, seed: 8 });
+  assert.deepEqual(a.intervals, b.intervals);
+  assert.notDeepEqual(a.replicates.gmean, c.replicates.gmean);
+  for (const name of BOOTSTRAP_STATISTICS) {
+    assert.ok(a.intervals[name].lower <= a.intervals[name].upper, name);
+    assert.equal(a.replicates[name].length, 100);
+  }
+});
+
+Deno.test("bootstrapCis(genuine, impostor) intervals cover the point estimates on well-behaved data", () => {
+  const rng = createRng(5);
+  const gen = normals(rng, 4000, 0.45, 0.12), imp = normals(rng, 20000, 0.05, 0.08);
+  const s = eerStats(gen, imp);
+  const point = {
+    eer: s.eer,
+    fmr100: s.fmr100,
+    fmr1000: s.fmr1000,
+    fdr: fdr(gen, imp),
+    gmean: s.gmean,
+    imean: s.imean,
+  };
+  const { intervals } = bootstrapCis(gen, imp, { resamples: 200, seed: 1 });
+  for (const name of BOOTSTRAP_STATISTICS) {
+    assert.ok(
+      intervals[name].lower <= point[name] && point[name] <= intervals[name].upper,
+      `${name}`,
+    );
+  }
+  const sdOfMean = 0.12 / Math.sqrt(4000);
+  const width = intervals.gmean.upper - intervals.gmean.lower;
+  assert.ok(width > 2.5 * sdOfMean && width < 5.5 * sdOfMean, `gmean width ${width}`);
+});
+
+Deno.test("bootstrapCis covers the true mean at about the nominal rate over repeated samples", () => {
+  const rng = createRng(6);
+  let covered = 0;
+  const trials = 60;
+  for (let t = 0; t < trials; t++) {
+    const gen = normals(rng, 200, 0.5, 0.1), imp = normals(rng, 200, 0.0, 0.1);
+    const { intervals } = bootstrapCis(gen, imp, { resamples: 200, rng });
+    if (intervals.gmean.lower <= 0.5 && 0.5 <= intervals.gmean.upper) covered++;
+  }
+  assert.ok(covered >= 50, `covered ${covered} of ${trials}`);
+});
+
+Deno.test("bootstrapCis(genuine, impostor, options) uses an injected generator and checks its arguments", () => {
+  let calls = 0;
+  const inner = createRng(1);
+  const counting: Rng = { nextUint32: () => (calls++, inner.nextUint32()) };
+  bootstrapCis([0.9, 0.8, 0.7], [0.1, 0.2], { resamples: 3, rng: counting });
+  assert.ok(calls >= 15);
+  assert.throws(() => bootstrapCis([0.9], [0.1], { resamples: 1 }), RangeError);
+  assert.throws(() => bootstrapCis([0.9], [0.1], { level: 100 }), RangeError);
+});

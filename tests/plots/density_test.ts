@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { parseHTML } from "linkedom";
+import {
+  densityData,
+  matedVsNonMatedFigure,
+  metricsDensityFigure,
+} from "../../lib/plots/density.ts";
+import { figureToSvg, svgToPng } from "../../lib/plots/render.ts";
+import { assertSvgSnapshot } from "../_snapshot.ts";
+
+const { document } = parseHTML("<!doctype html><html><body></body></html>");
+const mated = Array.from(
+  { length: 200 },
+  (_, i) => 0.6 + 0.15 * Math.sin(i * 1.3) * Math.cos(i * 0.7),
+);
+const nonMated = Array.from({ length: 400 }, (_, i) => 0.05 + 0.08 * Math.sin(i * 2.1));
+
+Deno.test("matedVsNonMatedFigure(data, options) titles the figure with both counts and draws a legend", async () => {
+  const svg = figureToSvg(matedVsNonMatedFigure(densityData(mated, nonMated), { document }));
+  assert.ok(svg.startsWith("<svg"));
+  assert.ok(svg.includes("Cosine Similarity Distribution (200 mated, 400 non-mated)"));
+  for (const label of ["Mated (Genuine)", "Non-mated (Impostor)", "Cosine Similarity", "Density"]) {
+    assert.ok(svg.includes(label), label);
+  }
+  await assertSvgSnapshot("mated_vs_non_mated", svg);
+});
+
+Deno.test("metricsDensityFigure(data, options) draws the three threshold lines on x from -0.5 to 1", async () => {
+  const data = {
+    ...densityData(mated, nonMated),
+    thresholds: { eer: 0.3, fmr100: 0.25, fmr1000: 0.35 },
+  };
+  const svg = figureToSvg(metricsDensityFigure(data, { document }));
+  for (const label of ["EER threshold", "FMR100 threshold", "FMR1000 threshold", "−0.4", "1.0"]) {
+    assert.ok(svg.includes(label), label);
+  }
+  assert.ok(
+    !svg.includes("Cosine Similarity Distribution"),
+    "no title by default, as the original",
+  );
+  await assertSvgSnapshot("metrics_density", svg);
+  const png = svgToPng(svg);
+  assert.deepEqual(Array.from(png.subarray(1, 4)), [0x50, 0x4e, 0x47]);
+  assert.throws(
+    () =>
+      metricsDensityFigure({ ...data, thresholds: { eer: NaN, fmr100: 0, fmr1000: 0 } }, {
+        document,
+      }),
+    RangeError,
+  );
+});
+
+Deno.test("matedVsNonMatedFigure(data, options) draws axes and legend when a density is empty", () => {
+  const svg = figureToSvg(matedVsNonMatedFigure(densityData([0.5], nonMated), { document }));
+  assert.ok(svg.includes("(1 mated, 400 non-mated)"));
+});

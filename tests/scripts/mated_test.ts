@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runMated } from "../../scripts/mated.ts";
+import { writeEmbeddingsFixture } from "./_embeddings_fixture.ts";
+
+Deno.test("runMated(input, options) writes the titled SVG and PNG figure", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = join(dir, "Toy.jsonl");
+    await writeEmbeddingsFixture(input, { identities: 15, per: 3, seed: 2 });
+    const r = await runMated(input, { comparisons: 40, out: dir, log: () => {} });
+    assert.equal(r.svgPath, join(dir, "Figures", "Toy_MatedVsNonmated_40.svg"));
+    const svg = await Deno.readTextFile(r.svgPath);
+    assert.ok(svg.includes("(40 mated, 40 non-mated)"));
+    const png = await Deno.readFile(r.pngPath);
+    assert.deepEqual(Array.from(png.subarray(1, 4)), [0x50, 0x4e, 0x47]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runMated(input, options) warns when fewer mated pairs exist than requested", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = join(dir, "Few.json");
+    await writeEmbeddingsFixture(input, { identities: 4, per: 2 });
+    const lines: string[] = [];
+    const r = await runMated(input, { comparisons: 10, out: dir, log: (l) => lines.push(l) });
+    assert.equal(r.mated.length, 4);
+    assert.ok(lines.includes("Warning: Only 4 mated pairs available, using all of them"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
