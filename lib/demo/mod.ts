@@ -1,0 +1,20 @@
+/**
+ * Demo data for the kit: procedurally drawn face-like images, deterministic for a seed. A demo
+ * dataset of identity folders with the file mix of real datasets, and a CASIA-WebFace stand-in
+ * gallery with planted near-copies of a few demo identities.
+ *
+ * @example
+ * ```ts
+ * import { drawFace, demoDatasetPlan } from "./mod.ts";
+ * const [first] = demoDatasetPlan({ identities: 1, images: 1 });
+ * const image = drawFace(first.params, { width: 56, height: 56 });
+ * if (image.data.length !== 56 * 56 * 3) throw new Error("unexpected size");
+ * ```
+ *
+ * @module
+ */
+export * from "./random_streams.ts";
+export * from "./faces.ts";
+export * from "./encode.ts";
+export * from "./dataset.ts";
+export * from "./gallery.ts";
