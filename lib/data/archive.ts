@@ -54,9 +54,14 @@ function folderSource(root: string): ImageSource {
       else if (e.isFile) out.push(`${prefix}${e.name}`);
     }
   };
-  let listed: string[] | undefined;
-  const paths = async () => {
-    if (!listed) await walk(root, "", listed = []);
+  let listed: Promise<string[]> | undefined;
+  const paths = () => {
+    // One walk shared by concurrent callers: a half-filled list must never be returned.
+    listed ??= (async () => {
+      const out: string[] = [];
+      await walk(root, "", out);
+      return out;
+    })();
     return listed;
   };
   const get = async (path: string) => {
@@ -108,7 +113,7 @@ async function tarSource(path: string): Promise<ImageSource> {
     });
   }
   await Deno.stat(path);
-  let listed: string[] | undefined;
+  let listed: Promise<string[]> | undefined;
   const getMany = async (paths: readonly string[]) => {
     const wanted = new Set(paths);
     const out = new Map<string, Uint8Array>();
@@ -121,8 +126,8 @@ async function tarSource(path: string): Promise<ImageSource> {
   };
   return withResolve({
     source: path,
-    async paths() {
-      listed ??= (await listTar(path)).map((e) => e.path);
+    paths() {
+      listed ??= listTar(path).then((entries) => entries.map((e) => e.path));
       return listed;
     },
     get: async (p) => (await getMany([p])).get(p),
