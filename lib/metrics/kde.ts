@@ -32,15 +32,64 @@ export interface KdeCurve {
   n: number;
 }
 
+/** Beyond this many bandwidths exp(−r²/2) underflows to 0 in float64. */
+const UNDERFLOW_RADIUS = 38.7;
+/** Grid points between exact evaluations of the kernel in the recurrence. */
+const ANCHOR_EVERY = 16;
+
+/**
+ * Adds `scale · exp(−½(x_i/h − g_k)²)` of every data point to `y` at every scaled grid point `g`.
+ * Per data point only the grid points within {@linkcode UNDERFLOW_RADIUS} (where the kernel is
+ * non-zero in float64) are visited, and along the regular grid the kernel follows the exact
+ * recurrence `E_{k+1} = E_k·Q_k`, `Q_{k+1} = Q_k·e^{−a²}` (a the scaled step), re-anchored with
+ * `Math.exp` every {@linkcode ANCHOR_EVERY} points, which keeps the relative error below 1e-13.
+ */
+function addKernels(
+  data: Float64Array,
+  grid: Float64Array,
+  scale: number,
+  y: Float64Array,
+  h: number,
+): void {
+  const last = grid.length - 1;
+  const a = (grid[last] - grid[0]) / last;
+  if (!(a > 0)) {
+    for (let i = 0; i < data.length; i++) {
+      const p = data[i] / h;
+      for (let k = 0; k <= last; k++) y[k] += scale * Math.exp(-((p - grid[k]) ** 2) / 2);
+    }
+    return;
+  }
+  const decay = Math.exp(-a * a);
+  for (let i = 0; i < data.length; i++) {
+    const p = data[i] / h;
+    const lo = Math.max(0, Math.ceil((p - UNDERFLOW_RADIUS - grid[0]) / a));
+    const hi = Math.min(last, Math.floor((p + UNDERFLOW_RADIUS - grid[0]) / a));
+    for (let start = lo; start <= hi; start += ANCHOR_EVERY) {
+      const r = p - grid[start];
+      let e = Math.exp(-(r * r) / 2);
+      let q = Math.exp(a * r - (a * a) / 2);
+      const end = Math.min(hi, start + ANCHOR_EVERY - 1);
+      y[start] += scale * e;
+      for (let k = start + 1; k <= end; k++) {
+        e *= q;
+        q *= decay;
+        y[k] += scale * e;
+      }
+    }
+  }
+}
+
 /**
  * Gaussian KDE as seaborn computes it for `kdeplot(values)`. NaN and infinite values are dropped;
  * with fewer than 2 values left, or all of them equal, seaborn draws nothing and this returns
- * `null`. The kernel sum runs over the data once per grid point without an n × grid matrix, in
- * data order as scipy does, so millions of values need no extra memory.
+ * `null`. The kernel sum streams over the data without an n × grid matrix, so millions of values
+ * need no extra memory.
  *
  * Bandwidth: `σ² = Σ w(x − x̄)² / (1 − Σw²)` with `w = 1/n` (numpy `cov` with `aweights`),
  * `h = σ · n^(−1/5) · bwAdjust`. Grid: `np.linspace(max(min − cut·h, clip₀), min(max + cut·h,
- * clip₁), gridsize)`. Density: `Σ (1/n) · exp(−½(x_i/h − g/h)²) / (h√(2π))`.
+ * clip₁), gridsize)`. Density: `Σ (1/n) · exp(−½(x_i/h − g/h)²) / (h√(2π))`, evaluated
+ * within 1e-13 relative of the direct sum (see `addKernels`).
  *
  * @param values The sample.
  * @param options Grid size, cut, clip and bandwidth factor.
@@ -117,12 +166,6 @@ export function kde(values: Scores, options: KdeOptions = {}): KdeCurve | null {
   for (let k = 0; k < gridsize; k++) scaledGrid[k] = x[k] / h;
   const norm = Math.pow(2 * Math.PI, -0.5) / h;
   const y = new Float64Array(gridsize);
-  for (let i = 0; i < n; i++) {
-    const p = data[i] / h;
-    for (let k = 0; k < gridsize; k++) {
-      const r = p - scaledGrid[k];
-      y[k] += weight * (Math.exp(-(r * r) / 2) * norm);
-    }
-  }
+  addKernels(data, scaledGrid, weight * norm, y, h);
   return { x, y, bandwidth: h, n };
 }
