@@ -1,5 +1,6 @@
 /**
- * Similarity search: exact best matches and global top-K pairs of query embeddings against a
+ * Similarity: scikit-learn-style cosine scores of seeded mated and non-mated pair samples, score
+ * files, and similarity search: exact best matches and global top-K pairs of query embeddings against a
  * large gallery, the kernels behind it, and CPython's `random.sample` for identical sampling.
  *
  * @example
