@@ -1,7 +1,8 @@
 /**
  * Similarity: scikit-learn-style cosine scores of seeded mated and non-mated pair samples, score
- * files, and similarity search: exact best matches and global top-K pairs of query embeddings against a
- * large gallery, the kernels behind it, and CPython's `random.sample` for identical sampling.
+ * files, and similarity search: exact best matches and global top-K pairs of query embeddings
+ * against a large gallery, the kernels behind it, and CPython's `random.sample` for identical
+ * sampling.
  *
  * @example
  * ```ts
