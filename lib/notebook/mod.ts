@@ -18,4 +18,5 @@ export * from "./kernelspec.ts";
 export * from "./notebook_cells.ts";
 export * from "./repo_root.ts";
 export * from "./results_dir.ts";
+export * from "./score_sets.ts";
 export * from "./table.ts";
