@@ -31,7 +31,8 @@ const FLAGS: FlagSpecs = {
   "no-torch": { type: "boolean", description: "skip the PyTorch baseline" },
   variants: {
     type: "boolean",
-    description: "also time cpu session variants (no BN folding, no memory arena, basic opt)",
+    description:
+      "also time cpu variants (BN unfolded, arena off, basic opt, 1 thread, no spinning)",
   },
   help: { type: "boolean", short: "h", description: "show this help" },
 };
@@ -44,7 +45,10 @@ export interface BenchEmbedOptions {
   backends?: Backend[];
   /** @default {[1, 32]} */
   batches?: number[];
-  /** Timed seconds per batch size (after one warm-up run per session; at least one run). @default {3} */
+  /**
+   * Timed seconds per batch size, after one warm-up run per session (at least one run).
+   * @default {3}
+   */
   seconds?: number;
   /** @default {100} */
   depth?: 18 | 34 | 50 | 100;
@@ -52,7 +56,10 @@ export interface BenchEmbedOptions {
   widthScale?: number;
   /** Time PyTorch CPU too when `/usr/bin/python3` has torch. @default {true} */
   torch?: boolean;
-  /** Also time cpu variants: unfolded BN, arena off, basic graph optimisation. @default {false} */
+  /**
+   * Also time cpu variants: unfolded BN, arena off, basic optimisation, 1 thread, no spinning.
+   * @default {false}
+   */
   variants?: boolean;
   /** @default {console.log} */
   print?: (line: string) => void;
@@ -206,6 +213,12 @@ export async function benchEmbed(
         s: { graphOptimizationLevel: "basic" },
       },
       { label: "cpu, 1 thread", backend: "cpu", bytes: () => folded, s: { intraOpNumThreads: 1 } },
+      {
+        label: "cpu, no spinning",
+        backend: "cpu",
+        bytes: () => folded,
+        s: { allowSpinning: false },
+      },
     );
   }
   for (const c of configs) {

@@ -239,6 +239,12 @@ export interface SessionOptions {
   graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
   /** @default {true} */
   enableCpuMemArena?: boolean;
+  /**
+   * Let idle intra-op threads spin (cpu backend; ONNX Runtime's default). Spinning saves wake-up
+   * latency on an idle machine; turning it off helps when other processes compete for the cores.
+   * @default {true}
+   */
+  allowSpinning?: boolean;
 }
 
 /** An ONNX Runtime session with serialised runs. */
@@ -329,6 +335,7 @@ export function createSession(
     intraOpNumThreads = navigator.hardwareConcurrency || 1,
     graphOptimizationLevel = "all",
     enableCpuMemArena = true,
+    allowSpinning = true,
   } = options;
   const queue = { tail: creationQueue };
   const created = serialise(queue, async () => {
@@ -340,6 +347,9 @@ export function createSession(
       enableCpuMemArena,
     };
     if (backend === "cpu") sessionOptions.intraOpNumThreads = intraOpNumThreads;
+    if (backend === "cpu" && !allowSpinning) {
+      sessionOptions.extra = { session: { intra_op: { allow_spinning: "0" } } };
+    }
     const session = await ort.InferenceSession.create(modelBytes, sessionOptions);
     return wrapSession(ort, session, backend);
   });

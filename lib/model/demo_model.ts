@@ -10,7 +10,7 @@ import { IRESNET_LAYERS } from "./iresnet_spec.ts";
 
 /** Options of {@linkcode demoStateDict}. */
 export interface DemoStateDictOptions {
-  /** Seed of the weight generator; the same seed gives the same weights on every run. @default {1} */
+  /** Seed of the weight generator; the same seed gives the same weights. @default {1} */
   seed?: number;
   /** Channel widths are `[64, 128, 256, 512]` times this, rounded, at least 1. @default {0.25} */
   widthScale?: number;

@@ -1,8 +1,8 @@
 /**
  * Builds the ONNX graph of an arcface_torch IResNet from its state dict, so that ONNX Runtime runs
- * the same forward pass as `iresnet.py`: stem conv3x3 -> BN -> PReLU; per unit BN -> conv3x3 -> BN ->
- * PReLU -> conv3x3 (stride) -> BN, plus identity or conv1x1 (stride) -> BN; then BN -> flatten
- * (C, H, W order) -> fc -> BatchNorm1d. All BN eps 1e-5, convs without bias.
+ * the same forward pass as `iresnet.py`: stem conv3x3 -> BN -> PReLU; per unit BN -> conv3x3 ->
+ * BN -> PReLU -> conv3x3 (stride) -> BN, plus identity or conv1x1 (stride) -> BN; then BN ->
+ * flatten (C, H, W order) -> fc -> BatchNorm1d. All BN eps 1e-5, convs without bias.
  *
  * @module
  */

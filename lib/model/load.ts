@@ -25,7 +25,10 @@ export interface LoadModelOptions {
   log?: (line: string) => void;
   /** Session tuning passed to `createSession`. @default {{}} */
   session?: SessionOptions;
-  /** Where a `.pth` conversion is cached when its folder is read-only. @default {".cache/models"} */
+  /**
+   * Cache folder for `.pth` conversions when the checkpoint's folder is read-only.
+   * @default {".cache/models"}
+   */
   cacheDir?: string;
 }
 

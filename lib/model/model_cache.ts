@@ -62,7 +62,8 @@ const SAMPLE_BYTES = 64 * 1024;
  * await Deno.writeTextFile(path, "Weights");
  * const b = await checkpointStamp(path, 1);
  * await Deno.remove(path);
- * if (a.checkpointHash === b.checkpointHash || a.checkpointSize !== 7) throw new Error("unexpected");
+ * if (a.checkpointHash === b.checkpointHash) throw new Error("content change not seen");
+ * if (a.checkpointSize !== 7) throw new Error("unexpected size");
  * ```
  */
 export async function checkpointStamp(path: string, converterVersion: number): Promise<CacheStamp> {

@@ -177,3 +177,31 @@ Deno.test({
 Deno.test("createSession(bytes, backend) rejects bytes that are not a model", async () => {
   await assert.rejects(createSession(new Uint8Array([1, 2, 3]), "cpu"));
 });
+
+Deno.test("createSession(bytes, 'cpu') returns int64 outputs as BigInt64Array", async () => {
+  const bytes = encodeOnnxModel({
+    opsetVersion: 13,
+    graph: {
+      name: "argmax",
+      nodes: [{
+        opType: "ArgMax",
+        inputs: ["x"],
+        outputs: ["i"],
+        attributes: { axis: { type: "int", value: 1 }, keepdims: { type: "int", value: 0 } },
+      }],
+      initializers: [],
+      inputs: [{ name: "x", elemType: OnnxDataType.FLOAT, shape: ["N", 3] }],
+      outputs: [{ name: "i", elemType: OnnxDataType.INT64, shape: ["N"] }],
+    },
+  });
+  const session = await createSession(bytes, "cpu", { allowSpinning: false, intraOpNumThreads: 1 });
+  try {
+    const { i } = await session.run({
+      x: { data: new Float32Array([0, 5, 1, 7, 2, 3]), dims: [2, 3] },
+    });
+    assert.ok(i.data instanceof BigInt64Array);
+    assert.deepEqual([...i.data], [1n, 0n]);
+  } finally {
+    await session.release();
+  }
+});
