@@ -82,6 +82,7 @@ Deno.test("encodeOnnxModel(model) produces a model ONNX Runtime runs with the en
   await session.release();
   assert.deepEqual([...z.dims], [2, 3, 2]);
   assert.ok(z.data instanceof Float32Array);
+  const zf: Float32Array = z.data;
   const w = model.graph.initializers[0].data as Float32Array;
   const b = model.graph.initializers[1].data as Float32Array;
   for (let n = 0; n < 2; n++) {
@@ -90,7 +91,7 @@ Deno.test("encodeOnnxModel(model) produces a model ONNX Runtime runs with the en
       for (let k = 0; k < 4; k++) h += 0.5 * x[n * 4 + k] * w[j * 4 + k];
       const y = h >= 0 ? h : 0.25 * h;
       // y[n, j / 3, j % 3] lands at z[n, j % 3, j / 3].
-      const got = (z.data as Float32Array)[n * 6 + (j % 3) * 2 + Math.floor(j / 3)];
+      const got = zf[n * 6 + (j % 3) * 2 + Math.floor(j / 3)];
       assert.ok(Math.abs(got - y) < 1e-5, `z for n=${n} j=${j}: ${got} vs ${y}`);
     }
   }
