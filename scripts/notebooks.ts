@@ -26,7 +26,10 @@ const FLAGS = {
     description: "folder of the executed copies",
     default: "Metrics/notebooks",
   },
-  data: { type: "string", description: "the paper's published Data/ folder (sets BRF_DATA)" },
+  data: {
+    type: "string",
+    description: "the paper's published Data/ folder (sets BRF_DATA; `none`: no published data)",
+  },
   metrics: { type: "string", description: "the kit's results folder (sets BRF_METRICS)" },
   timeout: { type: "string", description: "seconds per cell", default: "120" },
   help: { type: "boolean", short: "h", description: "show this help" },
@@ -130,6 +133,11 @@ function countFigures(nbText: string, source: string): number {
   return n;
 }
 
+/** A window height (pixels) that fits the whole page: code and text, figures, table rows. */
+function pageHeight(figures: number, tableRows: number): number {
+  return Math.min(16000, 2400 + 560 * figures + 24 * tableRows);
+}
+
 /**
  * Checks an exported page: it draws at least as many figures (an `<svg>` with shapes in it, or an
  * `<img>` with data) as the notebook has figure outputs, and its screenshot in headless Chromium is
@@ -166,7 +174,7 @@ async function checkPage(nbPath: string, page: string, screenshot: string): Prom
         "--disable-sync",
         `--user-data-dir=${profile}`,
         "--hide-scrollbars",
-        `--window-size=1280,${Math.min(16000, 1600 + 520 * figures)}`,
+        `--window-size=1280,${pageHeight(figures, pageDoc.querySelectorAll("tr").length)}`,
         "--virtual-time-budget=5000",
         `--screenshot=${screenshot}`,
         `file://${resolve(page)}`,
@@ -219,7 +227,7 @@ async function main(): Promise<void> {
     }
   }
   const env: Record<string, string> = {};
-  if (values.data) env.BRF_DATA = resolve(String(values.data));
+  if (values.data) env.BRF_DATA = values.data === "none" ? "none" : resolve(String(values.data));
   if (values.metrics) env.BRF_METRICS = resolve(String(values.metrics));
   const paths = positionals.length
     ? positionals

@@ -75,8 +75,9 @@ export interface FindPublishedDataOptions {
 }
 
 /**
- * Finds the published data folder: the environment variable `BRF_DATA` when set (it must exist),
- * else `../shared/paper-data` beside the repository root when it exists, else undefined.
+ * Finds the published data folder: the environment variable `BRF_DATA` when set (it must exist;
+ * the value `none` means no published data), else `../shared/paper-data` beside the repository
+ * root when it exists, else undefined.
  *
  * @param root The repository root.
  * @param options Which environment variable to read.
@@ -96,6 +97,7 @@ export async function findPublishedData(
 ): Promise<string | undefined> {
   const { envVar = "BRF_DATA" } = options;
   const fromEnv = Deno.env.get(envVar);
+  if (fromEnv === "none") return undefined;
   if (fromEnv) {
     if (!(await Deno.stat(fromEnv)).isDirectory) {
       throw new Deno.errors.NotFound(`Cannot use ${envVar}=${fromEnv}: it is not a folder`);

@@ -30,6 +30,11 @@ Deno.test("findPublishedData(root) prefers the environment variable and rejects 
   try {
     Deno.env.set("BRF_TEST_DATA", dir);
     assert.equal(await findPublishedData("/nonexistent", { envVar: "BRF_TEST_DATA" }), dir);
+    Deno.env.set("BRF_TEST_DATA", "none");
+    assert.equal(
+      await findPublishedData(join(dir, "..", "x"), { envVar: "BRF_TEST_DATA" }),
+      undefined,
+    );
     Deno.env.set("BRF_TEST_DATA", join(dir, "missing"));
     await assert.rejects(() => findPublishedData("/nonexistent", { envVar: "BRF_TEST_DATA" }));
   } finally {
