@@ -6,6 +6,7 @@
  */
 import { encodeBase64 } from "./_base64.ts";
 import { type Displayable, displayable } from "./display.ts";
+import { escapeHtml } from "./_html.ts";
 
 /** One image to show. */
 export interface LabelledImage {
@@ -45,11 +46,6 @@ export function imageMimeType(bytes: Uint8Array): string {
     return "image/webp";
   }
   return "application/octet-stream";
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
 }
 
 /**

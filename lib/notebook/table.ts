@@ -5,6 +5,7 @@
  * @module
  */
 import { type Displayable, displayable } from "./display.ts";
+import { escapeHtml } from "./_html.ts";
 
 /** A table as named columns of equal length. */
 export type Columns = Record<string, ArrayLike<string | number>>;
@@ -15,11 +16,6 @@ export interface DisplayTableOptions {
   digits?: number;
   /** Caption over the table. @default undefined */
   caption?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
 }
 
 /**

@@ -7,35 +7,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runNotebooks } from "../../scripts/notebooks.ts";
+import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ready = (() => {
-  const tools = ["/usr/bin/jupyter-nbconvert", "/usr/bin/chromium", "/usr/bin/python3"];
-  const missing = tools.find((p) => {
-    try {
-      return !Deno.statSync(p).isFile;
-    } catch {
-      return true;
-    }
-  });
-  if (missing) console.log(`skip reason: ${missing} is missing`);
-  return !missing;
-})();
-
-const notebook = (source: string) =>
-  JSON.stringify({
-    cells: [{
-      cell_type: "code",
-      execution_count: null,
-      id: "a",
-      metadata: {},
-      outputs: [],
-      source,
-    }],
-    metadata: { kernelspec: { display_name: "Deno", language: "typescript", name: "deno" } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
+const ready = toolsPresent(
+  ["/usr/bin/jupyter-nbconvert", "/usr/bin/chromium", "/usr/bin/python3"],
+  ["nbclient", "ipykernel"],
+);
 
 Deno.test({
   name:
@@ -46,7 +24,7 @@ Deno.test({
     try {
       await Deno.writeTextFile(
         join(dir, "drawn.ipynb"),
-        notebook([
+        oneCellNotebook([
           'import * as Plot from "@observablehq/plot";',
           'import { parseHTML } from "linkedom";',
           'import { display } from "../../lib/notebook/mod.ts";',
@@ -58,7 +36,7 @@ Deno.test({
         '<circle cx="100" cy="100" r="80" fill="black"/></svg>';
       await Deno.writeTextFile(
         join(dir, "stripped.ipynb"),
-        notebook(
+        oneCellNotebook(
           `({ [Symbol.for("Jupyter.display")]: () => ({ "image/svg+xml": ${
             JSON.stringify(svgOnly)
           } }) });`,

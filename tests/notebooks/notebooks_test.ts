@@ -8,26 +8,13 @@ import { fileURLToPath } from "node:url";
 import { cellsWithOutputs, parseNotebook } from "../../lib/notebook/mod.ts";
 import { checkNotebooks, listNotebooks } from "../../scripts/check_notebooks.ts";
 import { runNotebooks } from "../../scripts/notebooks.ts";
+import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const jupyterReady = (() => {
-  const missing = ["/usr/bin/jupyter-nbconvert", "/usr/bin/python3"].find((p) => {
-    try {
-      return !Deno.statSync(p).isFile;
-    } catch {
-      return true;
-    }
-  });
-  const nbclient = !missing &&
-    new Deno.Command("/usr/bin/python3", {
-      args: ["-c", "import nbclient, ipykernel"],
-      stderr: "null",
-    }).outputSync().success;
-  if (missing || !nbclient) {
-    console.log(`skip reason: ${missing ?? "python3-nbclient or python3-ipykernel"} is missing`);
-  }
-  return !missing && nbclient;
-})();
+const jupyterReady = toolsPresent(
+  ["/usr/bin/jupyter-nbconvert", "/usr/bin/python3"],
+  ["nbclient", "ipykernel"],
+);
 
 const notebooks = await listNotebooks(join(ROOT, "notebooks"));
 
@@ -74,23 +61,12 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ dir: join(ROOT, "tests"), prefix: ".nb-" });
     try {
-      const nb = (source: string) =>
-        JSON.stringify({
-          cells: [{
-            cell_type: "code",
-            execution_count: null,
-            id: "a",
-            metadata: {},
-            outputs: [],
-            source,
-          }],
-          metadata: { kernelspec: { display_name: "Deno", language: "typescript", name: "deno" } },
-          nbformat: 4,
-          nbformat_minor: 5,
-        });
-      await Deno.writeTextFile(join(dir, "throws.ipynb"), nb('throw new Error("planted");'));
-      await Deno.writeTextFile(join(dir, "silent.ipynb"), nb("const quiet = 1;"));
-      await Deno.writeTextFile(join(dir, "fine.ipynb"), nb('console.log("shown");'));
+      await Deno.writeTextFile(
+        join(dir, "throws.ipynb"),
+        oneCellNotebook('throw new Error("planted");'),
+      );
+      await Deno.writeTextFile(join(dir, "silent.ipynb"), oneCellNotebook("const quiet = 1;"));
+      await Deno.writeTextFile(join(dir, "fine.ipynb"), oneCellNotebook('console.log("shown");'));
       const out = join(dir, "out");
       const paths = ["throws", "silent", "fine"].map((name) => join(dir, `${name}.ipynb`));
       assert.equal(await runNotebooks(paths, { out }), false);
