@@ -17,3 +17,7 @@ export * from "./best_matches.ts";
 export * from "./density.ts";
 export * from "./pair_grid.ts";
 export * from "./render.ts";
+export * from "./best_matches_ridgeline.ts";
+export * from "./closest_pairs_strip.ts";
+export * from "./paper_table.ts";
+export * from "./threshold_shares.ts";

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * SVG output of figures: serialise a Plot figure made on a linkedom document, and rasterise SVG to
  * PNG with resvg (native, system fonts; DejaVu Sans is the fallback family).
@@ -40,7 +41,11 @@ export function svgToPng(svg: string, options: SvgToPngOptions = {}): Uint8Array
   const resvg = new Resvg(svg, {
     background,
     fitTo: { mode: "zoom", value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    font: {
+      loadSystemFonts: true,
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
   });
   return resvg.render().asPng();
 }
