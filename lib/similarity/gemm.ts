@@ -29,20 +29,29 @@ export interface ScoreTopK {
   k: number;
 }
 
+/** Every score of a block above a threshold, as (row, column, value) columns in row-major order. */
+export interface ScoresAbove {
+  rows: Int32Array;
+  cols: Int32Array;
+  values: Float32Array;
+}
+
 /** Scores a block of queries against a block of gallery rows and keeps the best `k` per query. */
 export interface ScoreTopKKernel {
   /** Short name for messages and benchmarks (`ort-cpu`, `js`). */
   readonly name: string;
+  /** Scores `rows` queries against `cols` gallery rows, both row-major and `dim` wide. */
+  run(queries: Float32Array, gallery: Float32Array, shape: ScoreTopKShape): Promise<ScoreTopK>;
   /**
-   * Scores `rows` queries against `cols` gallery rows, both row-major and `dim` wide. When
-   * `colScale` is given, score `(i, j)` is multiplied by `colScale[j]` before selection.
+   * Scores like {@linkcode ScoreTopKKernel.run} but returns every pair scoring strictly above
+   * `threshold` (`shape.k` is ignored): cheap once a running top-K threshold is high.
    */
-  run(
+  runAbove(
     queries: Float32Array,
     gallery: Float32Array,
     shape: ScoreTopKShape,
-    colScale?: Float32Array,
-  ): Promise<ScoreTopK>;
+    threshold: number,
+  ): Promise<ScoresAbove>;
   /** Releases native resources. */
   release(): Promise<void>;
 }
@@ -66,23 +75,35 @@ export function createJsScoreTopK(): ScoreTopKKernel {
   let scores = new Float32Array(0);
   return {
     name: "js",
-    run(queries, gallery, shape, colScale) {
+    run(queries, gallery, shape) {
       const { rows, cols } = shape;
       const k = Math.min(shape.k, cols);
       if (scores.length < rows * cols) scores = new Float32Array(rows * cols);
       scoreBlock(queries, gallery, scores, shape);
-      if (colScale) {
-        for (let i = 0; i < rows; i++) {
-          const base = i * cols;
-          for (let j = 0; j < cols; j++) scores[base + j] = scores[base + j] * colScale[j];
-        }
-      }
       const values = new Float32Array(rows * k);
       const indices = new Int32Array(rows * k);
       for (let i = 0; i < rows; i++) {
         selectRow(scores.subarray(i * cols, (i + 1) * cols), k, values, indices, i * k);
       }
       return Promise.resolve({ values, indices, k });
+    },
+    runAbove(queries, gallery, shape, threshold) {
+      const { rows, cols } = shape;
+      if (scores.length < rows * cols) scores = new Float32Array(rows * cols);
+      scoreBlock(queries, gallery, scores, shape);
+      const r: number[] = [], c: number[] = [], v: number[] = [];
+      for (let i = 0; i < rows * cols; i++) {
+        if (scores[i] > threshold) {
+          r.push(Math.floor(i / cols));
+          c.push(i % cols);
+          v.push(scores[i]);
+        }
+      }
+      return Promise.resolve({
+        rows: Int32Array.from(r),
+        cols: Int32Array.from(c),
+        values: Float32Array.from(v),
+      });
     },
     release() {
       return Promise.resolve();

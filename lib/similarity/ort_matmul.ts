@@ -1,8 +1,9 @@
 /**
- * Scores-and-top-K blocks on ONNX Runtime's native CPU backend: a small graph
- * `TopK(Gemm(queries, galleryᵀ) [* scale], k)` run by MLAS's float32 GEMM (AVX2 / AVX-512
- * kernels), about two orders of magnitude faster than scalar JavaScript loops. The graph is
- * built in memory with the kit's ONNX encoder and run through the kit's backend module.
+ * Scores-and-top-K blocks on ONNX Runtime's native CPU backend: small graphs
+ * `TopK(Gemm(queries, galleryᵀ), k)` and "every score above a threshold" run by MLAS's float32
+ * GEMM (AVX2 / AVX-512 kernels), about two orders of magnitude faster than scalar JavaScript
+ * loops. The graphs are built in memory with the kit's ONNX encoder and run through the kit's
+ * backend module.
  *
  * @module
  */
@@ -13,7 +14,7 @@ import {
   type OnnxNode,
   type OnnxValueInfo,
 } from "../model/onnx_proto.ts";
-import type { ScoreTopKKernel } from "./gemm.ts";
+import type { ScoreTopKKernel, ScoreTopKShape } from "./gemm.ts";
 
 /** Options of {@linkcode createOrtScoreTopK}. */
 export interface OrtScoreTopKOptions {
@@ -44,26 +45,25 @@ export async function createOrtScoreTopK(
 ): Promise<ScoreTopKKernel> {
   const { threads = navigator.hardwareConcurrency || 1 } = options;
   const sessions = new Map<string, Promise<BackendSession>>();
-  const session = (k: number, scaled: boolean) => {
-    const key = `${k}:${scaled}`;
+  const session = (key: string, model: () => Uint8Array) => {
     let s = sessions.get(key);
     if (!s) {
-      s = createSession(scoreTopKModel(k, scaled), "cpu", { intraOpNumThreads: threads });
+      s = createSession(model(), "cpu", { intraOpNumThreads: threads });
       sessions.set(key, s);
     }
     return s;
   };
-  await session(1, false); // fail here, not on first use, when the native runtime is missing
+  await session("top1", () => scoreTopKModel(1)); // fail here when the native runtime is missing
+  const feedsOf = (queries: Float32Array, gallery: Float32Array, shape: ScoreTopKShape) => ({
+    queries: { data: queries.subarray(0, shape.rows * shape.dim), dims: [shape.rows, shape.dim] },
+    gallery: { data: gallery.subarray(0, shape.cols * shape.dim), dims: [shape.cols, shape.dim] },
+  });
   return {
     name: "ort-cpu",
-    async run(queries, gallery, { rows, cols, dim, k }, colScale) {
-      const kk = Math.min(k, cols);
-      const feeds: Parameters<BackendSession["run"]>[0] = {
-        queries: { data: queries.subarray(0, rows * dim), dims: [rows, dim] },
-        gallery: { data: gallery.subarray(0, cols * dim), dims: [cols, dim] },
-      };
-      if (colScale) feeds.scale = { data: colScale.subarray(0, cols), dims: [1, cols] };
-      const out = await (await session(kk, colScale !== undefined)).run(feeds);
+    async run(queries, gallery, shape) {
+      const kk = Math.min(shape.k, shape.cols);
+      const out = await (await session(`top${kk}`, () => scoreTopKModel(kk)))
+        .run(feedsOf(queries, gallery, shape));
       const { values: { data: values }, indices: { data: indices } } = out;
       if (!(values instanceof Float32Array) || !(indices instanceof Float32Array)) {
         throw new TypeError(
@@ -72,6 +72,27 @@ export async function createOrtScoreTopK(
       }
       return { values, indices: Int32Array.from(indices), k: kk };
     },
+    async runAbove(queries, gallery, shape, threshold) {
+      const feeds = {
+        ...feedsOf(queries, gallery, shape),
+        threshold: { data: new Float32Array([threshold]), dims: [1] },
+      };
+      const out = await (await session("above", scoreAboveModel)).run(feeds);
+      const { where: { data: where }, values: { data: values } } = out;
+      if (!(where instanceof BigInt64Array) || !(values instanceof Float32Array)) {
+        throw new TypeError(
+          `Cannot read the pairs above the threshold: current types are ${where.constructor.name} and ${values.constructor.name}`,
+        );
+      }
+      const m = values.length;
+      const rows = new Int32Array(m);
+      const cols = new Int32Array(m);
+      for (let i = 0; i < m; i++) {
+        rows[i] = Number(where[i]);
+        cols[i] = Number(where[m + i]);
+      }
+      return { rows, cols, values };
+    },
     async release() {
       for (const s of sessions.values()) await (await s).release();
       sessions.clear();
@@ -79,51 +100,79 @@ export async function createOrtScoreTopK(
   };
 }
 
+const { FLOAT } = OnnxDataType;
+const int = (value: number) => ({ type: "int" as const, value });
+const GEMM: OnnxNode = {
+  opType: "Gemm",
+  inputs: ["queries", "gallery"],
+  outputs: ["scores"],
+  attributes: { transB: int(1) },
+};
+const BLOCK_INPUTS: OnnxValueInfo[] = [
+  { name: "queries", elemType: FLOAT, shape: ["rows", "dim"] },
+  { name: "gallery", elemType: FLOAT, shape: ["cols", "dim"] },
+];
+
 /**
- * ONNX bytes of `values, indices = TopK(Gemm(queries, gallery, transB=1) [* scale], k, axis=1)`,
- * indices cast to float32 (exact below 2^24 columns per block).
+ * ONNX bytes of `values, indices = TopK(Gemm(queries, gallery, transB=1), k, axis=1)`, indices
+ * cast to float32 (exact below 2^24 columns per block).
  */
-function scoreTopKModel(k: number, withScale: boolean): Uint8Array {
-  const { FLOAT, INT64 } = OnnxDataType;
-  const int = (value: number) => ({ type: "int" as const, value });
-  const nodes: OnnxNode[] = [
-    {
-      opType: "Gemm",
-      inputs: ["queries", "gallery"],
-      outputs: ["scores"],
-      attributes: { transB: int(1) },
-    },
-  ];
-  if (withScale) nodes.push({ opType: "Mul", inputs: ["scores", "scale"], outputs: ["scaled"] });
-  nodes.push(
-    {
-      opType: "TopK",
-      inputs: [withScale ? "scaled" : "scores", "k"],
-      outputs: ["values", "indices64"],
-      attributes: { axis: int(1), largest: int(1), sorted: int(1) },
-    },
-    { opType: "Cast", inputs: ["indices64"], outputs: ["indices"], attributes: { to: int(FLOAT) } },
-  );
-  const inputs: OnnxValueInfo[] = [
-    { name: "queries", elemType: FLOAT, shape: ["rows", "dim"] },
-    { name: "gallery", elemType: FLOAT, shape: ["cols", "dim"] },
-  ];
-  if (withScale) inputs.push({ name: "scale", elemType: FLOAT, shape: [1, "cols"] });
+function scoreTopKModel(k: number): Uint8Array {
   return encodeOnnxModel({
     opsetVersion: 17,
     graph: {
       name: "score_topk",
-      nodes,
+      nodes: [
+        GEMM,
+        {
+          opType: "TopK",
+          inputs: ["scores", "k"],
+          outputs: ["values", "indices64"],
+          attributes: { axis: int(1), largest: int(1), sorted: int(1) },
+        },
+        {
+          opType: "Cast",
+          inputs: ["indices64"],
+          outputs: ["indices"],
+          attributes: { to: int(FLOAT) },
+        },
+      ],
       initializers: [{
         name: "k",
-        dataType: INT64,
+        dataType: OnnxDataType.INT64,
         dims: [1],
         data: new BigInt64Array([BigInt(k)]),
       }],
-      inputs,
+      inputs: BLOCK_INPUTS,
       outputs: [
         { name: "values", elemType: FLOAT, shape: ["rows", k] },
         { name: "indices", elemType: FLOAT, shape: ["rows", k] },
+      ],
+    },
+  });
+}
+
+/**
+ * ONNX bytes of `where = NonZero(scores > threshold)` ([2, m] row and column indices) and
+ * `values = GatherND(scores, whereᵀ)` with `scores = Gemm(queries, gallery, transB=1)`.
+ */
+function scoreAboveModel(): Uint8Array {
+  return encodeOnnxModel({
+    opsetVersion: 17,
+    graph: {
+      name: "score_above",
+      nodes: [
+        GEMM,
+        { opType: "Greater", inputs: ["scores", "threshold"], outputs: ["mask"] },
+        { opType: "NonZero", inputs: ["mask"], outputs: ["where"] },
+        { opType: "Transpose", inputs: ["where"], outputs: ["pairs"] },
+        { opType: "GatherND", inputs: ["scores", "pairs"], outputs: ["values"] },
+      ],
+      initializers: [],
+      inputs: [...BLOCK_INPUTS, { name: "threshold", elemType: FLOAT, shape: [1] }],
+      outputs: [
+        { name: "where", elemType: OnnxDataType.INT64, shape: [2, "m"] },
+        { name: "values", elemType: FLOAT, shape: ["m"] },
       ],
     },
   });

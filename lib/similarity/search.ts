@@ -9,7 +9,7 @@
  * @module
  */
 import type { EmbeddingSet } from "../embeddings/embedding_set.ts";
-import { createJsScoreTopK, type ScoreTopKKernel } from "./gemm.ts";
+import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./gemm.ts";
 import { createOrtScoreTopK } from "./ort_matmul.ts";
 import { TopKHeap, type TopKPairs } from "./topk.ts";
 
@@ -32,8 +32,8 @@ export interface SearchOptions {
   /**
    * Divide both sides by their L2 norms (cosine similarity, as scikit-learn's
    * `cosine_similarity`); false scores raw dot products (as `np.dot` on stored embeddings).
-   * Queries are normalised in a block copy; the gallery is never modified (its inverse norms
-   * scale the scores).
+   * Queries are normalised in a block copy, and so is each gallery block (one block buffer);
+   * the gallery itself is never modified.
    * @default true
    */
   normalize?: boolean;
@@ -122,9 +122,10 @@ export async function bestMatches(
   const rows = checkedRows(queries, gallery, options.rows);
   const bestGallery = new Uint32Array(rows.length);
   const bestScores = new Float32Array(rows.length).fill(-Infinity);
-  const kernel = await scanBlocks(queries, gallery, rows, 1, options, (block) => {
-    const { values, indices, k, queryStart, galleryStart, blockRows } = block;
-    for (let i = 0; i < blockRows; i++) {
+  const kernel = await scanBlocks(queries, gallery, rows, options, async (run, block) => {
+    const { values, indices, k } = await run.run(block.queries, block.gallery, block.shape);
+    const { queryStart, galleryStart } = block;
+    for (let i = 0; i < block.shape.rows; i++) {
       const v = values[i * k];
       if (v > bestScores[queryStart + i]) {
         bestScores[queryStart + i] = v;
@@ -165,9 +166,29 @@ export async function topKPairs(
   const heap = new TopKHeap(k);
   const rows = checkedRows(queries, gallery, options.rows);
   const floor = positiveOnly ? 0 : -Infinity;
-  const kernel = await scanBlocks(queries, gallery, rows, k, options, (block) => {
-    const { values, indices, k: kk, queryStart, galleryStart, blockRows } = block;
-    for (let i = 0; i < blockRows; i++) {
+  const kernel = await scanBlocks(queries, gallery, rows, options, async (run, block) => {
+    const { queryStart, galleryStart } = block;
+    if (heap.size === k) {
+      // Full heap: only pairs above its threshold can enter, and they are few.
+      const above = await run.runAbove(
+        block.queries,
+        block.gallery,
+        block.shape,
+        Math.max(heap.threshold, floor),
+      );
+      for (let t = 0; t < above.values.length; t++) {
+        const v = above.values[t];
+        if (v > heap.threshold) {
+          heap.offer(v, rows[queryStart + above.rows[t]], galleryStart + above.cols[t]);
+        }
+      }
+      return;
+    }
+    const { values, indices, k: kk } = await run.run(block.queries, block.gallery, {
+      ...block.shape,
+      k,
+    });
+    for (let i = 0; i < block.shape.rows; i++) {
       const query = rows[queryStart + i];
       for (let t = 0; t < kk; t++) {
         const v = values[i * kk + t];
@@ -179,13 +200,16 @@ export async function topKPairs(
   return { ...heap.sorted(), kernel };
 }
 
+/** One (query block, gallery block) of a scan, ready for the kernel. */
 interface Block {
-  values: Float32Array;
-  indices: Int32Array;
-  k: number;
+  /** Query rows, gathered (and normalised when asked). */
+  queries: Float32Array;
+  /** Gallery rows (a view, or a normalised copy). */
+  gallery: Float32Array;
+  shape: ScoreTopKShape;
   /** Position in `rows` of the block's first query. */
   queryStart: number;
-  blockRows: number;
+  /** Gallery row of the block's first column. */
   galleryStart: number;
 }
 
@@ -215,20 +239,28 @@ function checkedRows(
   return out;
 }
 
-/** Inverse L2 norms of the gallery rows, or undefined when every row is unit length in float32. */
-function inverseNorms(set: EmbeddingSet): Float32Array | undefined {
+/**
+ * Copies `count` gallery rows from `start` into `out`, divided by their L2 norms; returns false
+ * (nothing to copy) when every row is already unit length in float32.
+ */
+function normalizedBlock(
+  set: EmbeddingSet,
+  start: number,
+  count: number,
+  out: Float32Array,
+): boolean {
   const { vectors, dim } = set;
-  const n = set.identities.length;
-  const inv = new Float32Array(n);
-  let unit = true;
-  for (let i = 0; i < n; i++) {
+  let changed = false;
+  for (let i = 0; i < count; i++) {
+    const src = (start + i) * dim;
     let s = 0;
-    for (let d = i * dim, end = d + dim; d < end; d++) s += vectors[d] * vectors[d];
-    const norm = Math.sqrt(s);
-    inv[i] = norm > 0 ? 1 / norm : 1;
-    if (inv[i] !== 1) unit = false;
+    for (let d = src; d < src + dim; d++) s += vectors[d] * vectors[d];
+    const norm = s > 0 ? Math.sqrt(s) : 1;
+    if (Math.fround(1 / norm) !== 1) changed = true;
+    const dst = i * dim;
+    for (let d = 0; d < dim; d++) out[dst + d] = vectors[src + d] / norm;
   }
-  return unit ? undefined : inv;
+  return changed;
 }
 
 /** Copies query rows into `block` (normalised when asked). */
@@ -254,14 +286,16 @@ function gatherQueries(
   }
 }
 
-/** Runs the kernel over every (query block, gallery block) and hands each result to `visit`. */
+/**
+ * Runs `visit` on every (gallery block, query block): gallery blocks outside, so that each is
+ * normalised once; progress is reported after each visit.
+ */
 async function scanBlocks(
   queries: EmbeddingSet,
   gallery: EmbeddingSet,
   rows: Uint32Array,
-  k: number,
   options: SearchOptions,
-  visit: (block: Block) => void,
+  visit: (kernel: ScoreTopKKernel, block: Block) => Promise<void>,
 ): Promise<string> {
   const { normalize = true, queryBlock = 2048, galleryBlock = 32768, onProgress } = options;
   for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
@@ -271,25 +305,28 @@ async function scanBlocks(
   }
   const { dim } = gallery;
   const n = gallery.identities.length;
-  const scale = normalize ? inverseNorms(gallery) : undefined;
   const kernel = options.kernel ?? await createSearchKernel();
   const totalPairs = rows.length * n;
   const started = performance.now();
   let pairs = 0;
-  const block = new Float32Array(Math.min(queryBlock, rows.length) * dim);
+  const queryBuffer = new Float32Array(Math.min(queryBlock, rows.length) * dim);
+  const galleryBuffer = normalize ? new Float32Array(Math.min(galleryBlock, n) * dim) : undefined;
   try {
-    for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
-      const blockRows = Math.min(queryBlock, rows.length - q0);
-      gatherQueries(queries, rows, q0, blockRows, block, normalize);
-      for (let g0 = 0; g0 < n; g0 += galleryBlock) {
-        const cols = Math.min(galleryBlock, n - g0);
-        const result = await kernel.run(
-          block,
-          gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim),
-          { rows: blockRows, cols, dim, k },
-          scale?.subarray(g0, g0 + cols),
-        );
-        visit({ ...result, queryStart: q0, blockRows, galleryStart: g0 });
+    for (let g0 = 0; g0 < n; g0 += galleryBlock) {
+      const cols = Math.min(galleryBlock, n - g0);
+      const block = galleryBuffer && normalizedBlock(gallery, g0, cols, galleryBuffer)
+        ? galleryBuffer
+        : gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim);
+      for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
+        const blockRows = Math.min(queryBlock, rows.length - q0);
+        gatherQueries(queries, rows, q0, blockRows, queryBuffer, normalize);
+        await visit(kernel, {
+          queries: queryBuffer,
+          gallery: block,
+          shape: { rows: blockRows, cols, dim, k: 1 },
+          queryStart: q0,
+          galleryStart: g0,
+        });
         pairs += blockRows * cols;
         if (onProgress) {
           const elapsedMs = performance.now() - started;
