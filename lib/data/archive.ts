@@ -9,7 +9,7 @@
  */
 import { isImageName } from "./dataset.ts";
 import { safeEntryPath } from "./_archive_entries.ts";
-import { RecordIOFile, recordIOLayout } from "./recordio.ts";
+import { RecordIOFile, recordIOLayout, recordKey } from "./recordio.ts";
 import { indexTar, isGzipTar, listTar, openTarStream, walkTar } from "./tar.ts";
 import { ZipFile } from "./zip.ts";
 
@@ -144,10 +144,8 @@ async function recordIOSource(path: string): Promise<ImageSource> {
   for (const [k, key] of layout.names ?? []) named.set(`${key.identity}/${key.imageName}`, k);
   /** Entry path of an image record, reading only its label when no list.txt names it. */
   const pathOf = async (k: number) => {
-    const key = layout.names?.get(k);
-    return key
-      ? `${key.identity}/${key.imageName}`
-      : `${Math.round((await rec.label(k))!)}/${k}.jpg`;
+    const key = await recordKey(rec, layout, k);
+    return `${key.identity}/${key.imageName}`;
   };
   /** Record key of an entry path, checked without reading the whole index. */
   const keyOf = async (p: string) => {

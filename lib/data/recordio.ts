@@ -261,10 +261,23 @@ export async function recordIOLayout(rec: RecordIOFile): Promise<RecordIOLayout>
 /**
  * The dataset key of an image record: from `list.txt` when it names the record, else identity =
  * integer class label and image name = `<key>.jpg`.
+ *
+ * @param rec The open file.
+ * @param layout Its layout.
+ * @param key Record key.
+ * @param label The record's label when already read (else only the label is read).
+ * @returns The key.
  */
-export function recordKey(key: number, record: RecordIORecord, layout: RecordIOLayout): ImageKey {
-  return layout.names?.get(key) ??
-    { identity: String(Math.round(record.label)), imageName: `${key}.jpg` };
+export async function recordKey(
+  rec: RecordIOFile,
+  layout: RecordIOLayout,
+  key: number,
+  label?: number,
+): Promise<ImageKey> {
+  const named = layout.names?.get(key);
+  if (named) return named;
+  const l = label ?? await rec.label(key);
+  return { identity: String(Math.round(l!)), imageName: `${key}.jpg` };
 }
 
 /**
@@ -287,7 +300,7 @@ export async function openRecordIODataset(path: string): Promise<DatasetReader> 
       const named = layout.names?.get(k);
       if (named && options.skip?.(named)) continue;
       const record = (await rec.read(k))!;
-      const key = recordKey(k, record, layout);
+      const key = await recordKey(rec, layout, k, record.label);
       if (!named && options.skip?.(key)) continue;
       yield { ...key, bytes: record.payload };
     }
@@ -298,12 +311,7 @@ export async function openRecordIODataset(path: string): Promise<DatasetReader> 
     async list() {
       if (listed) return listed;
       const keys: ImageKey[] = [];
-      for (const k of layout.keys) {
-        keys.push(
-          layout.names?.get(k) ??
-            { identity: String(Math.round((await rec.label(k))!)), imageName: `${k}.jpg` },
-        );
-      }
+      for (const k of layout.keys) keys.push(await recordKey(rec, layout, k));
       listed = keys;
       return keys;
     },
