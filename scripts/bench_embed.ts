@@ -69,85 +69,133 @@ export interface BenchEmbedOptions {
 export interface EmbedTiming {
   label: string;
   batch: number;
+  /** `batch` divided by the median run time. */
   imagesPerSecond: number;
   runs: number;
 }
 
-async function timeSession(
-  bytes: Uint8Array,
-  backend: Backend,
-  batches: number[],
-  seconds: number,
-  sessionOptions: SessionOptions = {},
-): Promise<{ batch: number; imagesPerSecond: number; runs: number }[]> {
-  const session = await createSession(bytes, backend, sessionOptions);
-  const model = arcFaceFromSession(session, { inputName: "data", outputName: "embedding" });
-  const out = [];
-  try {
-    // One warm-up run per session (first-run allocations, kernel selection), at the smallest
-    // batch so that slow backends do not pay for a large one twice.
-    const smallest = Math.min(...batches);
-    await model.embed(new Float32Array(smallest * 3 * 112 * 112), smallest);
-    for (const batch of batches) {
-      const x = new Float32Array(batch * 3 * 112 * 112);
-      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37);
-      let runs = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      do {
-        await model.embed(x, batch);
-        runs++;
-        elapsed = (performance.now() - start) / 1000;
-      } while (elapsed < seconds);
-      out.push({ batch, imagesPerSecond: (runs * batch) / elapsed, runs });
-    }
-  } finally {
-    await model.close();
-  }
-  return out;
+/** Something timed in slices: `run` returns the seconds of each run (at least one). */
+interface Runner {
+  label: string;
+  run(batch: number, seconds: number): Promise<number[]>;
+  close(): Promise<void>;
 }
 
-async function timeTorch(
-  options: { depth: number; widthScale: number; batches: number[]; seconds: number },
-): Promise<{ version: string; threads: number; results: EmbedTiming[] } | string> {
+async function ortRunner(
+  label: string,
+  bytes: Uint8Array,
+  backend: Backend,
+  warmBatch: number,
+  sessionOptions: SessionOptions = {},
+): Promise<Runner> {
+  const session = await createSession(bytes, backend, sessionOptions);
+  const model = arcFaceFromSession(session, { inputName: "data", outputName: "embedding" });
+  // One warm-up run per session (first-run allocations, kernel selection).
+  await model.embed(new Float32Array(warmBatch * 3 * 112 * 112), warmBatch);
+  const inputs = new Map<number, Float32Array>();
+  return {
+    label,
+    async run(batch, seconds) {
+      let x = inputs.get(batch);
+      if (!x) {
+        x = new Float32Array(batch * 3 * 112 * 112);
+        for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37);
+        inputs.set(batch, x);
+      }
+      const times: number[] = [];
+      const start = performance.now();
+      do {
+        const t = performance.now();
+        await model.embed(x, batch);
+        times.push((performance.now() - t) / 1000);
+      } while ((performance.now() - start) / 1000 < seconds);
+      return times;
+    },
+    close: () => model.close(),
+  };
+}
+
+/** Starts `bench_torch_embed.py` as a server answering timing requests; a string says why not. */
+async function torchRunner(
+  options: { depth: number; widthScale: number; warmBatch: number },
+): Promise<{ runner: Runner; note: string } | string> {
   const script = fileURLToPath(new URL("./bench_torch_embed.py", import.meta.url));
   const threads = navigator.hardwareConcurrency || 1;
-  let output: Deno.CommandOutput;
+  let child: Deno.ChildProcess;
   try {
-    output = await new Deno.Command("/usr/bin/python3", {
+    child = new Deno.Command("/usr/bin/python3", {
       args: [
         script,
         `--depth=${options.depth}`,
         `--width=${options.widthScale}`,
-        `--batches=${options.batches.join(",")}`,
-        `--seconds=${options.seconds}`,
+        `--warmup-batch=${options.warmBatch}`,
         `--threads=${threads}`,
       ],
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-    }).output();
+    }).spawn();
   } catch (error) {
     return `/usr/bin/python3 not runnable (${error instanceof Error ? error.message : error})`;
   }
-  if (!output.success) {
-    const err = new TextDecoder().decode(output.stderr).trim().split("\n").pop();
-    return `PyTorch baseline failed: ${err}`;
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  const readLine = async (): Promise<string | null> => {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await lines.read();
+      if (done) return null;
+      buffered += value;
+    }
+    const i = buffered.indexOf("\n");
+    const line = buffered.slice(0, i);
+    buffered = buffered.slice(i + 1);
+    return line;
+  };
+  const writer = child.stdin.getWriter();
+  const stderrText = new Response(child.stderr).text();
+  const hello = await readLine();
+  if (hello === null) {
+    await lines.cancel();
+    await writer.close().catch(() => {});
+    await child.status;
+    const err = (await stderrText).trim().split("\n").pop();
+    return `PyTorch baseline not run: ${err}`;
   }
-  const parsed = JSON.parse(new TextDecoder().decode(output.stdout));
+  const info = JSON.parse(hello);
   return {
-    version: parsed.torch,
-    threads: parsed.threads,
-    results: parsed.results.map((r: { batch: number; images_per_s: number; runs: number }) => ({
+    note: `PyTorch ${info.torch} CPU, ${info.threads} threads`,
+    runner: {
       label: "torch-cpu",
-      batch: r.batch,
-      imagesPerSecond: r.images_per_s,
-      runs: r.runs,
-    })),
+      async run(batch, seconds) {
+        await writer.write(new TextEncoder().encode(JSON.stringify({ batch, seconds }) + "\n"));
+        const line = await readLine();
+        if (line === null) throw new Error(`PyTorch baseline stopped: ${await stderrText}`);
+        return JSON.parse(line).times;
+      },
+      async close() {
+        await writer.close();
+        await lines.cancel();
+        await child.status;
+        await stderrText;
+      },
+    },
   };
 }
 
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Rounds over which each configuration's time is spread, so that load from other processes
+ * falls on every configuration alike. */
+const ROUNDS = 3;
+
 /**
- * Runs the embed benchmark and prints a table of images/s with the ratio to PyTorch CPU.
+ * Runs the embed benchmark and prints a table of images/s with the ratio to PyTorch CPU. The
+ * configurations (each ORT backend, PyTorch in a server process) are timed in interleaved
+ * slices over three rounds, and each reports `batch / median run time`.
  *
  * @param options Options, or the command-line arguments after `deno task bench embed`.
  * @returns The timings.
@@ -170,6 +218,7 @@ export async function benchEmbed(
   const verdict = judgeAdapter(adapter);
   const backends = opts.backends ?? (verdict.usable ? ["cpu", "wasm", "webgpu"] : ["cpu", "wasm"]);
   const threads = navigator.hardwareConcurrency || 1;
+  const warmBatch = Math.min(...batches);
   print(
     `IResNet-${depth} width x${widthScale}, random weights; ${threads} hardware threads; ` +
       `${verdict.description}${
@@ -177,7 +226,7 @@ export async function benchEmbed(
       }`,
   );
 
-  let t = performance.now();
+  const t = performance.now();
   const dict = demoStateDict({ depth, widthScale, seed: 1 });
   const folded = buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[depth] });
   print(
@@ -185,88 +234,92 @@ export async function benchEmbed(
       `${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 
-  const timings: EmbedTiming[] = [];
-  const configs: {
-    label: string;
-    backend: Backend;
-    bytes: () => Uint8Array;
-    s?: SessionOptions;
-  }[] = backends.map((b) => ({ label: b, backend: b, bytes: () => folded }));
-  if (variants) {
-    configs.push(
-      {
-        label: "cpu, BN not folded",
-        backend: "cpu",
-        bytes: () =>
-          buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[depth] }, { foldBatchNorm: false }),
-      },
-      {
-        label: "cpu, arena off",
-        backend: "cpu",
-        bytes: () => folded,
-        s: { enableCpuMemArena: false },
-      },
-      {
-        label: "cpu, opt basic",
-        backend: "cpu",
-        bytes: () => folded,
-        s: { graphOptimizationLevel: "basic" },
-      },
-      { label: "cpu, 1 thread", backend: "cpu", bytes: () => folded, s: { intraOpNumThreads: 1 } },
-      {
-        label: "cpu, no spinning",
-        backend: "cpu",
-        bytes: () => folded,
-        s: { allowSpinning: false },
-      },
-    );
-  }
-  for (const c of configs) {
-    t = performance.now();
-    try {
-      for (const r of await timeSession(c.bytes(), c.backend, batches, seconds, c.s)) {
-        timings.push({ label: c.label, ...r });
-      }
-      print(`timed ${c.label} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      print(`${c.label}: failed (${error instanceof Error ? error.message : error})`);
-    }
-  }
-
+  const runners: Runner[] = [];
   let torchNote = "PyTorch baseline skipped";
-  const torchRate = new Map<number, number>();
-  if (torch) {
-    const result = await timeTorch({ depth, widthScale, batches, seconds });
-    if (typeof result === "string") torchNote = result;
-    else {
-      torchNote = `PyTorch ${result.version} CPU, ${result.threads} threads`;
-      for (const r of result.results) {
-        timings.push(r);
-        torchRate.set(r.batch, r.imagesPerSecond);
+  try {
+    for (const backend of backends) {
+      try {
+        runners.push(await ortRunner(backend, folded, backend, warmBatch));
+      } catch (error) {
+        print(`${backend}: not timed (${error instanceof Error ? error.message : error})`);
       }
     }
-  }
+    if (variants) {
+      const unfolded = buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[depth] }, {
+        foldBatchNorm: false,
+      });
+      runners.push(
+        await ortRunner("cpu, BN not folded", unfolded, "cpu", warmBatch),
+        await ortRunner("cpu, arena off", folded, "cpu", warmBatch, { enableCpuMemArena: false }),
+        await ortRunner("cpu, opt basic", folded, "cpu", warmBatch, {
+          graphOptimizationLevel: "basic",
+        }),
+        await ortRunner("cpu, 1 thread", folded, "cpu", warmBatch, { intraOpNumThreads: 1 }),
+        await ortRunner("cpu, no spinning", folded, "cpu", warmBatch, { allowSpinning: false }),
+      );
+    }
+    if (torch) {
+      const started = await torchRunner({ depth, widthScale, warmBatch });
+      if (typeof started === "string") torchNote = started;
+      else {
+        torchNote = started.note;
+        runners.push(started.runner);
+      }
+    }
 
-  print("");
-  print(
-    `${"configuration".padEnd(22)}${"batch".padStart(6)}${"images/s".padStart(11)}` +
-      `${"runs".padStart(6)}${"vs torch".padStart(10)}`,
-  );
-  for (const r of timings) {
-    const base = torchRate.get(r.batch);
-    const ratio = base ? `${(r.imagesPerSecond / base).toFixed(2)}x` : "-";
-    print(
-      `${r.label.padEnd(22)}${String(r.batch).padStart(6)}${
-        r.imagesPerSecond.toFixed(2).padStart(11)
-      }` +
-        `${String(r.runs).padStart(6)}${ratio.padStart(10)}`,
+    const times = new Map<string, number[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const batch of batches) {
+        for (const runner of runners) {
+          const key = `${runner.label}\u0000${batch}`;
+          const so = times.get(key) ?? [];
+          const spent = so.reduce((a, b) => a + b, 0);
+          if (so.length > 0 && spent >= seconds) continue; // slow configurations: one run is enough
+          so.push(...await runner.run(batch, seconds / ROUNDS));
+          times.set(key, so);
+        }
+      }
+      print(`round ${round + 1} of ${ROUNDS} done`);
+    }
+
+    const timings: EmbedTiming[] = [];
+    for (const runner of runners) {
+      for (const batch of batches) {
+        const runTimes = times.get(`${runner.label}\u0000${batch}`) ?? [];
+        timings.push({
+          label: runner.label,
+          batch,
+          imagesPerSecond: batch / median(runTimes),
+          runs: runTimes.length,
+        });
+      }
+    }
+    const torchRate = new Map(
+      timings.filter((r) => r.label === "torch-cpu").map((r) => [r.batch, r.imagesPerSecond]),
     );
+    print("");
+    print(
+      `${"configuration".padEnd(22)}${"batch".padStart(6)}${"images/s".padStart(11)}` +
+        `${"runs".padStart(6)}${"vs torch".padStart(10)}`,
+    );
+    for (const r of timings) {
+      const base = torchRate.get(r.batch);
+      const ratio = base ? `${(r.imagesPerSecond / base).toFixed(2)}x` : "-";
+      print(
+        `${r.label.padEnd(22)}${String(r.batch).padStart(6)}` +
+          `${r.imagesPerSecond.toFixed(2).padStart(11)}${String(r.runs).padStart(6)}` +
+          `${ratio.padStart(10)}`,
+      );
+    }
+    print(
+      `(${torchNote}; ORT cpu: onnxruntime-node, intra-op threads ${threads}, sequential, ` +
+        `graph optimisation all, conv->BN folded; images/s = batch / median run time over ` +
+        `${ROUNDS} interleaved rounds; other processes may share the CPU)`,
+    );
+    return timings;
+  } finally {
+    for (const runner of runners) await runner.close();
   }
-  print(
-    `(${torchNote}; ORT cpu: onnxruntime-node, intra-op threads ${threads}, sequential, ` +
-      `graph optimisation all, conv->BN folded; other processes may share the CPU)`,
-  );
-  return timings;
 }
 
 function parseList(text: string, what: string): number[] {

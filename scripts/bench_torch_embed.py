@@ -1,8 +1,8 @@
 """PyTorch CPU throughput of an arcface_torch-style IResNet with random weights.
 
 Used by `deno task bench embed` (scripts/bench_embed.ts) as the baseline. Run with Debian's
-/usr/bin/python3 (python3-torch). Prints one JSON object: {"torch": version, "threads": n,
-"results": [{"batch": b, "images_per_s": r, "runs": k}, ...]}.
+/usr/bin/python3 (python3-torch). After a warm-up it prints {"torch": version, "threads": n}, then
+answers each stdin line {"batch": b, "seconds": s} with {"times": [seconds of each run]}.
 
 The network follows formats.md 1.6: stem conv3x3 -> BN -> PReLU; per unit BN -> conv3x3 -> BN ->
 PReLU -> conv3x3 (stride) -> BN plus identity or conv1x1 (stride) -> BN; BN -> flatten -> fc ->
@@ -11,6 +11,7 @@ BatchNorm1d. Weights are random, so only the timing means anything.
 
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -67,30 +68,29 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--depth", type=int, default=100, choices=sorted(LAYERS))
     parser.add_argument("--width", type=float, default=1.0)
-    parser.add_argument("--batches", default="1,32")
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--warmup-batch", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0, help="0 keeps torch's default")
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = IResNet(LAYERS[args.depth], args.width).eval()
-    results = []
-    batches = [int(b) for b in args.batches.split(",")]
     with torch.inference_mode():
-        # One warm-up run at the smallest batch, as the ONNX Runtime side does.
-        model(torch.zeros(min(batches), 3, 112, 112))
-        for batch in batches:
-            x = torch.rand(batch, 3, 112, 112) * 2 - 1
-            runs, start = 0, time.perf_counter()
+        model(torch.zeros(args.warmup_batch, 3, 112, 112))  # warm-up, as the ORT side does
+        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+        # One request per line: {"batch": b, "seconds": s}; answers the seconds of each run (at
+        # least one), so the caller can interleave these slices with its own.
+        for line in sys.stdin:
+            request = json.loads(line)
+            x = torch.rand(request["batch"], 3, 112, 112) * 2 - 1
+            times, start = [], time.perf_counter()
             while True:
+                t = time.perf_counter()
                 torch.nn.functional.normalize(model(x))
-                runs += 1
-                elapsed = time.perf_counter() - start
-                if elapsed >= args.seconds:
+                times.append(time.perf_counter() - t)
+                if time.perf_counter() - start >= request["seconds"]:
                     break
-            results.append({"batch": batch, "images_per_s": runs * batch / elapsed, "runs": runs})
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+            print(json.dumps({"times": times}), flush=True)
 
 
 if __name__ == "__main__":
