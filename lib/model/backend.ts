@@ -95,6 +95,20 @@ export function judgeAdapter(adapter: AdapterLike | null | undefined): AdapterVe
 let adapterProbe: Promise<AdapterLike | null> | undefined;
 
 /**
+ * Mesa's Vulkan loader prints "XDG_RUNTIME_DIR is invalid or not set" twice on headless machines
+ * while it looks for a Wayland display; an empty private folder silences it without changing what
+ * the probe finds.
+ */
+function quietWaylandProbe(): void {
+  try {
+    if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return;
+    Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync({ prefix: "xdg-runtime-" }));
+  } catch {
+    // Without env/write permission the warning stays; the probe itself is unaffected.
+  }
+}
+
+/**
  * Requests the WebGPU adapter once per process and caches the answer (`null` when WebGPU is
  * absent or finds no adapter). `"gpu" in navigator` alone says nothing: `requestAdapter()` may
  * resolve to `null`.
@@ -105,6 +119,7 @@ export function probeWebGpuAdapter(): Promise<AdapterLike | null> {
   adapterProbe ??= (async () => {
     const gpu = (navigator as { gpu?: { requestAdapter(): Promise<AdapterLike | null> } }).gpu;
     if (!gpu) return null;
+    quietWaylandProbe();
     try {
       return await gpu.requestAdapter();
     } catch {

@@ -27,7 +27,14 @@ export interface StateTensor {
    * Values in C order. Floating types are widened to `Float32Array` (`float64` stays
    * `Float64Array`); `int64` is a `BigInt64Array`; other integers use their typed array.
    */
-  data: Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+  data:
+    | Float32Array
+    | Float64Array
+    | BigInt64Array
+    | Int32Array
+    | Int16Array
+    | Int8Array
+    | Uint8Array;
 }
 
 /** Tensors by key, in the checkpoint's order. */
