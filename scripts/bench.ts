@@ -14,7 +14,8 @@ const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark fla
   search   best match and top-K of 10,000 queries against a CASIA-sized gallery (GFLOP/s)`;
 
 async function main(): Promise<void> {
-  const [name = "all", ...rest] = Deno.args;
+  const [name = "all", ...after] = Deno.args;
+  const rest = after[0] === "--" ? after.slice(1) : after;
   if (name === "-h" || name === "--help") {
     console.log(USAGE);
     return;

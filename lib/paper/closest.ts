@@ -76,8 +76,15 @@ function lineOfOffset(text: string, offset: number): number {
 }
 
 /**
+ * Largest |score| accepted. The original scored closest pairs as raw dot products of embeddings
+ * rounded to 5 decimals, whose norms may exceed 1 by up to about 512 x 5e-6 / sqrt(512) = 1.1e-4,
+ * so an exact duplicate scores up to about 1.0002.
+ */
+export const SCORE_LIMIT = 1.001;
+
+/**
  * Parses the text of a closest-pairs JSON file, checking every field's type, that ranks run
- * 1, 2, 3, ... and that similarities are finite cosines in [-1, 1].
+ * 1, 2, 3, ... and that similarities are finite cosines in [-1, 1] (up to {@linkcode SCORE_LIMIT}).
  *
  * @param text JSON text.
  * @param source File path, for the dataset name and error messages.
@@ -168,7 +175,7 @@ export function parseClosest(text: string, source: string): ClosestPairs {
       );
     }
     const s = r.similarity_score;
-    if (typeof s !== "number" || !Number.isFinite(s) || s < -1.000001 || s > 1.000001) {
+    if (typeof s !== "number" || !Number.isFinite(s) || Math.abs(s) > SCORE_LIMIT) {
       throw new SyntaxError(
         `Cannot read ${where} similarity_score as a cosine similarity: current value is ${
           JSON.stringify(s)

@@ -1,0 +1,24 @@
+/**
+ * Dataset sources: a folder of identity sub-folders, zip (with ZIP64), tar, tar.gz and MXNet
+ * RecordIO, read in place as {@linkcode DatasetReader}s, plus random access by entry path for
+ * drawing image grids.
+ *
+ * @example
+ * ```ts
+ * import { isImageName, openDataset } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/alice`);
+ * await Deno.writeFile(`${dir}/alice/1.jpg`, new Uint8Array([0xff, 0xd8]));
+ * const keys = await (await openDataset(dir)).list();
+ * if (keys.length !== 1 || !isImageName(keys[0].imageName)) throw new Error("unexpected");
+ * ```
+ *
+ * @module
+ */
+export * from "./archive.ts";
+export * from "./dataset.ts";
+export * from "./folder.ts";
+export * from "./open.ts";
+export * from "./recordio.ts";
+export * from "./tar.ts";
+export * from "./zip.ts";
