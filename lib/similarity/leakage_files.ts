@@ -9,20 +9,13 @@
  */
 import type { EmbeddingSet } from "../embeddings/embedding_set.ts";
 import { pythonFloatRepr, pythonJsonString } from "../embeddings/python_format.ts";
+import { BEST_MATCHES_COLUMNS } from "../paper/best_matches.ts";
 import { formatCsv } from "../paper/csv.ts";
 import type { BestMatches } from "./search.ts";
 import type { TopKPairs } from "./topk.ts";
 
-/** Header of the published best-match CSV. */
-export const BEST_MATCHES_HEADER: readonly string[] = [
-  "sample_index",
-  "sample_identity",
-  "sample_image_name",
-  "best_match_index",
-  "best_match_identity",
-  "best_match_image_name",
-  "similarity",
-];
+/** Header of the published best-match CSV (the reader's column list). */
+export const BEST_MATCHES_HEADER: readonly string[] = BEST_MATCHES_COLUMNS;
 
 /**
  * Formats a number as Python's `f"{x:.6f}"`: the exact binary value rounded half to even (JS
