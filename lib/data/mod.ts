@@ -1,7 +1,7 @@
 /**
  * Dataset sources: a folder of identity sub-folders, zip (with ZIP64), tar, tar.gz and MXNet
  * RecordIO, read in place as {@linkcode DatasetReader}s, plus random access by entry path for
- * drawing image grids.
+ * drawing image grids, and an in-memory zip reader with zero-copy stored entries (for `.pth`).
  *
  * @example
  * ```ts
@@ -22,3 +22,4 @@ export * from "./open.ts";
 export * from "./recordio.ts";
 export * from "./tar.ts";
 export * from "./zip.ts";
+export * from "./zip_reader.ts";

@@ -9,7 +9,7 @@
  */
 import { PickleGlobal, PickleObject, unpickle } from "./pickle.ts";
 import type { DType, StateDict, StateTensor } from "./state_dict.ts";
-import { ZipReader } from "./zip_reader.ts";
+import { ZipReader } from "../data/zip_reader.ts";
 
 /** Options of {@linkcode readStateDict} and {@linkcode loadStateDict}. */
 export interface ReadStateDictOptions {

@@ -9,7 +9,7 @@ import {
   stripModulePrefix,
 } from "../../lib/model/pth.ts";
 import type { StateDict, StateTensor } from "../../lib/model/state_dict.ts";
-import { ZipReader } from "../../lib/model/zip_reader.ts";
+import { ZipReader } from "../../lib/data/zip_reader.ts";
 import {
   generateReference,
   type Reference,

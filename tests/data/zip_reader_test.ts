@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import { openZip, ZipReader } from "../../lib/model/zip_reader.ts";
+import { ZipFile } from "../../lib/data/zip.ts";
+import { openZip, ZipReader } from "../../lib/data/zip_reader.ts";
+import { zip64 } from "./_archive_writers.ts";
 
 const encoder = new TextEncoder();
 
@@ -157,5 +159,34 @@ Deno.test("openZip(path) reads the file and names it in errors", async () => {
     );
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("ZipReader and ZipFile parse the same entries and data from one archive", async () => {
+  const a = new Uint8Array(300).map((_, i) => i * 7);
+  const b = encoder.encode("x".repeat(500));
+  const archives = [
+    minizLikeZip({ "m/data/0": a, "m/version": b }),
+    zip64({ "m/data/0": a, "m/version": b }),
+    zipSync({ "m/data/0": [a, { level: 0 }], "m/version": [b, { level: 9 }] }),
+  ];
+  for (const bytes of archives) {
+    const path = await Deno.makeTempFile({ suffix: ".zip" });
+    try {
+      await Deno.writeFile(path, bytes);
+      const memory = new ZipReader(bytes);
+      const file = await ZipFile.open(path);
+      try {
+        assert.deepEqual(file.entries().map(({ path: _, ...entry }) => entry), memory.entries());
+        for (const name of memory.names()) {
+          assert.deepEqual(await file.read(name), memory.read(name));
+        }
+      } finally {
+        file.close();
+      }
+      assert.deepEqual(memory.read("m/data/0"), a);
+    } finally {
+      await Deno.remove(path);
+    }
   }
 });
