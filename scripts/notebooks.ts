@@ -47,15 +47,19 @@ export const NBCONVERT = "/usr/bin/jupyter-nbconvert";
 /** Debian's Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-async function run(cmd: string, args: string[], env: Record<string, string>): Promise<boolean> {
-  const { success } = await new Deno.Command(cmd, {
-    args,
-    env,
-    stdout: "inherit",
-    stderr: "inherit",
-  })
-    .output();
-  return success;
+async function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  onOutput?: (text: string) => void,
+): Promise<boolean> {
+  const mode = onOutput ? "piped" : "inherit";
+  const result = await new Deno.Command(cmd, { args, env, stdout: mode, stderr: mode }).output();
+  if (onOutput) {
+    const decoder = new TextDecoder();
+    onOutput(decoder.decode(result.stdout) + decoder.decode(result.stderr));
+  }
+  return result.success;
 }
 
 /** Options of {@linkcode runNotebooks}. */
@@ -68,6 +72,8 @@ export interface RunNotebooksOptions {
   timeout?: number;
   /** Extra environment for the kernels (BRF_DATA, BRF_METRICS). @default {} */
   env?: Record<string, string>;
+  /** Receives the runner's output instead of the terminal. @default undefined (inherit) */
+  onOutput?: (text: string) => void;
 }
 
 /**
@@ -81,21 +87,27 @@ export async function runNotebooks(
   paths: string[],
   options: RunNotebooksOptions = {},
 ): Promise<boolean> {
-  const { out = "Metrics/notebooks", html = false, timeout = 120, env: extra = {} } = options;
+  const { out = "Metrics/notebooks", html = false, timeout = 120, env: extra = {}, onOutput } =
+    options;
   const root = findRepoRoot();
   const jupyterDir = join(root, ".jupyter");
   await writeKernelspec(jupyterDir);
   const env = { ...jupyterEnv(jupyterDir), ...extra };
   const outDir = resolve(out);
-  const ok = await run(PYTHON, [
-    join(root, "tools", "run_nb.py"),
-    "--require-outputs",
-    "--timeout",
-    String(timeout),
-    "--out",
-    outDir,
-    ...paths,
-  ], env);
+  const ok = await run(
+    PYTHON,
+    [
+      join(root, "tools", "run_nb.py"),
+      "--require-outputs",
+      "--timeout",
+      String(timeout),
+      "--out",
+      outDir,
+      ...paths,
+    ],
+    env,
+    onOutput,
+  );
   if (!ok || !html) return ok;
 
   const executed = paths.map((p) => join(outDir, basename(p)));

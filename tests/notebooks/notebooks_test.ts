@@ -69,7 +69,11 @@ Deno.test({
       await Deno.writeTextFile(join(dir, "fine.ipynb"), oneCellNotebook('console.log("shown");'));
       const out = join(dir, "out");
       const paths = ["throws", "silent", "fine"].map((name) => join(dir, `${name}.ipynb`));
-      assert.equal(await runNotebooks(paths, { out }), false);
+      let report = "";
+      assert.equal(await runNotebooks(paths, { out, onOutput: (t) => (report = t) }), false);
+      assert.match(report, /throws\.ipynb/);
+      assert.match(report, /silent\.ipynb: code cells \[0\] produced no output/);
+      assert.match(report, /^1 passed, 2 failed$/m);
       const written = [];
       for await (const e of Deno.readDir(out)) written.push(e.name);
       assert.deepEqual(written, ["fine.ipynb"], "only the notebook that passed is written");
