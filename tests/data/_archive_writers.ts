@@ -68,10 +68,12 @@ export function zip64(files: Record<string, Uint8Array>): Uint8Array {
   ev.setBigUint64(64, BigInt(offset + cd.length), true);
   ev.setUint32(72, 1, true);
   ev.setUint32(76, 0x06054b50, true);
+  // Classic end record (76 + 4): entries on this disk, entries, size and offset of the directory,
+  // all saturated so readers must take the ZIP64 record; comment length 0.
+  ev.setUint16(84, 0xffff, true);
   ev.setUint16(86, 0xffff, true);
-  ev.setUint16(88, 0xffff, true);
-  ev.setUint32(90, 0xffffffff, true);
-  ev.setUint32(94, 0xffffffff, true);
+  ev.setUint32(88, 0xffffffff, true);
+  ev.setUint32(92, 0xffffffff, true);
   return concat([...locals, cd, end]);
 }
 
