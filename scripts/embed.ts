@@ -71,7 +71,10 @@ export async function runEmbed(
   const { formats = ["jsonl"], backend = "auto", batch = 32, order = "sorted", overwrite = false } =
     options;
   const log = options.log ?? ((line: string) => console.error(line));
-  const reader = await openDataset(options.dataset, { order });
+  const reader = await openDataset(options.dataset, {
+    order,
+    onWarning: (m) => log(`warning: ${m}`),
+  });
   const out = options.out ?? `Metrics/Embeddings/${reader.name}.jsonl`;
   const model = await loadModel(options.model, { backend, log });
   const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });

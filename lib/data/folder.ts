@@ -20,6 +20,8 @@ export interface FolderDatasetOptions {
    * @default "sorted"
    */
   order?: "sorted" | "listdir";
+  /** Receives warnings, e.g. an identity folder without images. @default console.warn */
+  onWarning?: (message: string) => void;
 }
 
 function basename(path: string): string {
@@ -57,7 +59,7 @@ export async function openFolderDataset(
   path: string,
   options: FolderDatasetOptions = {},
 ): Promise<DatasetReader> {
-  const { order = "sorted" } = options;
+  const { order = "sorted", onWarning = (m: string) => console.warn(`warning: ${m}`) } = options;
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
@@ -78,9 +80,13 @@ export async function openFolderDataset(
     const keys: ImageKey[] = [];
     for (const identity of await entries(path, order)) {
       if (!identity.isDirectory) continue;
+      const before = keys.length;
       for (const file of await entries(`${path}/${identity.name}`, order)) {
         if (file.isDirectory || !isImageName(file.name)) continue;
         keys.push({ identity: identity.name, imageName: file.name });
+      }
+      if (keys.length === before) {
+        onWarning(`${path}/${identity.name}: identity folder holds no .png/.jpg/.jpeg image`);
       }
     }
     listed = keys;

@@ -120,7 +120,8 @@ export async function readJsonLines(
     }
     if (dim === 0) {
       dim = row.embedding.length;
-      const guess = Math.max(16, Math.ceil(total / Math.max(1, bytes.length)) + 16);
+      // Rows expected from the file size; lines differ in length, so allow a little slack.
+      const guess = Math.max(16, Math.ceil((total / Math.max(1, bytes.length + 1)) * 1.05) + 16);
       vectors = new Float32Array(guess * dim);
     }
     if ((rows + 1) * dim > vectors.length) {
@@ -159,6 +160,9 @@ export async function readJsonLines(
   } finally {
     file.close();
   }
-  const set = embeddingSet(identities, imageNames, vectors.slice(0, rows * dim), dim || 512);
+  // Keep the buffer when it is nearly full (no second copy of a multi-GB matrix); trim otherwise.
+  const used = rows * dim;
+  const matrix = used >= vectors.length * 0.9 ? vectors.subarray(0, used) : vectors.slice(0, used);
+  const set = embeddingSet(identities, imageNames, matrix, dim || 512);
   return { set, skipped };
 }

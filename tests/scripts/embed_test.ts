@@ -62,6 +62,7 @@ Deno.test("deno task embed skips and reports bad images, writes both formats, an
   for (const name of ["corrupt.jpg", "empty.png", "notes.jpeg"]) {
     ok(first.stderr.includes(`zz_bad/${name}`), first.stderr);
   }
+  ok(first.stderr.includes("zz_empty_identity: identity folder holds no .png/.jpg/.jpeg image"));
   ok(
     first.stderr.includes(
       `${images} embedded this run, 0 already present, 3 skipped as unreadable`,
