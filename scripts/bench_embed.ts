@@ -29,6 +29,10 @@ const FLAGS: FlagSpecs = {
   depth: { type: "string", description: "IResNet depth: 18, 34, 50 or 100", default: "100" },
   "width-scale": { type: "string", description: "channel width factor", default: "1" },
   "no-torch": { type: "boolean", description: "skip the PyTorch baseline" },
+  winograd: {
+    type: "boolean",
+    description: "also time each backend on the Winograd graph (convAlgorithm winograd)",
+  },
   variants: {
     type: "boolean",
     description:
@@ -61,6 +65,12 @@ export interface BenchEmbedOptions {
    * @default {false}
    */
   variants?: boolean;
+  /**
+   * Also time each backend on the graph built with `convAlgorithm: "winograd"` (default tile
+   * policy), in the same interleaved rounds, labelled `<backend>, winograd`.
+   * @default {false}
+   */
+  winograd?: boolean;
   /** @default {console.log} */
   print?: (line: string) => void;
 }
@@ -212,6 +222,7 @@ export async function benchEmbed(
     widthScale = 1,
     torch = true,
     variants = false,
+    winograd = false,
     print = (line: string) => console.log(line),
   } = opts;
   const adapter = await probeWebGpuAdapter();
@@ -237,9 +248,15 @@ export async function benchEmbed(
   const runners: Runner[] = [];
   let torchNote = "PyTorch baseline skipped";
   try {
+    const winogradBytes = winograd
+      ? buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[depth] }, { convAlgorithm: "winograd" })
+      : undefined;
     for (const backend of backends) {
       try {
         runners.push(await ortRunner(backend, folded, backend, warmBatch));
+        if (winogradBytes) {
+          runners.push(await ortRunner(`${backend}, winograd`, winogradBytes, backend, warmBatch));
+        }
       } catch (error) {
         print(`${backend}: not timed (${error instanceof Error ? error.message : error})`);
       }
@@ -356,6 +373,7 @@ function parseArgs(args: string[]): BenchEmbedOptions | undefined {
     widthScale: Number(values["width-scale"]),
     torch: !values["no-torch"],
     variants: Boolean(values.variants),
+    winograd: Boolean(values.winograd),
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { buildIResNetOnnx } from "../../lib/model/iresnet_graph.ts";
+import { buildIResNetOnnx, defaultWinogradTile } from "../../lib/model/iresnet_graph.ts";
+import type { BuildIResNetOptions } from "../../lib/model/iresnet_graph.ts";
 import { demoStateDict } from "../../lib/model/demo_model.ts";
 import { IRESNET_LAYERS } from "../../lib/model/iresnet_spec.ts";
 import { decodeOnnxInfo } from "../../lib/model/onnx_proto.ts";
@@ -148,29 +149,111 @@ const reference = [0, 1].map((i) =>
   })
 );
 
-for (const foldBatchNorm of [true, false]) {
-  Deno.test(`buildIResNetOnnx(dict, spec, { foldBatchNorm: ${foldBatchNorm} }) matches a float64 reference forward pass`, async () => {
-    const bytes = buildIResNetOnnx(dict, { layers }, { foldBatchNorm });
-    const session = await createSession(bytes, "cpu");
-    try {
-      const { embedding } = await session.run({ data: { data: images, dims: [2, 3, 112, 112] } });
-      assert.deepEqual([...embedding.dims], [2, 512]);
-      assert.ok(embedding.data instanceof Float32Array);
-      const rows = embedding.data;
-      for (let i = 0; i < 2; i++) {
-        const row = rows.subarray(i * 512, (i + 1) * 512);
-        const c = cosine(row, reference[i]);
-        assert.ok(c >= 0.99999, `image ${i}: cosine ${c}`);
-        const ratio = norm(row) / norm(reference[i]);
-        assert.ok(Math.abs(ratio - 1) < 1e-4, `image ${i}: norm ratio ${ratio}`);
-      }
-      // The two images must give different embeddings, or the comparison proves little.
-      assert.ok(cosine(reference[0], reference[1]) < 0.999);
-    } finally {
-      await session.release();
+/** Winograd F(2x2) on the 112 x 112 convs (the stem too), F(4x4) everywhere else. */
+const allWinograd = ({ size }: { size: number }) => (size > 56 ? 2 : 4) as 2 | 4;
+
+const variants: { label: string; options: BuildIResNetOptions }[] = [
+  { label: "{ foldBatchNorm: true }", options: { foldBatchNorm: true } },
+  { label: "{ foldBatchNorm: false }", options: { foldBatchNorm: false } },
+  { label: '{ convAlgorithm: "winograd" }', options: { convAlgorithm: "winograd" } },
+  {
+    label: '{ convAlgorithm: "winograd", winogradTile: F(4x4) below 112, F(2x2) at 112 }',
+    options: { convAlgorithm: "winograd", winogradTile: allWinograd },
+  },
+];
+
+async function embed(options: BuildIResNetOptions): Promise<Float32Array> {
+  const bytes = buildIResNetOnnx(dict, { layers }, options);
+  const session = await createSession(bytes, "cpu");
+  try {
+    const { embedding } = await session.run({ data: { data: images, dims: [2, 3, 112, 112] } });
+    assert.deepEqual([...embedding.dims], [2, 512]);
+    assert.ok(embedding.data instanceof Float32Array);
+    return embedding.data;
+  } finally {
+    await session.release();
+  }
+}
+
+for (const { label, options } of variants) {
+  Deno.test(`buildIResNetOnnx(dict, spec, ${label}) matches a float64 reference forward pass`, async () => {
+    const rows = await embed(options);
+    for (let i = 0; i < 2; i++) {
+      const row = rows.subarray(i * 512, (i + 1) * 512);
+      const c = cosine(row, reference[i]);
+      assert.ok(c >= 0.99999, `image ${i}: cosine ${c}`);
+      const ratio = norm(row) / norm(reference[i]);
+      assert.ok(Math.abs(ratio - 1) < 1e-4, `image ${i}: norm ratio ${ratio}`);
     }
+    // The two images must give different embeddings, or the comparison proves little.
+    assert.ok(cosine(reference[0], reference[1]) < 0.999);
   });
 }
+
+Deno.test('buildIResNetOnnx(dict, spec, { convAlgorithm: "winograd" }) matches the direct graph', async () => {
+  const direct = await embed({});
+  const scale = Math.max(...direct.map(Math.abs));
+  for (const tile of [defaultWinogradTile, allWinograd]) {
+    const wino = await embed({ convAlgorithm: "winograd", winogradTile: tile });
+    let maxDiff = 0;
+    for (let i = 0; i < direct.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(direct[i] - wino[i]));
+    }
+    for (let i = 0; i < 2; i++) {
+      const c = cosine(
+        direct.subarray(i * 512, (i + 1) * 512),
+        wino.subarray(i * 512, (i + 1) * 512),
+      );
+      assert.ok(c >= 0.999999, `image ${i}: cosine ${c}`);
+    }
+    assert.ok(maxDiff <= 1e-4 * scale, `max abs diff ${maxDiff} vs max abs ${scale}`);
+  }
+});
+
+Deno.test("buildIResNetOnnx(dict, spec, options) emits Winograd only where the policy asks", () => {
+  const seen: string[] = [];
+  const ops = (options: BuildIResNetOptions) =>
+    decodeOnnxInfo(buildIResNetOnnx(dict, { layers }, options)).nodes.map((n) => n.opType);
+  const direct = ops({});
+  assert.ok(!direct.includes("ConvTranspose"));
+  const wino = ops({
+    convAlgorithm: "winograd",
+    winogradTile: ({ inChannels, outChannels, size }) => {
+      seen.push(`${inChannels}>${outChannels}@${size}`);
+      return size === 7 ? 2 : 0;
+    },
+  });
+  // Every stride-1 3x3 conv is offered: the stem, and conv1 of every unit plus conv2 of the
+  // units after the first of each stage (ResNet-18: 1 + 8 + 4); widths are 64 / 8 per stage.
+  assert.deepEqual(seen, [
+    "3>8@112",
+    "8>8@112",
+    "8>8@56",
+    "8>8@56",
+    "8>16@56",
+    "16>16@28",
+    "16>16@28",
+    "16>32@28",
+    "32>32@14",
+    "32>32@14",
+    "32>64@14",
+    "64>64@7",
+    "64>64@7",
+  ]);
+  // Only the two 7 x 7 convs of the last unit became Winograd (one MatMul and one
+  // ConvTranspose each, and one Conv for the input transform in place of the direct Conv).
+  const count = (list: string[], op: string) => list.filter((o) => o === op).length;
+  assert.equal(count(wino, "ConvTranspose"), 2);
+  assert.equal(count(wino, "MatMul"), 2);
+  assert.equal(count(wino, "Conv"), count(direct, "Conv"));
+});
+
+Deno.test('buildIResNetOnnx(dict, spec, { convAlgorithm: "winograd", foldBatchNorm: false }) throws RangeError', () => {
+  assert.throws(
+    () => buildIResNetOnnx(dict, { layers }, { convAlgorithm: "winograd", foldBatchNorm: false }),
+    RangeError,
+  );
+});
 
 Deno.test("buildIResNetOnnx(dict, spec) declares input data [N,3,112,112] and output embedding [N,D]", () => {
   const small = demoStateDict({ seed: 1, widthScale: 1 / 16, depth: 18, embeddingDim: 128 });
