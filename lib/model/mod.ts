@@ -29,4 +29,5 @@ export * from "./load.ts";
 export * from "./model_cache.ts";
 export * from "./onnx_proto.ts";
 export * from "./pth.ts";
+export * from "./winograd.ts";
 export type * from "./state_dict.ts";
