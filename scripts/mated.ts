@@ -8,10 +8,9 @@
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { datasetName, readEmbeddings } from "../lib/embeddings/read.ts";
 import { densityData, matedVsNonMatedFigure } from "../lib/plots/density.ts";
-import { figureToSvg, svgToPng } from "../lib/plots/render.ts";
-import { type SimilarityScores, similarityScores } from "../lib/similarity/similarity_scores.ts";
+import { writeFigureFiles } from "../lib/plots/render.ts";
+import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/similarity_scores.ts";
 
 const FLAGS = {
   "n-comparisons": {
@@ -60,22 +59,13 @@ export interface MatedOutput extends SimilarityScores {
 export async function runMated(input: string, options: RunMatedOptions = {}): Promise<MatedOutput> {
   const { comparisons = 10000, seed = 42, out = "Metrics" } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  log("Loading embeddings...");
-  const set = await readEmbeddings(input);
-  log(`Seed: ${seed}`);
-  const scores = similarityScores(set, { comparisons, seed });
-  for (const line of scores.messages) log(line);
-  const name = datasetName(input);
+  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, log });
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const svg = figureToSvg(
-    matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document }),
+  const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document });
+  const { svg: svgPath, png: pngPath } = await writeFigureFiles(
+    join(out, "Figures", `${name}_MatedVsNonmated_${comparisons}`),
+    figure,
   );
-  const dir = join(out, "Figures");
-  await Deno.mkdir(dir, { recursive: true });
-  const svgPath = join(dir, `${name}_MatedVsNonmated_${comparisons}.svg`);
-  const pngPath = join(dir, `${name}_MatedVsNonmated_${comparisons}.png`);
-  await Deno.writeTextFile(svgPath, svg);
-  await Deno.writeFile(pngPath, svgToPng(svg));
   log(`Plot saved to: ${svgPath} and ${pngPath}`);
   return { ...scores, name, svgPath, pngPath };
 }

@@ -13,7 +13,7 @@ import { parseHTML } from "linkedom";
 import { intFlag, parseFlags, runMain, usage } from "../lib/cli/flags.ts";
 import { datasetMetrics } from "../lib/metrics/dataset_metrics.ts";
 import { densityData, metricsDensityFigure } from "../lib/plots/density.ts";
-import { figureToSvg, svgToPng } from "../lib/plots/render.ts";
+import { writeFigureFiles } from "../lib/plots/render.ts";
 import { ciTablesCsv } from "../lib/report/ci_tables.ts";
 import { metricsTableCsv, type NamedMetrics } from "../lib/report/metrics_table.ts";
 import { readScoreFile } from "../lib/similarity/score_file.ts";
@@ -157,19 +157,17 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     datasets.push({ dataset: base, metrics });
     if (figures) {
       await Deno.mkdir(figureDir, { recursive: true });
-      const svg = figureToSvg(
-        metricsDensityFigure(
-          {
-            ...densityData(genuine, impostor),
-            thresholds: { eer: s.eer_th, fmr100: s.fmr100_th, fmr1000: s.fmr1000_th },
-          },
-          { document },
-        ),
+      const figure = metricsDensityFigure(
+        {
+          ...densityData(genuine, impostor),
+          thresholds: { eer: s.eer_th, fmr100: s.fmr100_th, fmr1000: s.fmr1000_th },
+        },
+        { document },
       );
-      const svgPath = join(figureDir, `${base}_MatedVsNonmated.svg`);
-      const pngPath = join(figureDir, `${base}_MatedVsNonmated.png`);
-      await Deno.writeTextFile(svgPath, svg);
-      await Deno.writeFile(pngPath, svgToPng(svg));
+      const { svg: svgPath, png: pngPath } = await writeFigureFiles(
+        join(figureDir, `${base}_MatedVsNonmated`),
+        figure,
+      );
       files.push(svgPath, pngPath);
       log(`Plot saved to: ${svgPath}`);
     }

@@ -28,7 +28,7 @@ import { bestMatchesDensityFigure } from "../lib/plots/best_matches.ts";
 import { bestMatchesRidgelineFigure } from "../lib/plots/best_matches_ridgeline.ts";
 import { closestPairsStripFigure } from "../lib/plots/closest_pairs_strip.ts";
 import { paperTableFigure } from "../lib/plots/paper_table.ts";
-import { figureToSvg, svgToPng } from "../lib/plots/render.ts";
+import { writeFigureFiles } from "../lib/plots/render.ts";
 import { thresholdSharesFigure } from "../lib/plots/threshold_shares.ts";
 
 const FLAGS = {
@@ -81,9 +81,7 @@ export async function runPaper(data: string, options: RunPaperOptions = {}): Pro
   const written: string[] = [];
   await Deno.mkdir(out, { recursive: true });
   const writeFigure = async (name: string, figure: Element) => {
-    const svg = figureToSvg(figure);
-    await Deno.writeTextFile(join(out, `${name}.svg`), svg);
-    await Deno.writeFile(join(out, `${name}.png`), svgToPng(svg));
+    await writeFigureFiles(join(out, name), figure);
     written.push(`${name}.svg`, `${name}.png`);
   };
   const writeText = async (name: string, text: string) => {

@@ -9,7 +9,7 @@ import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flag
 import { openImageSource } from "../lib/data/archive.ts";
 import { columnIndex, parseCsv } from "../lib/paper/csv.ts";
 import { pairGridSvg, type PairTile } from "../lib/plots/pair_grid.ts";
-import { svgToPng } from "../lib/plots/render.ts";
+import { writeFigureFiles } from "../lib/plots/render.ts";
 
 const FLAGS = {
   "casia-file": {
@@ -97,12 +97,9 @@ export async function runPlotSimilar(
   }
   const base = (options.otherFile.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "other")
     .replace(/\.(zip|tgz|rec|idx)$/i, "").replace(/\.tar(\.gz)?$/i, "");
-  await Deno.mkdir(outputDir, { recursive: true });
   const stem = `${outputDir}/comparison_${base}_${tiles.length}_samples`;
-  const svgText = pairGridSvg(tiles);
-  await Deno.writeTextFile(`${stem}.svg`, svgText);
-  await Deno.writeFile(`${stem}.png`, svgToPng(svgText, { scale: 1.5 }));
-  return { png: `${stem}.png`, svg: `${stem}.svg`, tiles };
+  const files = await writeFigureFiles(stem, pairGridSvg(tiles), { scale: 1.5 });
+  return { ...files, tiles };
 }
 
 async function main(): Promise<void> {

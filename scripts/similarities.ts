@@ -8,9 +8,8 @@
  */
 import { join } from "node:path";
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { datasetName, readEmbeddings } from "../lib/embeddings/read.ts";
 import { scoresText } from "../lib/similarity/score_file.ts";
-import { type SimilarityScores, similarityScores } from "../lib/similarity/similarity_scores.ts";
+import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/similarity_scores.ts";
 
 const FLAGS = {
   "n-comparisons": {
@@ -65,12 +64,7 @@ export async function runSimilarities(
 ): Promise<SimilaritiesOutput> {
   const { comparisons = 10000, seed = 42, out = "Metrics" } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  log("Loading embeddings...");
-  const set = await readEmbeddings(input);
-  log(`Seed: ${seed}`);
-  const scores = similarityScores(set, { comparisons, seed });
-  for (const line of scores.messages) log(line);
-  const name = datasetName(input);
+  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, log });
   const dir = join(out, "SimilarityScores");
   await Deno.mkdir(dir, { recursive: true });
   const matedPath = join(dir, `${name}_mated_similarities.txt`);

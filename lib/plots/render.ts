@@ -49,3 +49,40 @@ export function svgToPng(svg: string, options: SvgToPngOptions = {}): Uint8Array
   });
   return resvg.render().asPng();
 }
+
+/** Paths written by {@linkcode writeFigureFiles}. */
+export interface FigureFiles {
+  svg: string;
+  png: string;
+}
+
+/**
+ * Writes a figure as `<stem>.svg` and `<stem>.png`, creating the folder.
+ *
+ * @param stem Path without extension.
+ * @param figure A Plot figure element, or SVG markup.
+ * @param options PNG scale and background.
+ * @returns The two paths.
+ *
+ * @example
+ * ```ts
+ * import { writeFigureFiles } from "./render.ts";
+ * const dir = await Deno.makeTempDir();
+ * const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>';
+ * const { png } = await writeFigureFiles(`${dir}/sub/fig`, svg);
+ * if ((await Deno.readFile(png))[1] !== 0x50) throw new Error("not a PNG");
+ * ```
+ */
+export async function writeFigureFiles(
+  stem: string,
+  figure: Element | string,
+  options: SvgToPngOptions = {},
+): Promise<FigureFiles> {
+  const svg = typeof figure === "string" ? figure : figureToSvg(figure);
+  const slash = Math.max(stem.lastIndexOf("/"), stem.lastIndexOf("\\"));
+  if (slash > 0) await Deno.mkdir(stem.slice(0, slash), { recursive: true });
+  const files = { svg: `${stem}.svg`, png: `${stem}.png` };
+  await Deno.writeTextFile(files.svg, svg);
+  await Deno.writeFile(files.png, svgToPng(svg, options));
+  return files;
+}

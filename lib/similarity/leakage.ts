@@ -10,7 +10,7 @@ import { parseHTML } from "linkedom";
 import type { EmbeddingSet } from "../embeddings/embedding_set.ts";
 import { datasetName, readEmbeddings } from "../embeddings/read.ts";
 import { bestMatchesDensityFigure } from "../plots/best_matches.ts";
-import { figureToSvg, svgToPng } from "../plots/render.ts";
+import { writeFigureFiles } from "../plots/render.ts";
 import { bestMatchesCsv, bestMatchScoresText, closestJson } from "./leakage_files.ts";
 import { PythonRandom } from "./python_random.ts";
 import {
@@ -148,11 +148,9 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
   if (figure && best.scores.length >= 2) {
     const { document } = parseHTML("<!doctype html><html><body></body></html>");
     try {
-      const svg = figureToSvg(bestMatchesDensityFigure(best.scores, { document }));
-      files.push(await writeText(`${outDir}/Figures/${stem}.svg`, svg));
-      const png = `${outDir}/Figures/${stem}.png`;
-      await Deno.writeFile(png, svgToPng(svg));
-      files.push(png);
+      const figure = bestMatchesDensityFigure(best.scores, { document });
+      const { svg, png } = await writeFigureFiles(`${outDir}/Figures/${stem}`, figure);
+      files.push(svg, png);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       log(`No density figure: ${error.message}`);

@@ -5,6 +5,7 @@
  * @module
  */
 import { type EmbeddingSet, groupByIdentity } from "../embeddings/embedding_set.ts";
+import { datasetName, readEmbeddings } from "../embeddings/read.ts";
 import { createRng, type Rng } from "../metrics/rng.ts";
 import { pairScores } from "./cosine.ts";
 import {
@@ -78,4 +79,32 @@ export function similarityScores(
     `Generated ${nonMated.length} non-mated comparisons`,
   );
   return { mated, nonMated, matedPairs, nonMatedPairs, identities: groups.names.length, messages };
+}
+
+/** Options of {@linkcode scoreEmbeddingsFile}. */
+export interface ScoreEmbeddingsFileOptions extends SimilarityScoresOptions {
+  /** Status lines, as the original printed them. @default console.log */
+  log?: (line: string) => void;
+}
+
+/**
+ * Reads an embeddings file (JSON lines or `.npy`) and scores sampled mated and non-mated pairs,
+ * printing the original's status lines and warnings.
+ *
+ * @param input Embeddings file.
+ * @param options Comparisons, seed, logger.
+ * @returns The scores and the dataset name (the file's base name).
+ * @throws {RangeError} When no mated or no non-mated pair exists.
+ */
+export async function scoreEmbeddingsFile(
+  input: string,
+  options: ScoreEmbeddingsFileOptions = {},
+): Promise<SimilarityScores & { name: string }> {
+  const { seed = 42, log = (line: string) => console.log(line) } = options;
+  log("Loading embeddings...");
+  const set = await readEmbeddings(input);
+  log(`Seed: ${seed}`);
+  const scores = similarityScores(set, { ...options, seed });
+  for (const line of scores.messages) log(line);
+  return { ...scores, name: datasetName(input) };
 }
