@@ -97,6 +97,17 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
   } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const names = new Set<string>();
+  const info = await Deno.stat(scores).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `Cannot read score files: ${scores} does not exist (expected a folder of <name>${MATED_SUFFIX} and <name>${NON_MATED_SUFFIX} files, e.g. from deno task similarities)`,
+      );
+    }
+    throw error;
+  });
+  if (!info.isDirectory) {
+    throw new TypeError(`Cannot read score files: ${scores} is not a folder`);
+  }
   for await (const entry of Deno.readDir(scores)) {
     if (entry.isFile || entry.isSymlink) names.add(entry.name);
   }

@@ -60,3 +60,10 @@ Deno.test("runMetrics(options) fails with a reason when no dataset can be measur
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runMetrics(options) says what it expected when the scores folder is missing", async () => {
+  await assert.rejects(
+    () => runMetrics({ scores: "/nonexistent/scores", log: () => {} }),
+    /\/nonexistent\/scores does not exist \(expected a folder of <name>_mated_similarities\.txt/,
+  );
+});
