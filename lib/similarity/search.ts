@@ -17,7 +17,10 @@ import { TopKHeap, type TopKPairs } from "./topk.ts";
 export interface SearchProgress {
   /** Query x gallery pairs scored so far. */
   pairs: number;
-  /** Pairs to score in all. */
+  /**
+   * Pairs to score in all, as known now: {@linkcode topKPairs} learns its exact count when its
+   * second pass starts (see there); the last report has `pairs === totalPairs`.
+   */
   totalPairs: number;
   /** Milliseconds since the search started. */
   elapsedMs: number;
@@ -120,24 +123,34 @@ export async function bestMatches(
   options: SearchOptions = {},
 ): Promise<BestMatches> {
   const rows = checkedRows(queries, gallery, options.rows);
-  const bestGallery = new Uint32Array(rows.length);
-  const bestScores = new Float32Array(rows.length).fill(-Infinity);
-  const kernel = await scanBlocks(queries, gallery, rows, options, async (run, block) => {
-    const { values, indices, k } = await run.run(block.queries, block.gallery, block.shape);
-    const { queryStart, galleryStart } = block;
-    for (let i = 0; i < block.shape.rows; i++) {
-      const v = values[i * k];
-      if (v > bestScores[queryStart + i]) {
-        bestScores[queryStart + i] = v;
-        bestGallery[queryStart + i] = galleryStart + indices[i * k];
-      }
-    }
-  });
-  return { queries: rows, gallery: bestGallery, scores: bestScores, kernel };
+  checkBlocks(options);
+  const kernel = options.kernel ?? await createSearchKernel();
+  try {
+    const progress = new ProgressReporter(options.onProgress);
+    progress.total = rows.length * gallery.identities.length;
+    const best = await bestOfRows(queries, gallery, rows, options, kernel, progress);
+    return { queries: rows, ...best, kernel: kernel.name };
+  } finally {
+    if (!options.kernel) await kernel.release();
+  }
 }
 
 /**
  * Finds the `k` (query, gallery) pairs with the highest similarity over all searched queries.
+ *
+ * Exact, in two passes when there are more queries than `k`. Pass 1 is the best-match scan: it
+ * gives each query its best score. The `k` best of those scores belong to `k` distinct pairs, so
+ * the `k`-th of them, T, bounds the `k`-th best pair score from below, and only queries whose
+ * best score reaches T can own a pair that does. Pass 2 rescans just those queries (usually
+ * about `k` of them) against the whole gallery, keeping the pairs above T (less a float32
+ * rounding margin) in the running top-K. With `k` or fewer queries, one pass keeps the running
+ * top-K directly. Either way the pairs, and the order of equal scores, are those of a single scan
+ * over every query (gallery blocks outside, query blocks inside, each block row by row): an
+ * earlier pair of that scan wins a tie.
+ *
+ * Progress: `totalPairs` first counts pass 1 and `k` queries of pass 2; when pass 2 starts it
+ * becomes the exact count (the pairs of pass 1 plus the rescanned queries against the gallery),
+ * and the last report has `pairs === totalPairs`.
  *
  * @param queries The query embeddings.
  * @param gallery The reference embeddings, same dimension.
@@ -163,14 +176,119 @@ export async function topKPairs(
   options: TopKOptions = {},
 ): Promise<TopKResult> {
   const { k = 100, positiveOnly = true } = options;
-  const heap = new TopKHeap(k);
+  new TopKHeap(k); // checks k
   const rows = checkedRows(queries, gallery, options.rows);
+  checkBlocks(options);
   const floor = positiveOnly ? 0 : -Infinity;
-  const kernel = await scanBlocks(queries, gallery, rows, options, async (run, block) => {
+  const n = gallery.identities.length;
+  const progress = new ProgressReporter(options.onProgress);
+  const kernel = options.kernel ?? await createSearchKernel();
+  try {
+    if (rows.length <= k) {
+      progress.total = rows.length * n;
+      const heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
+      return { ...heap.sorted(), kernel: kernel.name };
+    }
+    // Pass 1: each query's best score.
+    progress.total = (rows.length + k) * n;
+    const { scores: best } = await bestOfRows(queries, gallery, rows, options, kernel, progress);
+    const { candidates, above } = pass2Candidates(rows, best, k, floor);
+    // Pass 2: the queries that can own a top-K pair, in search order.
+    progress.total = (rows.length + candidates.length) * n;
+    if (candidates.length === 0) progress.report();
+    let heap = await topKOfRows(queries, gallery, candidates, options, kernel, k, above, progress);
+    if (heap.size < Math.min(k, countAbove(best, floor))) {
+      // Pass 2 scored some pair below its pass-1 value by more than the margin: rescan all.
+      progress.total += rows.length * n;
+      heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
+    }
+    return { ...heap.sorted(), kernel: kernel.name };
+  } finally {
+    if (!options.kernel) await kernel.release();
+  }
+}
+
+/**
+ * Relative float32 margin between the pass-1 and pass-2 scores of one pair: the same products
+ * summed by GEMM calls of other shapes may round differently (a few ulps of a dot product).
+ */
+const MARGIN = 2 ** -16;
+
+/**
+ * The positions in search order of the queries pass 2 rescans, as query rows, and the score its
+ * pairs must exceed: T (the `k`-th best of the `best` scores) less the margin, but at least
+ * `floor`. A query is rescanned when its best score exceeds that score less the margin again.
+ */
+function pass2Candidates(
+  rows: Uint32Array,
+  best: Float32Array,
+  k: number,
+  floor: number,
+): { candidates: Uint32Array; above: number } {
+  const sorted = best.slice().sort(); // ascending; NaN never occurs (-Infinity for NaN rows)
+  const t = sorted[sorted.length - k];
+  const margin = MARGIN * Math.max(1, Math.abs(t));
+  const above = Math.max(floor, t - margin);
+  const cut = above - margin;
+  let count = 0;
+  for (let i = 0; i < best.length; i++) if (best[i] > cut) count++;
+  const candidates = new Uint32Array(count);
+  for (let i = 0, c = 0; i < best.length; i++) if (best[i] > cut) candidates[c++] = rows[i];
+  return { candidates, above };
+}
+
+function countAbove(values: Float32Array, floor: number): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > floor) count++;
+  return count;
+}
+
+/** Best gallery row and score of each query of `rows`, in order. */
+async function bestOfRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  options: SearchOptions,
+  kernel: ScoreTopKKernel,
+  progress: ProgressReporter,
+): Promise<{ gallery: Uint32Array; scores: Float32Array }> {
+  const bestGallery = new Uint32Array(rows.length);
+  const bestScores = new Float32Array(rows.length).fill(-Infinity);
+  await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
+    const { values, indices, k } = await kernel.run(block.queries, block.gallery, block.shape);
+    const { queryStart, galleryStart } = block;
+    for (let i = 0; i < block.shape.rows; i++) {
+      const v = values[i * k];
+      if (v > bestScores[queryStart + i]) {
+        bestScores[queryStart + i] = v;
+        bestGallery[queryStart + i] = galleryStart + indices[i * k];
+      }
+    }
+  });
+  return { gallery: bestGallery, scores: bestScores };
+}
+
+/**
+ * The running top-`k` of the pairs of `rows` scoring above `floor`, offered in scan order (so
+ * that the heap keeps the earlier of equal scores).
+ */
+async function topKOfRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  options: SearchOptions,
+  kernel: ScoreTopKKernel,
+  k: number,
+  floor: number,
+  progress: ProgressReporter,
+): Promise<TopKHeap> {
+  const heap = new TopKHeap(k);
+  if (rows.length === 0) return heap;
+  await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
     const { queryStart, galleryStart } = block;
     if (heap.size === k) {
       // Full heap: only pairs above its threshold can enter, and they are few.
-      const above = await run.runAbove(
+      const above = await kernel.runAbove(
         block.queries,
         block.gallery,
         block.shape,
@@ -184,7 +302,7 @@ export async function topKPairs(
       }
       return;
     }
-    const { values, indices, k: kk } = await run.run(block.queries, block.gallery, {
+    const { values, indices, k: kk } = await kernel.run(block.queries, block.gallery, {
       ...block.shape,
       k,
     });
@@ -197,7 +315,36 @@ export async function topKPairs(
       }
     }
   });
-  return { ...heap.sorted(), kernel };
+  return heap;
+}
+
+/** Turns pair counts into {@linkcode SearchProgress} reports. */
+class ProgressReporter {
+  /** Pairs to score in all, as known now. */
+  total = 0;
+  #pairs = 0;
+  readonly #started = performance.now();
+  readonly #onProgress?: (progress: SearchProgress) => void;
+
+  constructor(onProgress?: (progress: SearchProgress) => void) {
+    this.#onProgress = onProgress;
+  }
+
+  /** Counts `pairs` more scored pairs and reports. */
+  add(pairs: number): void {
+    this.#pairs += pairs;
+    this.report();
+  }
+
+  /** Reports the current counts. */
+  report(): void {
+    if (!this.#onProgress) return;
+    const elapsedMs = performance.now() - this.#started;
+    const pairs = this.#pairs;
+    const totalPairs = this.total;
+    const etaMs = pairs > 0 ? elapsedMs * (totalPairs - pairs) / pairs : 0;
+    this.#onProgress({ pairs, totalPairs, elapsedMs, etaMs });
+  }
 }
 
 /** One (query block, gallery block) of a scan, ready for the kernel. */
@@ -286,6 +433,15 @@ function gatherQueries(
   }
 }
 
+function checkBlocks(options: SearchOptions): void {
+  const { queryBlock = 2048, galleryBlock = 32768 } = options;
+  for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
+    }
+  }
+}
+
 /**
  * Runs `visit` on every (gallery block, query block): gallery blocks outside, so that each is
  * normalised once; progress is reported after each visit.
@@ -295,52 +451,30 @@ async function scanBlocks(
   gallery: EmbeddingSet,
   rows: Uint32Array,
   options: SearchOptions,
-  visit: (kernel: ScoreTopKKernel, block: Block) => Promise<void>,
-): Promise<string> {
-  const { normalize = true, queryBlock = 2048, galleryBlock = 32768, onProgress } = options;
-  for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
-    if (!Number.isInteger(value) || (value as number) < 1) {
-      throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
-    }
-  }
+  progress: ProgressReporter,
+  visit: (block: Block) => Promise<void>,
+): Promise<void> {
+  const { normalize = true, queryBlock = 2048, galleryBlock = 32768 } = options;
   const { dim } = gallery;
   const n = gallery.identities.length;
-  const kernel = options.kernel ?? await createSearchKernel();
-  const totalPairs = rows.length * n;
-  const started = performance.now();
-  let pairs = 0;
   const queryBuffer = new Float32Array(Math.min(queryBlock, rows.length) * dim);
   const galleryBuffer = normalize ? new Float32Array(Math.min(galleryBlock, n) * dim) : undefined;
-  try {
-    for (let g0 = 0; g0 < n; g0 += galleryBlock) {
-      const cols = Math.min(galleryBlock, n - g0);
-      const block = galleryBuffer && normalizedBlock(gallery, g0, cols, galleryBuffer)
-        ? galleryBuffer
-        : gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim);
-      for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
-        const blockRows = Math.min(queryBlock, rows.length - q0);
-        gatherQueries(queries, rows, q0, blockRows, queryBuffer, normalize);
-        await visit(kernel, {
-          queries: queryBuffer,
-          gallery: block,
-          shape: { rows: blockRows, cols, dim, k: 1 },
-          queryStart: q0,
-          galleryStart: g0,
-        });
-        pairs += blockRows * cols;
-        if (onProgress) {
-          const elapsedMs = performance.now() - started;
-          onProgress({
-            pairs,
-            totalPairs,
-            elapsedMs,
-            etaMs: elapsedMs * (totalPairs - pairs) / pairs,
-          });
-        }
-      }
+  for (let g0 = 0; g0 < n; g0 += galleryBlock) {
+    const cols = Math.min(galleryBlock, n - g0);
+    const block = galleryBuffer && normalizedBlock(gallery, g0, cols, galleryBuffer)
+      ? galleryBuffer
+      : gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim);
+    for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
+      const blockRows = Math.min(queryBlock, rows.length - q0);
+      gatherQueries(queries, rows, q0, blockRows, queryBuffer, normalize);
+      await visit({
+        queries: queryBuffer,
+        gallery: block,
+        shape: { rows: blockRows, cols, dim, k: 1 },
+        queryStart: q0,
+        galleryStart: g0,
+      });
+      progress.add(blockRows * cols);
     }
-  } finally {
-    if (!options.kernel) await kernel.release();
   }
-  return kernel.name;
 }
