@@ -165,3 +165,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "full-width IResNet-100 embeddings match PyTorch through the .pth import",
+  ignore: !torchAvailable,
+  fn: async () => {
+    const ref = await generateReference(["--full", "--seed=11"]);
+    try {
+      const n = ref.manifest.images.length;
+      const dim = ref.manifest.embedding_size;
+      const inputs = await ref.readF32("inputs.f32");
+      const torch = await ref.readF32("embeddings.f32");
+      assert.ok(n >= 2, "the reference must hold at least two inputs");
+      const ours = await embedAll(ref.path("model.pth"), inputs, n);
+      assertCosines("R100 .pth", ours, ref, torch);
+      // The check discriminates: different inputs give clearly different embeddings.
+      let lowest = 1;
+      for (let i = 0; i < n; i++) {
+        for (let k = i + 1; k < n; k++) {
+          lowest = Math.min(
+            lowest,
+            cosine(torch.subarray(i * dim, (i + 1) * dim), torch.subarray(k * dim, (k + 1) * dim)),
+          );
+        }
+      }
+      assert.ok(lowest < 0.99, `torch embeds every input alike (lowest pair cosine ${lowest})`);
+    } finally {
+      await ref.remove();
+    }
+  },
+});
