@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { type EmbeddingSet, embeddingSet } from "../../lib/embeddings/embedding_set.ts";
+import { createRng, uniformFloat } from "../../lib/metrics/rng.ts";
 import { createJsScoreTopK, type ScoreTopKKernel } from "../../lib/similarity/gemm.ts";
 import { createOrtScoreTopK } from "../../lib/similarity/ort_matmul.ts";
 import { bestMatches, type SearchProgress, topKPairs } from "../../lib/similarity/search.ts";
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic uniform numbers in [0, 1) from the kit's seeded generator. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const source = createRng(seed);
+  return () => uniformFloat(source);
 }
 
 function randomSet(n: number, dim: number, seed: number, unit = true): EmbeddingSet {
