@@ -41,18 +41,21 @@ class StreamReader {
     this.#reader = stream.getReader();
   }
 
+  /** Takes the next chunk once the current one is used up; false at the end of the stream. */
+  async #refill(): Promise<boolean> {
+    const { value, done } = await this.#reader.read();
+    if (done) return false;
+    this.#chunk = value;
+    this.#at = 0;
+    return true;
+  }
+
   /** Up to `n` bytes (fewer only at the end of the stream). */
   async read(n: number): Promise<Uint8Array> {
     const out = new Uint8Array(n);
     let got = 0;
     while (got < n) {
-      if (this.#at >= this.#chunk.length) {
-        const { value, done } = await this.#reader.read();
-        if (done) break;
-        this.#chunk = value;
-        this.#at = 0;
-        continue;
-      }
+      if (this.#at >= this.#chunk.length && !(await this.#refill())) break;
       const take = Math.min(n - got, this.#chunk.length - this.#at);
       out.set(this.#chunk.subarray(this.#at, this.#at + take), got);
       this.#at += take;
@@ -66,13 +69,7 @@ class StreamReader {
   async skip(n: number): Promise<number> {
     let left = n;
     while (left > 0) {
-      if (this.#at >= this.#chunk.length) {
-        const { value, done } = await this.#reader.read();
-        if (done) break;
-        this.#chunk = value;
-        this.#at = 0;
-        continue;
-      }
+      if (this.#at >= this.#chunk.length && !(await this.#refill())) break;
       const take = Math.min(left, this.#chunk.length - this.#at);
       this.#at += take;
       left -= take;
