@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { forEachLine } from "./_lines.ts";
 import { type EmbeddingSet, embeddingSet } from "./embedding_set.ts";
 
 /** Options of {@linkcode readJsonLines}. */
@@ -100,12 +101,8 @@ export async function readJsonLines(
   let dim = 0;
   let rows = 0;
   let skipped = 0;
-  let lineNumber = 0;
-  let carry = new Uint8Array(0);
-  let bytesRead = 0;
 
-  const take = (bytes: Uint8Array) => {
-    lineNumber++;
+  const take = (bytes: Uint8Array, lineNumber: number) => {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 13) end--; // CRLF
     const text = decoder.decode(bytes.subarray(0, end));
@@ -136,27 +133,7 @@ export async function readJsonLines(
   };
 
   try {
-    const buffer = new Uint8Array(chunkSize);
-    while (true) {
-      const n = await file.read(buffer);
-      if (n === null) break;
-      bytesRead += n;
-      let chunk = buffer.subarray(0, n);
-      if (carry.length > 0) {
-        const joined = new Uint8Array(carry.length + n);
-        joined.set(carry);
-        joined.set(chunk, carry.length);
-        chunk = joined;
-      }
-      let start = 0;
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
-        take(chunk.subarray(start, i));
-        start = i + 1;
-      }
-      carry = chunk.slice(start);
-      onProgress?.(bytesRead, total);
-    }
-    if (carry.length > 0) take(carry);
+    await forEachLine(file, take, { chunkSize, onProgress });
   } finally {
     file.close();
   }

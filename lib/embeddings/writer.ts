@@ -6,6 +6,7 @@
  * @module
  */
 import type { ImageKey } from "../data/dataset.ts";
+import { forEachLine } from "./_lines.ts";
 import { embeddingLine } from "./python_format.ts";
 import {
   checkLabel,
@@ -83,35 +84,79 @@ interface FormatWriter {
 
 const KEY_PREFIX = /^\{"identity": ("(?:[^"\\]|\\.)*"), "image_name": ("(?:[^"\\]|\\.)*")/;
 
-async function openJsonl(
-  path: string,
-  overwrite: boolean,
-  decimals: number,
-  dim: number,
-): Promise<FormatWriter> {
+/** Keys of an embeddings JSON-lines file, with the byte offset just after each key's line. */
+interface JsonlKeys {
+  keys: ImageKey[];
+  ends: number[];
+  totalBytes: number;
+  completeBytes: number;
+}
+
+const HEAD_BYTES = 4096;
+
+/** Streams a JSON-lines file and reads each line's identity and image name (not its vector). */
+async function jsonlKeys(path: string): Promise<JsonlKeys> {
   const keys: ImageKey[] = [];
-  if (!overwrite && await exists(path)) {
-    const bytes = await Deno.readFile(path);
-    const lastNewline = bytes.lastIndexOf(10);
-    const complete = lastNewline + 1;
-    if (complete < bytes.length) await Deno.truncate(path, complete); // a line cut by a kill
-    const text = new TextDecoder().decode(bytes.subarray(0, complete));
-    let lineNumber = 0;
-    for (const line of text.split("\n")) {
-      lineNumber++;
-      if (line.trim() === "") continue;
-      const m = KEY_PREFIX.exec(line);
+  const ends: number[] = [];
+  const decoder = new TextDecoder();
+  let offset = 0;
+  const file = await Deno.open(path, { read: true });
+  try {
+    const summary = await forEachLine(file, (line, lineNumber) => {
+      offset += line.length + 1;
+      const head = decoder.decode(line.subarray(0, HEAD_BYTES));
+      if (head.trim() === "") return;
+      const m = KEY_PREFIX.exec(head);
       let key: ImageKey;
       if (m) key = { identity: JSON.parse(m[1]), imageName: JSON.parse(m[2]) };
       else {
-        const row = JSON.parse(line) as { identity?: unknown; image_name?: unknown };
+        let row: { identity?: unknown; image_name?: unknown } = {};
+        try {
+          row = JSON.parse(decoder.decode(line));
+        } catch { /* reported below */ }
         if (typeof row.image_name !== "string" || row.identity === undefined) {
           throw new SyntaxError(`${path}:${lineNumber}: cannot resume: not an embeddings line`);
         }
         key = { identity: String(row.identity), imageName: row.image_name };
       }
       keys.push(key);
+      ends.push(offset);
+    }, { includeUnterminated: false });
+    return { keys, ends, ...summary };
+  } finally {
+    file.close();
+  }
+}
+
+/** The fixed-size header of a `.npy` file written by the kit, without reading the matrix. */
+async function readNpyHead(path: string): Promise<Uint8Array> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const head = new Uint8Array(NPY_HEADER_BYTES);
+    let got = 0;
+    while (got < head.length) {
+      const n = await file.read(head.subarray(got));
+      if (n === null) break;
+      got += n;
     }
+    return head.subarray(0, got);
+  } finally {
+    file.close();
+  }
+}
+
+async function openJsonl(
+  path: string,
+  overwrite: boolean,
+  decimals: number,
+  dim: number,
+): Promise<FormatWriter> {
+  let keys: ImageKey[] = [];
+  if (!overwrite && await exists(path)) {
+    const found = await jsonlKeys(path);
+    // A line cut by a kill is dropped.
+    if (found.completeBytes < found.totalBytes) await Deno.truncate(path, found.completeBytes);
+    keys = found.keys;
   }
   const file = await Deno.open(path, {
     create: true,
@@ -148,7 +193,7 @@ async function openNpyWriter(path: string, overwrite: boolean, dim: number): Pro
   const keys: ImageKey[] = [];
   let rows = 0;
   if (!overwrite && await exists(path) && await exists(lpath)) {
-    const head = await Deno.readFile(path).then((b) => b.subarray(0, NPY_HEADER_BYTES));
+    const head = await readNpyHead(path);
     const info = parseNpyHeader(head, path);
     if (info.dim !== dim || info.dataOffset !== NPY_HEADER_BYTES) {
       throw new SyntaxError(
@@ -233,10 +278,7 @@ export async function openEmbeddingWriter(
     writers.forEach((w) => w.close());
     writers = await Promise.all(formats.map(async (f, i) => {
       if (f === "npy") {
-        const info = parseNpyHeader(
-          (await Deno.readFile(paths[i])).subarray(0, NPY_HEADER_BYTES),
-          paths[i],
-        );
+        const info = parseNpyHeader(await readNpyHead(paths[i]), paths[i]);
         const lpath = labelsPath(paths[i]);
         const lines = (await Deno.readTextFile(lpath)).split("\n").slice(0, common + 1);
         await Deno.writeTextFile(lpath, lines.join("\n") + "\n");
@@ -245,9 +287,8 @@ export async function openEmbeddingWriter(
         file.close();
         return openNpyWriter(paths[i], false, dim);
       }
-      const text = await Deno.readTextFile(paths[i]);
-      const lines = text.split("\n").filter((l) => l.trim() !== "").slice(0, common);
-      await Deno.writeTextFile(paths[i], lines.map((l) => l + "\n").join(""));
+      const { ends } = await jsonlKeys(paths[i]);
+      await Deno.truncate(paths[i], common > 0 ? ends[common - 1] : 0);
       return openJsonl(paths[i], false, decimals, dim);
     }));
   }
