@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { runMain, UsageError } from "../lib/cli/flags.ts";
+import { runMain, UsageError } from "../lib/cli/_flags.ts";
 
 const NAMES = ["embed", "metrics", "search"] as const;
 const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark flags]

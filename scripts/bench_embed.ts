@@ -6,8 +6,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { parseFlags, runMain, usage } from "../lib/cli/flags.ts";
-import type { FlagSpecs } from "../lib/cli/flags.ts";
+import { parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
+import type { FlagSpecs } from "../lib/cli/_flags.ts";
 import {
   arcFaceFromSession,
   buildIResNetOnnx,

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { intFlag, parseFlags } from "../lib/cli/flags.ts";
-import { bootstrapCis } from "../lib/metrics/bootstrap.ts";
-import { eerStats } from "../lib/metrics/eer_stats.ts";
-import { fdr } from "../lib/metrics/fdr.ts";
-import { kde } from "../lib/metrics/kde.ts";
-import { createRng, uniformFloat } from "../lib/metrics/rng.ts";
+import { intFlag, parseFlags } from "../lib/cli/_flags.ts";
+import { bootstrapCis } from "../lib/metrics/_bootstrap.ts";
+import { eerStats } from "../lib/metrics/_eer_stats.ts";
+import { fdr } from "../lib/metrics/_fdr.ts";
+import { kde } from "../lib/metrics/_kde.ts";
+import { createRng, uniformFloat } from "../lib/random/_xoshiro.ts";
 
 const FLAGS = {
   n: { type: "string", description: "scores of each kind", default: "1000000" },

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage } from "../lib/cli/flags.ts";
-import { formatDuration } from "../lib/cli/progress.ts";
-import { type EmbeddingSet, embeddingSet } from "../lib/embeddings/embedding_set.ts";
-import { bestMatches, createSearchKernel, topKPairs } from "../lib/similarity/search.ts";
+import { intFlag, parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
+import { formatDuration } from "../lib/cli/_progress.ts";
+import { type EmbeddingSet, embeddingSet } from "../lib/embeddings/_embedding_set.ts";
+import { bestMatches, createSearchKernel, topKPairs } from "../lib/similarity/_search.ts";
 
 const FLAGS = {
   queries: { type: "string", description: "queries of the best-match run", default: "10000" },

@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { parseFlags, runMain, usage } from "../lib/cli/flags.ts";
+import { parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
 import { cellsWithOutputs, notebookToModule, parseNotebook } from "../lib/notebook/mod.ts";
 
 const FLAGS = {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
+import { parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
 import { writeDemoDataset, writeDemoGallery } from "../lib/demo/mod.ts";
 import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS } from "../lib/model/mod.ts";
 import { runClosest, runLeakage } from "../lib/similarity/mod.ts";

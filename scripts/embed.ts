@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { formatDuration, Progress } from "../lib/cli/progress.ts";
-import { openDataset } from "../lib/data/open.ts";
-import { type EmbeddingFormat, openEmbeddingWriter } from "../lib/embeddings/writer.ts";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { formatDuration, Progress } from "../lib/cli/_progress.ts";
+import { openDataset } from "../lib/data/_open.ts";
+import { type EmbeddingFormat, openEmbeddingWriter } from "../lib/embeddings/_writer.ts";
 import { type Backend, loadModel } from "../lib/model/mod.ts";
-import { embedDataset, type EmbedSummary } from "../lib/pipeline/embed_dataset.ts";
+import { embedDataset, type EmbedSummary } from "../lib/tasks/_embed_dataset.ts";
 
 const FLAGS = {
   model: {

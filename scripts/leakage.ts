@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { runLeakage } from "../lib/similarity/leakage.ts";
-import { searchProgressPrinter } from "./_search_progress.ts";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { runLeakage } from "../lib/tasks/_leakage.ts";
+import { searchProgressPrinter } from "../lib/cli/_search_progress.ts";
 
 const FLAGS = {
   casia: {

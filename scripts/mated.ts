@@ -7,10 +7,10 @@
  */
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { densityData, matedVsNonMatedFigure } from "../lib/plots/density.ts";
-import { writeFigureFiles } from "../lib/plots/render.ts";
-import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/similarity_scores.ts";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { densityData, matedVsNonMatedFigure } from "../lib/plots/_density.ts";
+import { writeFigureFiles } from "../lib/plots/_render.ts";
+import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
 
 const FLAGS = {
   "n-comparisons": {

@@ -10,13 +10,13 @@
  */
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { intFlag, parseFlags, runMain, usage } from "../lib/cli/flags.ts";
-import { datasetMetrics } from "../lib/metrics/dataset_metrics.ts";
-import { densityData, metricsDensityFigure } from "../lib/plots/density.ts";
-import { writeFigureFiles } from "../lib/plots/render.ts";
-import { ciTablesCsv } from "../lib/report/ci_tables.ts";
-import { metricsTableCsv, type NamedMetrics } from "../lib/report/metrics_table.ts";
-import { readScoreFile } from "../lib/similarity/score_file.ts";
+import { intFlag, parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
+import { datasetMetrics } from "../lib/metrics/_dataset_metrics.ts";
+import { densityData, metricsDensityFigure } from "../lib/plots/_density.ts";
+import { writeFigureFiles } from "../lib/plots/_render.ts";
+import { ciTablesCsv } from "../lib/formats/_ci_tables_writer.ts";
+import { metricsTableCsv, type NamedMetrics } from "../lib/formats/_metrics_table.ts";
+import { readScoreFile } from "../lib/formats/_score_file.ts";
 
 const FLAGS = {
   scores: {

@@ -15,7 +15,7 @@
 import { basename, join, resolve } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { parseHTML } from "linkedom";
-import { parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
+import { parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
 import { findRepoRoot, jupyterEnv, parseNotebook, writeKernelspec } from "../lib/notebook/mod.ts";
 import { listNotebooks } from "./check_notebooks.ts";
 

@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
+import { parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
 import {
   type BestMatchSummary,
   type CiTable,
@@ -24,12 +24,12 @@ import {
   readClosest,
   summarizeBestMatches,
 } from "../lib/paper/mod.ts";
-import { bestMatchesDensityFigure } from "../lib/plots/best_matches.ts";
-import { bestMatchesRidgelineFigure } from "../lib/plots/best_matches_ridgeline.ts";
-import { closestPairsStripFigure } from "../lib/plots/closest_pairs_strip.ts";
-import { paperTableFigure } from "../lib/plots/paper_table.ts";
-import { writeFigureFiles } from "../lib/plots/render.ts";
-import { thresholdSharesFigure } from "../lib/plots/threshold_shares.ts";
+import { bestMatchesDensityFigure } from "../lib/plots/_best_matches.ts";
+import { bestMatchesRidgelineFigure } from "../lib/plots/_best_matches_ridgeline.ts";
+import { closestPairsStripFigure } from "../lib/plots/_closest_pairs_strip.ts";
+import { paperTableFigure } from "../lib/plots/_paper_table.ts";
+import { writeFigureFiles } from "../lib/plots/_render.ts";
+import { thresholdSharesFigure } from "../lib/plots/_threshold_shares.ts";
 
 const FLAGS = {
   data: { type: "string", description: "the published Data/ folder (or set BRF_DATA)" },

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { parseFlags, runMain, usage } from "../lib/cli/flags.ts";
-import { readClosest } from "../lib/paper/closest.ts";
-import { closestPathsCsv } from "../lib/similarity/leakage_files.ts";
+import { parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
+import { readClosest } from "../lib/formats/_closest_json.ts";
+import { closestPathsCsv } from "../lib/formats/_leakage_files.ts";
 
 const FLAGS = {
   out: { type: "string", description: "output folder", default: "Metrics/Extracted_paths" },

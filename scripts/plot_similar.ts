@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { openImageSource } from "../lib/data/archive.ts";
-import { columnIndex, parseCsv } from "../lib/paper/csv.ts";
-import { pairGridSvg, type PairTile } from "../lib/plots/pair_grid.ts";
-import { writeFigureFiles } from "../lib/plots/render.ts";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { openImageSource } from "../lib/data/_archive.ts";
+import { columnIndex, parseCsv } from "../lib/formats/_csv.ts";
+import { pairGridSvg, type PairTile } from "../lib/plots/_pair_grid.ts";
+import { writeFigureFiles } from "../lib/plots/_render.ts";
 
 const FLAGS = {
   "casia-file": {

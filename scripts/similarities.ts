@@ -7,9 +7,9 @@
  * @module
  */
 import { join } from "node:path";
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/flags.ts";
-import { scoresText } from "../lib/similarity/score_file.ts";
-import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/similarity_scores.ts";
+import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { scoresText } from "../lib/formats/_score_file.ts";
+import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
 
 const FLAGS = {
   "n-comparisons": {

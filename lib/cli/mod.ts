@@ -13,5 +13,7 @@
  *
  * @module
  */
-export * from "./flags.ts";
-export * from "./progress.ts";
+export * from "./_flags.ts";
+export * from "./_progress.ts";
+export * from "./_reporter.ts";
+export * from "./_search_progress.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ImageKey, isImageName } from "./dataset.ts";
+import { type ImageKey, isImageName } from "./_dataset.ts";
 
 /**
  * The entry path with `\` turned into `/` and leading `./` removed, or `undefined` when it is

@@ -15,11 +15,11 @@
  *
  * @module
  */
-export * from "./archive.ts";
-export * from "./dataset.ts";
-export * from "./folder.ts";
-export * from "./open.ts";
-export * from "./recordio.ts";
-export * from "./tar.ts";
-export * from "./zip.ts";
-export * from "./zip_reader.ts";
+export * from "./_archive.ts";
+export * from "./_dataset.ts";
+export * from "./_folder.ts";
+export * from "./_open.ts";
+export * from "./_recordio.ts";
+export * from "./_tar.ts";
+export * from "./_zip.ts";
+export * from "./_zip_reader.ts";

@@ -13,8 +13,8 @@
  *
  * @module
  */
-export * from "./random_streams.ts";
-export * from "./faces.ts";
-export * from "./encode.ts";
-export * from "./dataset.ts";
-export * from "./gallery.ts";
+export * from "../random/_streams.ts";
+export * from "./_faces.ts";
+export * from "./_encode.ts";
+export * from "./_dataset.ts";
+export * from "./_gallery.ts";

@@ -13,9 +13,9 @@
  *
  * @module
  */
-export * from "./embedding_set.ts";
-export * from "./jsonl.ts";
-export * from "./npy.ts";
-export * from "./python_format.ts";
-export * from "./read.ts";
-export * from "./writer.ts";
+export * from "./_embedding_set.ts";
+export * from "./_jsonl.ts";
+export * from "./_npy.ts";
+export * from "../formats/_python_float.ts";
+export * from "./_read.ts";
+export * from "./_writer.ts";

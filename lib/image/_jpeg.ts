@@ -15,7 +15,7 @@
 import factory from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
 import { decodeJpegPlanes } from "./_jpeg_decoder.ts";
 import { MAX_PIXELS } from "./_png.ts";
-import type { PixelImage } from "./rgb_image.ts";
+import type { PixelImage } from "./_rgb_image.ts";
 
 type FailFn = (reason: string) => Error;
 

@@ -11,7 +11,7 @@
  */
 import { Inflate } from "fflate";
 import { constants as zlibConstants, inflateSync } from "node:zlib";
-import type { PixelImage } from "./rgb_image.ts";
+import type { PixelImage } from "./_rgb_image.ts";
 
 /** PIL's `2 * Image.MAX_IMAGE_PIXELS`: larger images raise DecompressionBombError. */
 export const MAX_PIXELS = 2 * Math.floor(1024 * 1024 * 1024 / 4 / 3);

@@ -17,8 +17,8 @@
  *
  * @module
  */
-export * from "./rgb_image.ts";
-export * from "./decode.ts";
-export * from "./resize.ts";
-export * from "./tensor.ts";
-export * from "./preprocess.ts";
+export * from "./_rgb_image.ts";
+export * from "./_decode.ts";
+export * from "./_resize.ts";
+export * from "./_tensor.ts";
+export * from "./_preprocess.ts";

@@ -15,13 +15,13 @@
  *
  * @module
  */
-export * from "./bootstrap.ts";
-export * from "./dataset_metrics.ts";
-export * from "./eer_stats.ts";
-export * from "./fdr.ts";
-export * from "./kde.ts";
-export * from "./numpy_sum.ts";
-export * from "./operating_point.ts";
-export * from "./percentile.ts";
-export * from "./rng.ts";
-export * from "./score_tally.ts";
+export * from "./_bootstrap.ts";
+export * from "./_dataset_metrics.ts";
+export * from "./_eer_stats.ts";
+export * from "./_fdr.ts";
+export * from "./_kde.ts";
+export * from "./_numpy_sum.ts";
+export * from "./_operating_point.ts";
+export * from "./_percentile.ts";
+export * from "../random/_xoshiro.ts";
+export * from "./_score_tally.ts";

@@ -20,14 +20,14 @@
  *
  * @module
  */
-export * from "./arcface.ts";
-export * from "./backend.ts";
-export * from "./demo_model.ts";
-export * from "./iresnet_graph.ts";
-export * from "./iresnet_spec.ts";
-export * from "./load.ts";
-export * from "./model_cache.ts";
-export * from "./onnx_proto.ts";
-export * from "./pth.ts";
-export * from "./winograd.ts";
-export type * from "./state_dict.ts";
+export * from "./_arcface.ts";
+export * from "./_backend.ts";
+export * from "./_demo_model.ts";
+export * from "./_iresnet_graph.ts";
+export * from "./_iresnet_spec.ts";
+export * from "./_load.ts";
+export * from "./_model_cache.ts";
+export * from "./_onnx_proto.ts";
+export * from "./_pth.ts";
+export * from "./_winograd.ts";
+export type * from "./_state_dict.ts";

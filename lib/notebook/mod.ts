@@ -12,11 +12,11 @@
  *
  * @module
  */
-export * from "./display.ts";
-export * from "./images.ts";
-export * from "./kernelspec.ts";
-export * from "./notebook_cells.ts";
-export * from "./repo_root.ts";
-export * from "./results_dir.ts";
-export * from "./score_sets.ts";
-export * from "./table.ts";
+export * from "./_display.ts";
+export * from "./_images.ts";
+export * from "./_kernelspec.ts";
+export * from "./_notebook_cells.ts";
+export * from "./_repo_root.ts";
+export * from "./_results_dir.ts";
+export * from "../tasks/_score_sets.ts";
+export * from "./_table.ts";

@@ -13,9 +13,9 @@
  *
  * @module
  */
-export * from "./best_match_summary.ts";
-export * from "./best_matches.ts";
-export * from "./ci_tables.ts";
-export * from "./closest.ts";
-export * from "./csv.ts";
-export * from "./published_data.ts";
+export * from "../metrics/_best_match_summary.ts";
+export * from "../formats/_best_match_csv.ts";
+export * from "../formats/_ci_tables.ts";
+export * from "../formats/_closest_json.ts";
+export * from "../formats/_csv.ts";
+export * from "../formats/_published_data.ts";

@@ -10,4 +10,4 @@
  *
  * @module
  */
-export * from "./embed_dataset.ts";
+export * from "../tasks/_embed_dataset.ts";

@@ -13,11 +13,11 @@
  *
  * @module
  */
-export * from "./best_matches.ts";
-export * from "./density.ts";
-export * from "./pair_grid.ts";
-export * from "./render.ts";
-export * from "./best_matches_ridgeline.ts";
-export * from "./closest_pairs_strip.ts";
-export * from "./paper_table.ts";
-export * from "./threshold_shares.ts";
+export * from "./_best_matches.ts";
+export * from "./_density.ts";
+export * from "./_pair_grid.ts";
+export * from "./_render.ts";
+export * from "./_best_matches_ridgeline.ts";
+export * from "./_closest_pairs_strip.ts";
+export * from "./_paper_table.ts";
+export * from "./_threshold_shares.ts";

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { datasetMetrics } from "../metrics/dataset_metrics.ts";
+ * import { datasetMetrics } from "../metrics/_dataset_metrics.ts";
  * import { ciTablesCsv, metricsTableCsv } from "./mod.ts";
  * const metrics = datasetMetrics([0.9, 0.8, 0.7], [0.1, 0.2, 0.75], { resamples: 10 });
  * const rows = [{ dataset: "toy", metrics }];
@@ -13,5 +13,5 @@
  *
  * @module
  */
-export * from "./ci_tables.ts";
-export * from "./metrics_table.ts";
+export * from "../formats/_ci_tables_writer.ts";
+export * from "../formats/_metrics_table.ts";

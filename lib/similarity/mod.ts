@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { embeddingSet } from "../embeddings/embedding_set.ts";
+ * import { embeddingSet } from "../embeddings/_embedding_set.ts";
  * import { bestMatches } from "./mod.ts";
  * const g = embeddingSet(["a", "b"], ["1.jpg", "2.jpg"], new Float32Array([1, 0, 0, 1]), 2);
  * const best = await bestMatches(g, g);
@@ -15,14 +15,14 @@
  *
  * @module
  */
-export * from "./cosine.ts";
-export * from "./gemm.ts";
-export * from "./leakage.ts";
-export * from "./leakage_files.ts";
-export * from "./ort_matmul.ts";
-export * from "./pairs.ts";
-export * from "./python_random.ts";
-export * from "./score_file.ts";
-export * from "./search.ts";
-export * from "./similarity_scores.ts";
-export * from "./topk.ts";
+export * from "./_cosine.ts";
+export * from "./_gemm.ts";
+export * from "../tasks/_leakage.ts";
+export * from "../formats/_leakage_files.ts";
+export * from "./_ort_matmul.ts";
+export * from "./_pairs.ts";
+export * from "../random/_python_random.ts";
+export * from "../formats/_score_file.ts";
+export * from "./_search.ts";
+export * from "./_similarity_scores.ts";
+export * from "./_topk.ts";

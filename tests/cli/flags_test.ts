@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { intFlag, parseFlags, UsageError } from "../../lib/cli/flags.ts";
+import { intFlag, parseFlags, UsageError } from "../../lib/cli/_flags.ts";
 
 const SPECS = {
   "n-comparisons": {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { formatDuration, Progress } from "../../lib/cli/progress.ts";
+import { formatDuration, Progress } from "../../lib/cli/_progress.ts";
 
 function capture(tty: boolean) {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import { openImageSource, resolveImagePath } from "../../lib/data/archive.ts";
+import { openImageSource, resolveImagePath } from "../../lib/data/_archive.ts";
 import { gzip, irRecord, recordIO, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
-import { openFolderDataset } from "../../lib/data/folder.ts";
+import { openFolderDataset } from "../../lib/data/_folder.ts";
 
 Deno.test("openFolderDataset(path) lists identity images in sorted order, ignoring other files", async () => {
   const dir = await Deno.makeTempDir();

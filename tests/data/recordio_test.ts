@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openRecordIODataset, RecordIOFile } from "../../lib/data/recordio.ts";
+import { openRecordIODataset, RecordIOFile } from "../../lib/data/_recordio.ts";
 import { irRecord, MAGIC_BYTES, recordIO } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { ImageRecord } from "../../lib/data/dataset.ts";
-import { indexTar, listTar, openTarDataset } from "../../lib/data/tar.ts";
+import type { ImageRecord } from "../../lib/data/_dataset.ts";
+import { indexTar, listTar, openTarDataset } from "../../lib/data/_tar.ts";
 import { gzip, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import { ZipFile } from "../../lib/data/zip.ts";
-import { openZip, ZipReader } from "../../lib/data/zip_reader.ts";
+import { ZipFile } from "../../lib/data/_zip.ts";
+import { openZip, ZipReader } from "../../lib/data/_zip_reader.ts";
 import { zip64 } from "./_archive_writers.ts";
 
 const encoder = new TextEncoder();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import type { ImageRecord } from "../../lib/data/dataset.ts";
-import { openZipDataset, ZipFile } from "../../lib/data/zip.ts";
+import type { ImageRecord } from "../../lib/data/_dataset.ts";
+import { openZipDataset, ZipFile } from "../../lib/data/_zip.ts";
 import { zip64 } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>

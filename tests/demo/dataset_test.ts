@@ -6,9 +6,9 @@ import {
   demoIdentityParams,
   type DemoImage,
   writeDemoDataset,
-} from "../../lib/demo/dataset.ts";
-import { drawFace } from "../../lib/demo/faces.ts";
-import { isImageName } from "../../lib/data/dataset.ts";
+} from "../../lib/demo/_dataset.ts";
+import { drawFace } from "../../lib/demo/_faces.ts";
+import { isImageName } from "../../lib/data/_dataset.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 

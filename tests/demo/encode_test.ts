@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { decode as decodePng } from "fast-png";
 import decodeJpeg from "@jsquash/jpeg/decode.js";
-import { encodeJpeg, encodePng, toGrey } from "../../lib/demo/encode.ts";
-import { drawFace, identityParams, imageVariation, type RgbImage } from "../../lib/demo/faces.ts";
-import { streamRng } from "../../lib/demo/random_streams.ts";
+import { encodeJpeg, encodePng, toGrey } from "../../lib/demo/_encode.ts";
+import { drawFace, identityParams, imageVariation, type RgbImage } from "../../lib/demo/_faces.ts";
+import { streamRng } from "../../lib/random/_streams.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 const picture: RgbImage = drawFace(

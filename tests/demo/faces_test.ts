@@ -8,8 +8,8 @@ import {
   perturbFace,
   type RgbImage,
   VARIATION_RANGES,
-} from "../../lib/demo/faces.ts";
-import { streamRng } from "../../lib/demo/random_streams.ts";
+} from "../../lib/demo/_faces.ts";
+import { streamRng } from "../../lib/random/_streams.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 function face(identity: number, image: number): FaceParams {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { demoDatasetPlan } from "../../lib/demo/dataset.ts";
-import { drawFace } from "../../lib/demo/faces.ts";
-import { demoGalleryPlan, writeDemoGallery } from "../../lib/demo/gallery.ts";
+import { demoDatasetPlan } from "../../lib/demo/_dataset.ts";
+import { drawFace } from "../../lib/demo/_faces.ts";
+import { demoGalleryPlan, writeDemoGallery } from "../../lib/demo/_gallery.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 Deno.test("demoGalleryPlan() names folders and files as CASIA-WebFace's 112x112 release", () => {

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
-import { EmbeddingFileError, readJsonLines } from "../../lib/embeddings/jsonl.ts";
-import { embeddingLine } from "../../lib/embeddings/python_format.ts";
+import { EmbeddingFileError, readJsonLines } from "../../lib/embeddings/_jsonl.ts";
+import { embeddingLine } from "../../lib/formats/_python_float.ts";
 
 async function tempFile(text: string): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".jsonl" });

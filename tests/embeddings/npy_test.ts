@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, rejects, throws } from "node:assert/strict";
-import { embeddingSet } from "../../lib/embeddings/embedding_set.ts";
-import { checkLabel, labelsPath, readNpy, writeNpy } from "../../lib/embeddings/npy.ts";
+import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
+import { checkLabel, labelsPath, readNpy, writeNpy } from "../../lib/embeddings/_npy.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 function sample(rows: number, dim: number) {

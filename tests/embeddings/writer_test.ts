@@ -1,8 +1,8 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import type { ImageKey } from "../../lib/data/dataset.ts";
-import { readJsonLines } from "../../lib/embeddings/jsonl.ts";
-import { labelsPath, readNpy } from "../../lib/embeddings/npy.ts";
-import { openEmbeddingWriter } from "../../lib/embeddings/writer.ts";
+import type { ImageKey } from "../../lib/data/_dataset.ts";
+import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
+import { labelsPath, readNpy } from "../../lib/embeddings/_npy.ts";
+import { openEmbeddingWriter } from "../../lib/embeddings/_writer.ts";
 
 const DIM = 4;
 const keys: ImageKey[] = Array.from(

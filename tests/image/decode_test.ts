@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeImage } from "../../lib/image/decode.ts";
+import { decodeImage } from "../../lib/image/_decode.ts";
 import { noiseBytes, writeJpeg, writePng } from "./_fixtures.ts";
 
 function rejectsNaming(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resizeBilinear, resizeInto } from "../../lib/image/resize.ts";
+import { resizeBilinear, resizeInto } from "../../lib/image/_resize.ts";
 import { noiseBytes } from "./_fixtures.ts";
 
 function constantImage(width: number, height: number, rgb: number[]) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeInputTensor } from "../../lib/image/tensor.ts";
+import { writeInputTensor } from "../../lib/image/_tensor.ts";
 import { noiseBytes } from "./_fixtures.ts";
 
 /** torchvision's ToTensor + Normalize(0.5, 0.5) as three float32 operations, one per store. */

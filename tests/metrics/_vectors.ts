@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseScores } from "../../lib/similarity/score_file.ts";
+import { parseScores } from "../../lib/formats/_score_file.ts";
 
 const DIR = new URL("../../../shared/spec/vectors/", import.meta.url);
 

@@ -4,11 +4,11 @@ import {
   bootstrapCis,
   drawCounts,
   replicateFromCounts,
-} from "../../lib/metrics/bootstrap.ts";
-import { eerStats } from "../../lib/metrics/eer_stats.ts";
-import { fdr } from "../../lib/metrics/fdr.ts";
-import { createRng, type Rng, uniformFloat, uniformInt } from "../../lib/metrics/rng.ts";
-import { scoreTally } from "../../lib/metrics/score_tally.ts";
+} from "../../lib/metrics/_bootstrap.ts";
+import { eerStats } from "../../lib/metrics/_eer_stats.ts";
+import { fdr } from "../../lib/metrics/_fdr.ts";
+import { createRng, type Rng, uniformFloat, uniformInt } from "../../lib/random/_xoshiro.ts";
+import { scoreTally } from "../../lib/metrics/_score_tally.ts";
 
 function normals(rng: Rng, n: number, mean: number, sd: number): Float64Array {
   return Float64Array.from({ length: n }, () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { datasetMetrics } from "../../lib/metrics/dataset_metrics.ts";
-import { eerStats } from "../../lib/metrics/eer_stats.ts";
-import { fdr } from "../../lib/metrics/fdr.ts";
+import { datasetMetrics } from "../../lib/metrics/_dataset_metrics.ts";
+import { eerStats } from "../../lib/metrics/_eer_stats.ts";
+import { fdr } from "../../lib/metrics/_fdr.ts";
 
 Deno.test("datasetMetrics(genuine, impostor, options) combines eerStats, fdr and the bootstrap", () => {
   const gen = Array.from({ length: 300 }, (_, i) => 0.5 + 0.3 * Math.sin(i * 1.7));

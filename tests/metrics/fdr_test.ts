@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eerStats } from "../../lib/metrics/eer_stats.ts";
-import { fdr, fdrFromMoments } from "../../lib/metrics/fdr.ts";
+import { eerStats } from "../../lib/metrics/_eer_stats.ts";
+import { fdr, fdrFromMoments } from "../../lib/metrics/_fdr.ts";
 import { NO_VECTORS, VECTORS } from "./_vectors.ts";
 
 Deno.test({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { kde } from "../../lib/metrics/kde.ts";
-import { createRng, uniformFloat } from "../../lib/metrics/rng.ts";
-import { readScoreFile } from "../../lib/similarity/score_file.ts";
+import { kde } from "../../lib/metrics/_kde.ts";
+import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { readScoreFile } from "../../lib/formats/_score_file.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { control10kPath, NO_VECTORS, VECTORS } from "./_vectors.ts";
 

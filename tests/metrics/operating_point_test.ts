@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eerStats } from "../../lib/metrics/eer_stats.ts";
-import { fnmrAtFmr, fnmrAtNearestFmr } from "../../lib/metrics/operating_point.ts";
+import { eerStats } from "../../lib/metrics/_eer_stats.ts";
+import { fnmrAtFmr, fnmrAtNearestFmr } from "../../lib/metrics/_operating_point.ts";
 import { NO_VECTORS, VECTORS } from "./_vectors.ts";
 
 Deno.test({

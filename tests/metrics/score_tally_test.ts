@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { finiteScores, scoreTally, valueCounts } from "../../lib/metrics/score_tally.ts";
+import { finiteScores, scoreTally, valueCounts } from "../../lib/metrics/_score_tally.ts";
 
 Deno.test("valueCounts(scores, label) tallies distinct values and maps sorted positions to them", () => {
   const v = valueCounts([0.3, 0.1, 0.3, 0.2, 0.3], "scores");

@@ -4,9 +4,9 @@ import {
   createSession,
   judgeAdapter,
   probeWebGpuAdapter,
-} from "../../lib/model/backend.ts";
-import type { AdapterLike, Backend } from "../../lib/model/backend.ts";
-import { encodeOnnxModel, OnnxDataType } from "../../lib/model/onnx_proto.ts";
+} from "../../lib/model/_backend.ts";
+import type { AdapterLike, Backend } from "../../lib/model/_backend.ts";
+import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
 
 const adapter = await probeWebGpuAdapter();
 if (!adapter) console.log("skipping the real WebGPU test: navigator.gpu finds no adapter");

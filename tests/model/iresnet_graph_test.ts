@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { buildIResNetOnnx, defaultWinogradTile } from "../../lib/model/iresnet_graph.ts";
-import type { BuildIResNetOptions } from "../../lib/model/iresnet_graph.ts";
-import { demoStateDict } from "../../lib/model/demo_model.ts";
-import { IRESNET_LAYERS } from "../../lib/model/iresnet_spec.ts";
-import { decodeOnnxInfo } from "../../lib/model/onnx_proto.ts";
-import { createSession } from "../../lib/model/backend.ts";
-import type { StateDict } from "../../lib/model/state_dict.ts";
+import { buildIResNetOnnx, defaultWinogradTile } from "../../lib/model/_iresnet_graph.ts";
+import type { BuildIResNetOptions } from "../../lib/model/_iresnet_graph.ts";
+import { demoStateDict } from "../../lib/model/_demo_model.ts";
+import { IRESNET_LAYERS } from "../../lib/model/_iresnet_spec.ts";
+import { decodeOnnxInfo } from "../../lib/model/_onnx_proto.ts";
+import { createSession } from "../../lib/model/_backend.ts";
+import type { StateDict } from "../../lib/model/_state_dict.ts";
 
 // An independent float64 forward pass of arcface_torch's IResNet, written from formats.md 1.6:
 // plain loops over [C, H, W] arrays, one image at a time, no folding.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { inferIResNet, IRESNET_LAYERS } from "../../lib/model/iresnet_spec.ts";
-import type { IResNetDepth } from "../../lib/model/iresnet_spec.ts";
-import type { StateDict } from "../../lib/model/state_dict.ts";
+import { inferIResNet, IRESNET_LAYERS } from "../../lib/model/_iresnet_spec.ts";
+import type { IResNetDepth } from "../../lib/model/_iresnet_spec.ts";
+import type { StateDict } from "../../lib/model/_state_dict.ts";
 
 interface FakeOptions {
   width?: number;

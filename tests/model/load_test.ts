@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { loadModel } from "../../lib/model/load.ts";
-import { buildIResNetOnnx } from "../../lib/model/iresnet_graph.ts";
-import { demoStateDict } from "../../lib/model/demo_model.ts";
-import { IRESNET_LAYERS } from "../../lib/model/iresnet_spec.ts";
-import { createSession } from "../../lib/model/backend.ts";
-import { encodeOnnxModel, OnnxDataType } from "../../lib/model/onnx_proto.ts";
-import type { OnnxDim } from "../../lib/model/onnx_proto.ts";
+import { loadModel } from "../../lib/model/_load.ts";
+import { buildIResNetOnnx } from "../../lib/model/_iresnet_graph.ts";
+import { demoStateDict } from "../../lib/model/_demo_model.ts";
+import { IRESNET_LAYERS } from "../../lib/model/_iresnet_spec.ts";
+import { createSession } from "../../lib/model/_backend.ts";
+import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
+import type { OnnxDim } from "../../lib/model/_onnx_proto.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 const hasTorch = hasPython("torch");

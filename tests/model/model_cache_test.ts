@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cachedConversion, checkpointStamp } from "../../lib/model/model_cache.ts";
+import { cachedConversion, checkpointStamp } from "../../lib/model/_model_cache.ts";
 
 interface Fixture {
   dir: string;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { decodeOnnxInfo, encodeOnnxModel, OnnxDataType } from "../../lib/model/onnx_proto.ts";
-import type { OnnxModel } from "../../lib/model/onnx_proto.ts";
-import { createSession } from "../../lib/model/backend.ts";
+import { decodeOnnxInfo, encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
+import type { OnnxModel } from "../../lib/model/_onnx_proto.ts";
+import { createSession } from "../../lib/model/_backend.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 const hasTorch = hasPython("torch");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PICKLE_STATE, PickleGlobal, PickleObject, unpickle } from "../../lib/model/pickle.ts";
+import { PICKLE_STATE, PickleGlobal, PickleObject, unpickle } from "../../lib/model/_pickle.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 /** A pickle program from opcode bytes and ASCII text (GLOBAL lines, string payloads). */

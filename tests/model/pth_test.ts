@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
-import { inferIResNet } from "../../lib/model/iresnet_spec.ts";
-import { unpickle } from "../../lib/model/pickle.ts";
+import { inferIResNet } from "../../lib/model/_iresnet_spec.ts";
+import { unpickle } from "../../lib/model/_pickle.ts";
 import {
   detectCheckpointFormat,
   loadStateDict,
   readStateDict,
   stripModulePrefix,
-} from "../../lib/model/pth.ts";
-import type { StateDict, StateTensor } from "../../lib/model/state_dict.ts";
-import { ZipReader } from "../../lib/data/zip_reader.ts";
+} from "../../lib/model/_pth.ts";
+import type { StateDict, StateTensor } from "../../lib/model/_state_dict.ts";
+import { ZipReader } from "../../lib/data/_zip_reader.ts";
 import {
   generateReference,
   type Reference,

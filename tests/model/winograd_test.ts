@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { winogradConv3x3, winogradFilters } from "../../lib/model/winograd.ts";
-import { encodeOnnxModel, OnnxDataType } from "../../lib/model/onnx_proto.ts";
-import { createSession } from "../../lib/model/backend.ts";
+import { winogradConv3x3, winogradFilters } from "../../lib/model/_winograd.ts";
+import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
+import { createSession } from "../../lib/model/_backend.ts";
 
 // Winograd graphs against a plain float64 stride-1, pad-1 3x3 cross-correlation.
 

@@ -7,7 +7,7 @@ import {
   JUPYTER_DISPLAY,
   mimeBundle,
   show,
-} from "../../lib/notebook/display.ts";
+} from "../../lib/notebook/_display.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 

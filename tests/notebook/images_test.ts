@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { mimeBundle } from "../../lib/notebook/display.ts";
-import { displayImages, imageMimeType } from "../../lib/notebook/images.ts";
+import { mimeBundle } from "../../lib/notebook/_display.ts";
+import { displayImages, imageMimeType } from "../../lib/notebook/_images.ts";
 
 Deno.test("displayImages(images) embeds each file's own bytes as a data URI with its label", () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { jupyterEnv, writeKernelspec } from "../../lib/notebook/kernelspec.ts";
+import { jupyterEnv, writeKernelspec } from "../../lib/notebook/_kernelspec.ts";
 
 Deno.test("writeKernelspec(dir) points the deno kernelspec at the running Deno and rewrites it each call", async () => {
   const dir = await Deno.makeTempDir();

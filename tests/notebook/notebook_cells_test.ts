@@ -3,7 +3,7 @@ import {
   cellsWithOutputs,
   notebookToModule,
   parseNotebook,
-} from "../../lib/notebook/notebook_cells.ts";
+} from "../../lib/notebook/_notebook_cells.ts";
 
 Deno.test("notebookToModule(nb) keeps code cells in order, drops markdown, adds the DOM lib and export {}", () => {
   const ts = notebookToModule(parseNotebook(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findRepoRoot } from "../../lib/notebook/repo_root.ts";
+import { findRepoRoot } from "../../lib/notebook/_repo_root.ts";
 
 Deno.test("findRepoRoot(start) climbs from a nested folder or file URL to the folder with deno.json and lib/", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findResultsDir } from "../../lib/notebook/results_dir.ts";
+import { findResultsDir } from "../../lib/notebook/_results_dir.ts";
 
 Deno.test("findResultsDir(root) picks BRF_METRICS, else Metrics/ with results, else Metrics/demo/", async () => {
   const root = await Deno.makeTempDir();

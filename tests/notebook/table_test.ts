@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { mimeBundle } from "../../lib/notebook/display.ts";
-import { displayTable, formatCell } from "../../lib/notebook/table.ts";
+import { mimeBundle } from "../../lib/notebook/_display.ts";
+import { displayTable, formatCell } from "../../lib/notebook/_table.ts";
 
 Deno.test("displayTable(columns) renders every cell as an HTML table row and aligned text", () => {
   const bundle = mimeBundle(displayTable({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { kde } from "../../lib/metrics/kde.ts";
-import { bestMatchesRidgelineFigure } from "../../lib/plots/best_matches_ridgeline.ts";
+import { kde } from "../../lib/metrics/_kde.ts";
+import { bestMatchesRidgelineFigure } from "../../lib/plots/_best_matches_ridgeline.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { bestMatchesDensityFigure } from "../../lib/plots/best_matches.ts";
+import { bestMatchesDensityFigure } from "../../lib/plots/_best_matches.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 

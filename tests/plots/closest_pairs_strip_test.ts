@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { summarizeBestMatches } from "../../lib/paper/best_match_summary.ts";
-import type { ClosestPairs } from "../../lib/paper/closest.ts";
-import { closestPairsStripFigure } from "../../lib/plots/closest_pairs_strip.ts";
+import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
+import type { ClosestPairs } from "../../lib/formats/_closest_json.ts";
+import { closestPairsStripFigure } from "../../lib/plots/_closest_pairs_strip.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 const set = (name: string, scores: number[]): ClosestPairs => ({

@@ -4,8 +4,8 @@ import {
   densityData,
   matedVsNonMatedFigure,
   metricsDensityFigure,
-} from "../../lib/plots/density.ts";
-import { figureToSvg, svgToPng } from "../../lib/plots/render.ts";
+} from "../../lib/plots/_density.ts";
+import { figureToSvg, svgToPng } from "../../lib/plots/_render.ts";
 import { assertSvgSnapshot } from "../_snapshot.ts";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");

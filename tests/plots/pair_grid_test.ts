@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { pairGridSvg } from "../../lib/plots/pair_grid.ts";
-import { svgToPng } from "../../lib/plots/render.ts";
+import { pairGridSvg } from "../../lib/plots/_pair_grid.ts";
+import { svgToPng } from "../../lib/plots/_render.ts";
 
 const png = encode({ width: 2, height: 3, data: new Uint8Array(18).fill(200), channels: 3 });
 

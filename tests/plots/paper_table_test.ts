@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import type { CiTable } from "../../lib/paper/ci_tables.ts";
-import { paperTableFigure } from "../../lib/plots/paper_table.ts";
+import type { CiTable } from "../../lib/formats/_ci_tables.ts";
+import { paperTableFigure } from "../../lib/plots/_paper_table.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 const table = (values: number[], spread: number): CiTable => ({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { summarizeBestMatches } from "../../lib/paper/best_match_summary.ts";
-import { thresholdSharesFigure } from "../../lib/plots/threshold_shares.ts";
+import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
+import { thresholdSharesFigure } from "../../lib/plots/_threshold_shares.ts";
 
 const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { readJsonLines } from "../../lib/embeddings/jsonl.ts";
-import { readNpy } from "../../lib/embeddings/npy.ts";
+import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
+import { readNpy } from "../../lib/embeddings/_npy.ts";
 import { runDemo } from "../../scripts/demo.ts";
 
 Deno.test("runDemo() embeds the demo, measures it, and puts the planted copies on top", async () => {

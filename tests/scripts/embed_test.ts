@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { writeDemoDataset } from "../../lib/demo/mod.ts";
-import { readJsonLines } from "../../lib/embeddings/jsonl.ts";
-import { readNpy } from "../../lib/embeddings/npy.ts";
+import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
+import { readNpy } from "../../lib/embeddings/_npy.ts";
 import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS } from "../../lib/model/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
 import { zipSync } from "fflate";
-import { parseBestMatches } from "../../lib/paper/best_matches.ts";
-import { parseClosest } from "../../lib/paper/closest.ts";
-import { runClosest, runLeakage } from "../../lib/similarity/leakage.ts";
+import { parseBestMatches } from "../../lib/formats/_best_match_csv.ts";
+import { parseClosest } from "../../lib/formats/_closest_json.ts";
+import { runClosest, runLeakage } from "../../lib/tasks/_leakage.ts";
 import { runPaths } from "../../scripts/paths.ts";
 import { runPlotSimilar } from "../../scripts/plot_similar.ts";
 import { gzip, tar } from "../data/_archive_writers.ts";

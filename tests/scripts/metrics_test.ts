@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { eerStats } from "../../lib/metrics/eer_stats.ts";
-import { parseCsv } from "../../lib/paper/csv.ts";
-import { CI_TABLE_COLUMNS } from "../../lib/report/ci_tables.ts";
-import { scoresText } from "../../lib/similarity/score_file.ts";
+import { eerStats } from "../../lib/metrics/_eer_stats.ts";
+import { parseCsv } from "../../lib/formats/_csv.ts";
+import { CI_TABLE_COLUMNS } from "../../lib/formats/_ci_tables_writer.ts";
+import { scoresText } from "../../lib/formats/_score_file.ts";
 import { runMetrics } from "../../scripts/metrics.ts";
 
 const gen = Array.from({ length: 400 }, (_, i) => 0.55 + 0.2 * Math.sin(i * 1.9));

@@ -10,7 +10,7 @@ import {
   readClosest,
   stringColumn,
 } from "../../lib/paper/mod.ts";
-import { hasPaperData, PAPER_DATA } from "../paper/_paper_data.ts";
+import { hasPaperData, PAPER_DATA } from "../formats/_paper_data.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

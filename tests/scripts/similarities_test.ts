@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readScoreFile } from "../../lib/similarity/score_file.ts";
+import { readScoreFile } from "../../lib/formats/_score_file.ts";
 import { runSimilarities } from "../../scripts/similarities.ts";
 import { writeEmbeddingsFixture } from "./_embeddings_fixture.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { embeddingSet } from "../../lib/embeddings/embedding_set.ts";
-import { createRng, uniformFloat } from "../../lib/metrics/rng.ts";
-import { cosineSimilarity, pairScores } from "../../lib/similarity/cosine.ts";
+import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
+import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { cosineSimilarity, pairScores } from "../../lib/similarity/_cosine.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 Deno.test("cosineSimilarity(a, b) is scale-free and 0 against a zero vector", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { embeddingSet, groupByIdentity } from "../../lib/embeddings/embedding_set.ts";
-import { createRng } from "../../lib/metrics/rng.ts";
-import { sampleMatedPairs, sampleNonMatedPairs } from "../../lib/similarity/pairs.ts";
+import { embeddingSet, groupByIdentity } from "../../lib/embeddings/_embedding_set.ts";
+import { createRng } from "../../lib/random/_xoshiro.ts";
+import { sampleMatedPairs, sampleNonMatedPairs } from "../../lib/similarity/_pairs.ts";
 
 function groups(sizes: number[]) {
   const ids: string[] = [];

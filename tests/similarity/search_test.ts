@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { type EmbeddingSet, embeddingSet } from "../../lib/embeddings/embedding_set.ts";
-import { createRng, uniformFloat } from "../../lib/metrics/rng.ts";
-import { createJsScoreTopK, type ScoreTopKKernel } from "../../lib/similarity/gemm.ts";
-import { createOrtScoreTopK } from "../../lib/similarity/ort_matmul.ts";
-import { bestMatches, type SearchProgress, topKPairs } from "../../lib/similarity/search.ts";
+import { type EmbeddingSet, embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
+import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createJsScoreTopK, type ScoreTopKKernel } from "../../lib/similarity/_gemm.ts";
+import { createOrtScoreTopK } from "../../lib/similarity/_ort_matmul.ts";
+import { bestMatches, type SearchProgress, topKPairs } from "../../lib/similarity/_search.ts";
 
 /** Deterministic uniform numbers in [0, 1) from the kit's seeded generator. */
 function rng(seed: number): () => number {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { embeddingSet } from "../../lib/embeddings/embedding_set.ts";
-import { createRng, uniformFloat } from "../../lib/metrics/rng.ts";
-import { similarityScores } from "../../lib/similarity/similarity_scores.ts";
+import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
+import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { similarityScores } from "../../lib/similarity/_similarity_scores.ts";
 
 function clusteredSet(identities: number, per: number, spread: number, seed: number) {
   const rng = createRng(seed);

@@ -1,0 +1,170 @@
+/**
+ * Command-line flags for the kit's scripts: `node:util` `parseArgs` in strict mode (jsr's
+ * `@std/cli` cannot be fetched here), plus the original package's snake_case spellings as aliases
+ * and errors that say what was expected.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+/** One flag of a script. */
+export interface FlagSpec {
+  /** `string` flags take a value, `boolean` flags do not. */
+  type: "string" | "boolean";
+  /** Text for `--help`. */
+  description: string;
+  /** Value when the flag is absent. */
+  default?: string | boolean;
+  /** Other accepted spellings without the dashes, e.g. `n_comparisons`. */
+  aliases?: readonly string[];
+  /** Single-letter short form. */
+  short?: string;
+}
+
+/** Flags of a script keyed by their kebab-case name. */
+export type FlagSpecs = Record<string, FlagSpec>;
+
+/** Parsed flags and positionals. */
+export interface ParsedFlags {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** A usage error: the script prints its message and the usage text, then exits with code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * Parses `args` against `specs`: unknown flags and missing values are {@linkcode UsageError}s.
+ * Aliases (`--n_comparisons`) are rewritten to their canonical name first.
+ *
+ * @param args The raw arguments (`Deno.args`).
+ * @param specs The accepted flags.
+ * @returns The values (defaults applied) and the positionals.
+ * @throws {UsageError} On an unknown flag or a flag without its value.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./_flags.ts";
+ * const { values } = parseFlags(["--n_comparisons", "5"], {
+ *   "n-comparisons": { type: "string", description: "pairs", aliases: ["n_comparisons"] },
+ * });
+ * if (values["n-comparisons"] !== "5") throw new Error("unexpected");
+ * ```
+ */
+export function parseFlags(args: string[], specs: FlagSpecs): ParsedFlags {
+  const alias = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) {
+    for (const a of spec.aliases ?? []) alias.set(a, name);
+  }
+  const rewritten = args.map((arg) => {
+    const m = /^--([^=]+)(=.*)?$/.exec(arg);
+    if (!m) return arg;
+    const canonical = alias.get(m[1]);
+    return canonical ? `--${canonical}${m[2] ?? ""}` : arg;
+  });
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; default?: string | boolean }
+  > = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = { type: spec.type };
+    if (spec.short) options[name].short = spec.short;
+    if (spec.default !== undefined) options[name].default = spec.default;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rewritten,
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as ParsedFlags["values"], positionals };
+  } catch (error) {
+    const known = Object.keys(specs).map((k) => `--${k}`).join(", ");
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${message.split("\n")[0]}. Known flags: ${known}`);
+  }
+}
+
+/**
+ * Formats the usage text of a script.
+ *
+ * @param synopsis First line, e.g. `deno task embed [flags]`.
+ * @param specs The flags.
+ * @returns Multi-line text.
+ *
+ * @example
+ * ```ts
+ * import { usage } from "./_flags.ts";
+ * const text = usage("deno task x", { out: { type: "string", description: "where" } });
+ * if (!text.includes("--out")) throw new Error("unexpected");
+ * ```
+ */
+export function usage(synopsis: string, specs: FlagSpecs): string {
+  const lines = [`Usage: ${synopsis}`, "", "Flags:"];
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = spec.type === "string" ? ` <value>` : "";
+    const def = spec.default !== undefined && spec.default !== false
+      ? ` (default: ${spec.default})`
+      : "";
+    const also = spec.aliases?.length ? ` (also --${spec.aliases.join(", --")})` : "";
+    lines.push(`  --${name}${value}`.padEnd(30) + `${spec.description}${def}${also}`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Reads a flag as an integer within bounds.
+ *
+ * @param values Parsed values.
+ * @param name Flag name.
+ * @param options Bounds: `min` (default 0) and `max` (default `Number.MAX_SAFE_INTEGER`).
+ * @returns The integer.
+ * @throws {UsageError} When the value is not an integer in range.
+ *
+ * @example
+ * ```ts
+ * import { intFlag } from "./_flags.ts";
+ * if (intFlag({ n: "3" }, "n") !== 3) throw new Error("unexpected");
+ * ```
+ */
+export function intFlag(
+  values: ParsedFlags["values"],
+  name: string,
+  options: { min?: number; max?: number } = {},
+): number {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = options;
+  const raw = values[name];
+  const n = Number(raw);
+  if (typeof raw !== "string" || !/^-?\d+$/.test(raw.trim()) || n < min || n > max) {
+    throw new UsageError(
+      `--${name} must be an integer from ${min} to ${max}: current value is ${raw}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Runs a script's `main`, turning a {@linkcode UsageError} into exit code 2 with the usage text,
+ * and any other error into its message (stack with `DEBUG=1`) and exit code 1.
+ *
+ * @param main The script body.
+ * @param usageText Printed after a usage error.
+ */
+export async function runMain(main: () => Promise<void>, usageText: string): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${usageText}`);
+      Deno.exit(2);
+    }
+    const debug = Deno.env.get("DEBUG");
+    console.error(
+      `error: ${error instanceof Error ? (debug ? error.stack : error.message) : error}`,
+    );
+    Deno.exit(1);
+  }
+}

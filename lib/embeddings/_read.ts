@@ -1,0 +1,60 @@
+/**
+ * One entry point to read embeddings in any of the kit's formats.
+ *
+ * @module
+ */
+import type { EmbeddingSet } from "./_embedding_set.ts";
+import { readJsonLines, type ReadJsonLinesOptions } from "./_jsonl.ts";
+import { readNpy } from "./_npy.ts";
+
+/**
+ * Reads embeddings from JSON lines (`.jsonl`, `.json`, the original format) or `.npy` (+ its
+ * `.labels.tsv`), chosen by extension.
+ *
+ * @param path The file.
+ * @param options JSON-lines options (leniency, progress).
+ * @returns The set.
+ * @throws {Deno.errors.NotFound} With the path when the file does not exist.
+ *
+ * @example
+ * ```ts
+ * import { readEmbeddings } from "./_read.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, '{"identity": "a", "image_name": "1.png", "embedding": [1, 0]}\n');
+ * if ((await readEmbeddings(path)).dim !== 2) throw new Error("unexpected");
+ * ```
+ */
+export async function readEmbeddings(
+  path: string,
+  options: ReadJsonLinesOptions = {},
+): Promise<EmbeddingSet> {
+  try {
+    await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(`Cannot read embeddings: ${path} does not exist`);
+    }
+    throw error;
+  }
+  if (/\.npy$/i.test(path)) return await readNpy(path);
+  const { set, skipped } = await readJsonLines(path, options);
+  if (skipped > 0) console.warn(`warning: ${path}: skipped ${skipped} malformed lines`);
+  return set;
+}
+
+/**
+ * The dataset name of an embeddings file: its base name without `.jsonl`, `.json` or `.npy`.
+ *
+ * @param path The file.
+ * @returns The name used in output file names.
+ *
+ * @example
+ * ```ts
+ * import { datasetName } from "./_read.ts";
+ * if (datasetName("Metrics/Embeddings/DCFace.jsonl") !== "DCFace") throw new Error("unexpected");
+ * ```
+ */
+export function datasetName(path: string): string {
+  const base = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? path;
+  return base.replace(/\.(jsonl|json|npy)$/i, "");
+}

@@ -1,0 +1,215 @@
+/**
+ * A cache for a model converted from a checkpoint (`.pth` -> `.onnx`): the converted file lives
+ * beside the checkpoint (`X.pth.onnx`) with a JSON stamp (`X.pth.onnx.json`) holding the
+ * checkpoint's size, modification time, a sampled content hash and the converter version. Any
+ * difference triggers a rebuild. When the checkpoint's folder cannot be written, the cache goes to
+ * a fallback folder (`.cache/models/` under the working directory by default).
+ *
+ * @module
+ */
+import { basename, join, resolve } from "node:path";
+
+/** What identifies one conversion of one checkpoint. */
+export interface CacheStamp {
+  checkpointSize: number;
+  /** Modification time in ms since the epoch, `null` where the file system has none. */
+  checkpointMtimeMs: number | null;
+  /** SHA-256 (hex) of the size and evenly spaced samples of the checkpoint. */
+  checkpointHash: string;
+  converterVersion: number;
+  /** Byte size of the cached `.onnx`, to notice a truncated cache file. */
+  modelSize?: number;
+}
+
+/** Options of {@linkcode cachedConversion}. */
+export interface CachedConversionOptions {
+  /** Bump to invalidate caches written by older converters. */
+  converterVersion: number;
+  /** Used when the checkpoint's folder cannot be written. @default {".cache/models"} */
+  fallbackDir?: string;
+  /** Progress lines (cache hit, rebuild and why). @default {console.error} */
+  log?: (line: string) => void;
+}
+
+/** The converted bytes and where they came from. */
+export interface CachedConversion {
+  bytes: Uint8Array;
+  /** The cache file, or `null` when no cache could be written. */
+  path: string | null;
+  /** Whether the converter ran. */
+  rebuilt: boolean;
+}
+
+const SAMPLE_COUNT = 16;
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Computes the stamp of a checkpoint: size, mtime and a SHA-256 over the size and 16 samples of
+ * 64 KiB spread evenly over the file (first and last included), so it reads about 1 MiB whatever
+ * the file size.
+ *
+ * @param path The checkpoint.
+ * @param converterVersion The converter's version.
+ * @returns The stamp (without `modelSize`).
+ * @throws {Deno.errors.NotFound} When the file does not exist.
+ *
+ * @example
+ * ```ts
+ * import { checkpointStamp } from "./_model_cache.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "weights");
+ * const a = await checkpointStamp(path, 1);
+ * await Deno.writeTextFile(path, "Weights");
+ * const b = await checkpointStamp(path, 1);
+ * await Deno.remove(path);
+ * if (a.checkpointHash === b.checkpointHash) throw new Error("content change not seen");
+ * if (a.checkpointSize !== 7) throw new Error("unexpected size");
+ * ```
+ */
+export async function checkpointStamp(path: string, converterVersion: number): Promise<CacheStamp> {
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  const size = info.size;
+  const sampled = new Uint8Array(8 + Math.min(size, SAMPLE_COUNT * SAMPLE_BYTES));
+  new DataView(sampled.buffer).setFloat64(0, size, true);
+  let filled = 8;
+  if (size <= SAMPLE_COUNT * SAMPLE_BYTES) {
+    filled += await readFully(file, sampled.subarray(8), 0);
+  } else {
+    const step = (size - SAMPLE_BYTES) / (SAMPLE_COUNT - 1);
+    for (let i = 0; i < SAMPLE_COUNT; i++) {
+      const offset = Math.round(i * step);
+      filled += await readFully(file, sampled.subarray(filled, filled + SAMPLE_BYTES), offset);
+    }
+  }
+  const digest = await crypto.subtle.digest("SHA-256", sampled.subarray(0, filled));
+  return {
+    checkpointSize: size,
+    checkpointMtimeMs: info.mtime ? info.mtime.getTime() : null,
+    checkpointHash: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"))
+      .join(""),
+    converterVersion,
+  };
+}
+
+async function readFully(file: Deno.FsFile, into: Uint8Array, offset: number): Promise<number> {
+  await file.seek(offset, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < into.length) {
+    const n = await file.read(into.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return got;
+}
+
+function sameStamp(a: CacheStamp, b: CacheStamp): boolean {
+  return a.checkpointSize === b.checkpointSize &&
+    a.checkpointMtimeMs === b.checkpointMtimeMs &&
+    a.checkpointHash === b.checkpointHash &&
+    a.converterVersion === b.converterVersion;
+}
+
+async function readCache(modelPath: string, want: CacheStamp): Promise<Uint8Array | null> {
+  let stamp: CacheStamp;
+  try {
+    stamp = JSON.parse(await Deno.readTextFile(`${modelPath}.json`));
+  } catch {
+    return null;
+  }
+  if (!sameStamp(stamp, want)) return null;
+  try {
+    const bytes = await Deno.readFile(modelPath);
+    return bytes.length === stamp.modelSize ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeCache(modelPath: string, bytes: Uint8Array, stamp: CacheStamp): Promise<void> {
+  const tmp = `${modelPath}.tmp-${Deno.pid}`;
+  try {
+    await Deno.writeFile(tmp, bytes);
+    await Deno.rename(tmp, modelPath);
+    await Deno.writeTextFile(
+      `${modelPath}.json`,
+      JSON.stringify({ ...stamp, modelSize: bytes.length }),
+    );
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function fallbackPath(checkpoint: string, fallbackDir: string): Promise<string> {
+  const abs = new TextEncoder().encode(resolve(checkpoint));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", abs));
+  const tag = Array.from(digest.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+  return join(fallbackDir, `${basename(checkpoint)}-${tag}.onnx`);
+}
+
+/**
+ * Returns the converted model of a checkpoint, from the cache when its stamp matches, otherwise
+ * by running `convert` and caching the result (beside the checkpoint, else in `fallbackDir`;
+ * when neither can be written the bytes are still returned, with a logged warning).
+ *
+ * @param checkpoint Path of the checkpoint.
+ * @param convert Produces the converted bytes (reads the checkpoint itself).
+ * @param options Converter version, fallback folder, logger.
+ * @returns The bytes, the cache path and whether `convert` ran.
+ * @throws {Deno.errors.NotFound} When the checkpoint does not exist; whatever `convert` throws.
+ *
+ * @example
+ * ```ts
+ * import { cachedConversion } from "./_model_cache.ts";
+ * const dir = await Deno.makeTempDir();
+ * const ckpt = `${dir}/m.pth`;
+ * await Deno.writeTextFile(ckpt, "weights");
+ * const convert = () => Promise.resolve(new Uint8Array([1, 2, 3]));
+ * const options = { converterVersion: 1, log: () => {} };
+ * const first = await cachedConversion(ckpt, convert, options);
+ * const second = await cachedConversion(ckpt, convert, options);
+ * await Deno.remove(dir, { recursive: true });
+ * if (!first.rebuilt || second.rebuilt || second.bytes[2] !== 3) throw new Error("unexpected");
+ * ```
+ */
+export async function cachedConversion(
+  checkpoint: string,
+  convert: () => Promise<Uint8Array>,
+  options: CachedConversionOptions,
+): Promise<CachedConversion> {
+  const {
+    converterVersion,
+    fallbackDir = ".cache/models",
+    log = (line: string) => console.error(line),
+  } = options;
+  const stamp = await checkpointStamp(checkpoint, converterVersion);
+  const beside = `${checkpoint}.onnx`;
+  const fallback = await fallbackPath(checkpoint, fallbackDir);
+  for (const candidate of [beside, fallback]) {
+    const bytes = await readCache(candidate, stamp);
+    if (bytes) {
+      log(`model: using cached conversion ${candidate}`);
+      return { bytes, path: candidate, rebuilt: false };
+    }
+  }
+  log(`model: converting ${checkpoint} (no matching cache)`);
+  const bytes = await convert();
+  try {
+    await writeCache(beside, bytes, stamp);
+    log(`model: cached the conversion as ${beside}`);
+    return { bytes, path: beside, rebuilt: true };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      await Deno.mkdir(fallbackDir, { recursive: true });
+      await writeCache(fallback, bytes, stamp);
+      log(`model: cannot write ${beside} (${reason}); cached the conversion as ${fallback}`);
+      return { bytes, path: fallback, rebuilt: true };
+    } catch (error2) {
+      const reason2 = error2 instanceof Error ? error2.message : String(error2);
+      log(`model: warning: cannot cache the conversion (${reason}; ${reason2})`);
+      return { bytes, path: null, rebuilt: true };
+    }
+  }
+}

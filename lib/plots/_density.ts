@@ -1,0 +1,310 @@
+/// <reference lib="dom" />
+/**
+ * The mated versus non-mated density figures of the paper, drawn as the original scripts drew them
+ * with seaborn: filled Gaussian KDEs of the genuine (blue) and impostor (orange) scores at alpha
+ * 0.5; the metrics figure adds the EER (red, solid), FMR100 (green, dashed) and FMR1000 (blue,
+ * dotted) thresholds on x from −0.5 to 1. The legend and title are SVG marks, so `figureToSvg`
+ * gives one self-contained SVG.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { kde, type KdeCurve } from "../metrics/_kde.ts";
+
+/** The two density curves of a figure and the counts behind them. */
+export interface DensityData {
+  /** KDE of the mated scores, or `null` when seaborn would draw none. */
+  mated: KdeCurve | null;
+  /** KDE of the non-mated scores, or `null`. */
+  nonMated: KdeCurve | null;
+  /** Number of mated scores. */
+  matedCount: number;
+  /** Number of non-mated scores. */
+  nonMatedCount: number;
+}
+
+/** Thresholds drawn on the metrics figure. */
+export interface ThresholdLines {
+  /** pyeer `eer_th`. */
+  eer: number;
+  /** pyeer `fmr100_th`. */
+  fmr100: number;
+  /** pyeer `fmr1000_th`. */
+  fmr1000: number;
+}
+
+/** Options of the density figures. */
+export interface DensityFigureOptions {
+  /** The document to draw on (linkedom's in Deno, `window.document` in a notebook). */
+  document: Document;
+  /** Width in pixels. @default 860 */
+  width?: number;
+  /** Height in pixels. @default 460 */
+  height?: number;
+  /** Title text; the mated figure defaults to the original's title with both counts. */
+  title?: string;
+  /** Font size of axis text in pixels. @default 14 */
+  fontSize?: number;
+}
+
+/** seaborn's first two default colours. */
+const MATED_COLOR = "#1f77b4";
+const NON_MATED_COLOR = "#ff7f0e";
+const LEGEND_WIDTH = 220;
+
+/**
+ * KDE curves of mated and non-mated scores with seaborn's defaults, ready for the figures.
+ *
+ * @param mated Mated similarity scores.
+ * @param nonMated Non-mated similarity scores.
+ * @returns The curves and counts.
+ *
+ * @example
+ * ```ts
+ * import { densityData } from "./_density.ts";
+ * const d = densityData([0.5, 0.6, 0.7], [0.0, 0.1]);
+ * if (d.matedCount !== 3 || d.mated?.x.length !== 200) throw new Error("unexpected");
+ * ```
+ */
+export function densityData(
+  mated: ArrayLike<number>,
+  nonMated: ArrayLike<number>,
+): DensityData {
+  return {
+    mated: kde(mated),
+    nonMated: kde(nonMated),
+    matedCount: mated.length,
+    nonMatedCount: nonMated.length,
+  };
+}
+
+interface LegendEntry {
+  label: string;
+  color: string;
+  kind: "fill" | "line";
+  dash?: string;
+}
+
+interface Layout {
+  width: number;
+  height: number;
+  fontSize: number;
+  xDomain: [number, number];
+  yDomain: [number, number];
+  marginLeft: number;
+  marginRight: number;
+  marginTop: number;
+  marginBottom: number;
+}
+
+function points(curve: KdeCurve | null): { x: number; y: number }[] {
+  return curve ? Array.from(curve.x, (x, i) => ({ x, y: curve.y[i] })) : [];
+}
+
+/** Legend marks in the right margin, placed in data units so that they stay inside the SVG. */
+function legendMarks(entries: LegendEntry[], layout: Layout): Plot.Markish[] {
+  const { xDomain, yDomain, width, marginLeft, marginRight, marginTop, height, marginBottom } =
+    layout;
+  const xPerPx = (xDomain[1] - xDomain[0]) / (width - marginLeft - marginRight);
+  const yPerPx = (yDomain[1] - yDomain[0]) / (height - marginTop - marginBottom);
+  const x0 = xDomain[1] + 16 * xPerPx, x1 = x0 + 26 * xPerPx, xText = x1 + 8 * xPerPx;
+  const rowY = (i: number) => yDomain[1] - (10 + 24 * i) * yPerPx;
+  const half = 6 * yPerPx;
+  const marks: Plot.Markish[] = [];
+  entries.forEach((e, i) => {
+    const y = rowY(i);
+    if (e.kind === "fill") {
+      marks.push(
+        Plot.rect([0], {
+          x1: x0,
+          x2: x1,
+          y1: y - half,
+          y2: y + half,
+          fill: e.color,
+          fillOpacity: 0.5,
+          stroke: e.color,
+        }),
+      );
+    } else {
+      marks.push(
+        Plot.link([0], {
+          x1: x0,
+          x2: x1,
+          y1: y,
+          y2: y,
+          stroke: e.color,
+          strokeWidth: 2,
+          strokeDasharray: e.dash,
+        }),
+      );
+    }
+    marks.push(
+      Plot.text([e.label], {
+        x: xText,
+        y,
+        text: (d: string) => d,
+        textAnchor: "start",
+        fontSize: layout.fontSize,
+      }),
+    );
+  });
+  return marks;
+}
+
+function densityPlot(
+  data: DensityData,
+  lines: { value: number; color: string; dash?: string; label: string }[],
+  xDomain: [number, number] | null,
+  options: DensityFigureOptions,
+  title: string | undefined,
+): Element {
+  const { document, width = 860, height = 460, fontSize = 14 } = options;
+  const mated = points(data.mated), nonMated = points(data.nonMated);
+  let yMax = 0, xMin = Infinity, xMax = -Infinity;
+  for (const p of [...mated, ...nonMated]) {
+    if (p.y > yMax) yMax = p.y;
+    if (p.x < xMin) xMin = p.x;
+    if (p.x > xMax) xMax = p.x;
+  }
+  for (const l of lines) {
+    xMin = Math.min(xMin, l.value);
+    xMax = Math.max(xMax, l.value);
+  }
+  const layout: Layout = {
+    width,
+    height,
+    fontSize,
+    xDomain: xDomain ?? (Number.isFinite(xMin) && xMax > xMin ? [xMin, xMax] : [-1, 1]),
+    yDomain: [0, yMax > 0 ? yMax * 1.05 : 1],
+    marginLeft: 64,
+    marginRight: LEGEND_WIDTH + 16,
+    marginTop: title ? 44 : 20,
+    marginBottom: 52,
+  };
+  const entries: LegendEntry[] = [
+    { label: "Mated (Genuine)", color: MATED_COLOR, kind: "fill" },
+    { label: "Non-mated (Impostor)", color: NON_MATED_COLOR, kind: "fill" },
+    ...lines.map((l) => ({ label: l.label, color: l.color, kind: "line" as const, dash: l.dash })),
+  ];
+  const curveMarks = (pts: { x: number; y: number }[], color: string): Plot.Markish[] => [
+    Plot.areaY(pts, { x: "x", y: "y", fill: color, fillOpacity: 0.5, clip: true }),
+    Plot.lineY(pts, { x: "x", y: "y", stroke: color, strokeWidth: 1.5, clip: true }),
+  ];
+  const marks: Plot.Markish[] = [
+    ...curveMarks(mated, MATED_COLOR),
+    ...curveMarks(nonMated, NON_MATED_COLOR),
+    ...lines.map((l) =>
+      Plot.ruleX([l.value], {
+        stroke: l.color,
+        strokeWidth: 2,
+        strokeDasharray: l.dash,
+        clip: true,
+      })
+    ),
+    Plot.ruleY([0]),
+    Plot.axisX({
+      tickSize: 5,
+      fontSize,
+      label: "Cosine Similarity",
+      labelAnchor: "center",
+      labelArrow: "none",
+    }),
+    Plot.axisY({
+      tickSize: 5,
+      fontSize,
+      label: "Density",
+      labelAnchor: "center",
+      labelArrow: "none",
+    }),
+    ...legendMarks(entries, layout),
+  ];
+  if (title) {
+    marks.push(
+      Plot.text([title], {
+        frameAnchor: "top",
+        dy: -layout.marginTop + 8,
+        text: (d: string) => d,
+        fontSize: fontSize + 2,
+        fontWeight: "bold",
+        lineAnchor: "top",
+      }),
+    );
+  }
+  return Plot.plot({
+    document,
+    width,
+    height,
+    marginLeft: layout.marginLeft,
+    marginRight: layout.marginRight,
+    marginTop: layout.marginTop,
+    marginBottom: layout.marginBottom,
+    style: { fontSize: `${fontSize}px`, fontFamily: "DejaVu Sans, sans-serif" },
+    x: { domain: layout.xDomain, label: "Cosine Similarity", labelOffset: 40 },
+    y: { domain: layout.yDomain, label: "Density" },
+    marks,
+  }) as unknown as Element;
+}
+
+/**
+ * The mated versus non-mated density figure of `analyze_embeddings.py`, titled with both counts
+ * ("Cosine Similarity Distribution (N mated, M non-mated)").
+ *
+ * @param data Curves and counts ({@linkcode densityData}).
+ * @param options Document, size, font size and an optional title.
+ * @returns The Plot SVG element.
+ *
+ * @example
+ * ```ts
+ * import { parseHTML } from "linkedom";
+ * import { densityData, matedVsNonMatedFigure } from "./_density.ts";
+ * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const svg = matedVsNonMatedFigure(densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), { document });
+ * if (!svg.outerHTML.includes("(3 mated, 3 non-mated)")) throw new Error("no title");
+ * ```
+ */
+export function matedVsNonMatedFigure(data: DensityData, options: DensityFigureOptions): Element {
+  const title = options.title ??
+    `Cosine Similarity Distribution (${data.matedCount} mated, ${data.nonMatedCount} non-mated)`;
+  return densityPlot(data, [], null, options, title);
+}
+
+/**
+ * The density figure of `analyze_embeddings_with_metrics.py`: both densities with the EER
+ * (red, solid), FMR100 (green, dashed) and FMR1000 (blue, dotted) thresholds, x from −0.5 to 1.
+ *
+ * @param data Curves, counts and the three thresholds.
+ * @param options Document, size, font size and an optional title (none by default, as the original).
+ * @returns The Plot SVG element.
+ * @throws {RangeError} When a threshold is not finite.
+ *
+ * @example
+ * ```ts
+ * import { parseHTML } from "linkedom";
+ * import { densityData, metricsDensityFigure } from "./_density.ts";
+ * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const data = { ...densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), thresholds: { eer: 0.3, fmr100: 0.35, fmr1000: 0.4 } };
+ * if (!metricsDensityFigure(data, { document }).outerHTML.includes("FMR1000 threshold")) throw new Error("no legend");
+ * ```
+ */
+export function metricsDensityFigure(
+  data: DensityData & { thresholds: ThresholdLines },
+  options: DensityFigureOptions,
+): Element {
+  const { eer, fmr100, fmr1000 } = data.thresholds;
+  for (const [name, v] of [["eer", eer], ["fmr100", fmr100], ["fmr1000", fmr1000]] as const) {
+    if (!Number.isFinite(v)) {
+      throw new RangeError(`Cannot draw the ${name} threshold: current value is ${v}`);
+    }
+  }
+  return densityPlot(
+    data,
+    [
+      { value: eer, color: "red", label: "EER threshold" },
+      { value: fmr100, color: "green", dash: "7,4", label: "FMR100 threshold" },
+      { value: fmr1000, color: "blue", dash: "2,3", label: "FMR1000 threshold" },
+    ],
+    [-0.5, 1],
+    options,
+    options.title,
+  );
+}

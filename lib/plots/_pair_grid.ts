@@ -1,0 +1,127 @@
+/**
+ * The closest-pairs image grid of `plot_similar.py`: one column per pair, the CASIA image on top
+ * and the synthetic image below, each under its identity and file name, the similarity score in a
+ * rounded box between them. Images are embedded as data URIs; a missing or undecodable image
+ * becomes a labelled tile. Pure: bytes in, SVG text out (rasterise with `svgToPng`).
+ *
+ * @module
+ */
+
+/** One image of a pair: the path from the pairs file and its bytes when found. */
+export interface PairImage {
+  /** `<identity>/<image>` as listed in the pairs file. */
+  path: string;
+  /** Encoded PNG or JPEG bytes; absent when the image was not found. */
+  bytes?: Uint8Array;
+}
+
+/** One column of the grid. */
+export interface PairTile {
+  casia: PairImage;
+  other: PairImage;
+  score: number;
+}
+
+/** Options of {@linkcode pairGridSvg}. */
+export interface PairGridOptions {
+  /** Side of the square image box in pixels (images keep their aspect ratio). @default 200 */
+  size?: number;
+  /** Decimals of the score. @default 4 */
+  decimals?: number;
+}
+
+function mimeOf(bytes: Uint8Array | undefined): string | undefined {
+  if (!bytes || bytes.length < 4) return undefined;
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    return "image/png";
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return "image/jpeg";
+  return undefined;
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Identity and file name of a path: the last two segments, or `Unknown` and the name. */
+function labelOf(path: string): [string, string] {
+  const parts = path.replaceAll("\\", "/").split("/");
+  return parts.length >= 2 ? [parts.at(-2)!, parts.at(-1)!] : ["Unknown", parts[0] || "Unknown"];
+}
+
+function tile(image: PairImage, x: number, y: number, size: number): string {
+  const [identity, name] = labelOf(image.path);
+  const cx = x + size / 2;
+  const title =
+    `<text x="${cx}" y="${y - 24}" text-anchor="middle" font-size="11" font-weight="bold">` +
+    `Identity: ${escapeXml(identity)}</text>` +
+    `<text x="${cx}" y="${y - 9}" text-anchor="middle" font-size="11" font-weight="bold">` +
+    `Image: ${escapeXml(name)}</text>`;
+  const mime = mimeOf(image.bytes);
+  if (!mime) {
+    const reason = image.bytes ? "Unsupported" : "Not Found";
+    return title +
+      `<rect x="${x}" y="${y}" width="${size}" height="${size}" fill="#f2f2f2" stroke="#ccc"/>` +
+      `<text x="${cx}" y="${
+        y + size / 2 - 6
+      }" text-anchor="middle" font-size="14" fill="red">Image</text>` +
+      `<text x="${cx}" y="${
+        y + size / 2 + 12
+      }" text-anchor="middle" font-size="14" fill="red">${reason}</text>`;
+  }
+  return title +
+    `<image x="${x}" y="${y}" width="${size}" height="${size}" preserveAspectRatio="xMidYMid meet" ` +
+    `href="data:${mime};base64,${base64(image.bytes!)}"/>`;
+}
+
+/**
+ * Draws the grid of closest pairs.
+ *
+ * @param pairs Columns, left to right.
+ * @param options Image box size and score decimals.
+ * @returns Standalone SVG markup.
+ * @throws {RangeError} When there are no pairs.
+ *
+ * @example
+ * ```ts
+ * import { pairGridSvg } from "./_pair_grid.ts";
+ * const svg = pairGridSvg([{ casia: { path: "0424848/image_1.jpg" }, other: { path: "13424/54.jpg" }, score: 0.96181 }]);
+ * if (!svg.includes("0.9618") || !svg.includes("Not Found") || !svg.includes("Identity: 13424")) {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function pairGridSvg(pairs: readonly PairTile[], options: PairGridOptions = {}): string {
+  const { size = 200, decimals = 4 } = options;
+  if (pairs.length === 0) {
+    throw new RangeError("Cannot draw a pair grid: current count of pairs is 0");
+  }
+  const column = size + 40;
+  const top = 44;
+  const gap = 84;
+  const width = column * pairs.length;
+  const height = top + 2 * size + gap + 16;
+  const body = pairs.map((pair, i) => {
+    const x = i * column + 20;
+    const cx = x + size / 2;
+    const scoreY = top + size + gap / 2 - 12;
+    return tile(pair.casia, x, top, size) +
+      `<rect x="${cx - 42}" y="${
+        scoreY - 15
+      }" width="84" height="26" rx="8" fill="lightblue" fill-opacity="0.8"/>` +
+      `<text x="${cx}" y="${scoreY + 4}" text-anchor="middle" font-size="16" font-weight="bold">` +
+      `${pair.score.toFixed(decimals)}</text>` +
+      tile(pair.other, x, top + size + gap, size);
+  }).join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+    `viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">` +
+    `<rect width="${width}" height="${height}" fill="white"/>${body}</svg>`;
+}

@@ -1,0 +1,480 @@
+/**
+ * Exact nearest-neighbour search of query embeddings against a large gallery (CASIA-WebFace,
+ * about 490,000 x 512): the best gallery match of every query, and the global top-K
+ * (query, gallery) pairs. The gallery stays one `Float32Array`; queries are scored in blocks
+ * (`queryBlock x galleryBlock` scores at a time, never an `n x N` matrix) by a
+ * {@linkcode ScoreTopKKernel}: ONNX Runtime's native GEMM when available, plain JavaScript
+ * otherwise.
+ *
+ * @module
+ */
+import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
+import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./_gemm.ts";
+import { createOrtScoreTopK } from "./_ort_matmul.ts";
+import { TopKHeap, type TopKPairs } from "./_topk.ts";
+
+/** Progress of a search, reported after each block. */
+export interface SearchProgress {
+  /** Query x gallery pairs scored so far. */
+  pairs: number;
+  /**
+   * Pairs to score in all, as known now: {@linkcode topKPairs} learns its exact count when its
+   * second pass starts (see there); the last report has `pairs === totalPairs`.
+   */
+  totalPairs: number;
+  /** Milliseconds since the search started. */
+  elapsedMs: number;
+  /** Estimated milliseconds left (linear in pairs). */
+  etaMs: number;
+}
+
+/** Options shared by {@linkcode bestMatches} and {@linkcode topKPairs}. */
+export interface SearchOptions {
+  /** Query rows to search, in this order. @default every row of `queries` */
+  rows?: ArrayLike<number>;
+  /**
+   * Divide both sides by their L2 norms (cosine similarity, as scikit-learn's
+   * `cosine_similarity`); false scores raw dot products (as `np.dot` on stored embeddings).
+   * Queries are normalised in a block copy, and so is each gallery block (one block buffer);
+   * the gallery itself is never modified.
+   * @default true
+   */
+  normalize?: boolean;
+  /** The kernel; {@linkcode createSearchKernel} when absent (then released at the end). */
+  kernel?: ScoreTopKKernel;
+  /** Queries per kernel call. @default 2048 */
+  queryBlock?: number;
+  /** Gallery rows per kernel call. @default 32768 */
+  galleryBlock?: number;
+  /** Called after each kernel call. */
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+/** Best gallery match of each searched query. */
+export interface BestMatches {
+  /** Query rows, in search order. */
+  queries: Uint32Array;
+  /** Gallery row of the best match of each query (the first one among equal scores). */
+  gallery: Uint32Array;
+  /** Score of that match. */
+  scores: Float32Array;
+  /** Name of the kernel that ran. */
+  kernel: string;
+}
+
+/** Options of {@linkcode topKPairs}. */
+export interface TopKOptions extends SearchOptions {
+  /** Pairs to keep. @default 100 */
+  k?: number;
+  /** Keep only pairs with a score above 0, as the original `find_closest.py`. @default true */
+  positiveOnly?: boolean;
+}
+
+/** Result of {@linkcode topKPairs}: columns sorted by score, best first. */
+export interface TopKResult extends TopKPairs {
+  /** Name of the kernel that ran. */
+  kernel: string;
+}
+
+/**
+ * The fastest kernel this machine offers: ONNX Runtime's CPU backend, or the JavaScript kernel
+ * when onnxruntime-node cannot load.
+ *
+ * @returns A kernel; release it after use.
+ *
+ * @example
+ * ```ts
+ * import { createSearchKernel } from "./_search.ts";
+ * const kernel = await createSearchKernel();
+ * await kernel.release();
+ * if (kernel.name !== "ort-cpu" && kernel.name !== "js") throw new Error(kernel.name);
+ * ```
+ */
+export async function createSearchKernel(): Promise<ScoreTopKKernel> {
+  try {
+    return await createOrtScoreTopK();
+  } catch {
+    return createJsScoreTopK();
+  }
+}
+
+/**
+ * Finds, for each query row, the gallery row with the highest similarity.
+ *
+ * @param queries The query embeddings.
+ * @param gallery The reference embeddings, same dimension.
+ * @param options Rows to search, normalisation, kernel, block sizes, progress.
+ * @returns Columns: query row, best gallery row, score.
+ * @throws {RangeError} When dimensions differ, the gallery is empty or a row is out of range.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/_embedding_set.ts";
+ * import { bestMatches } from "./_search.ts";
+ * const g = embeddingSet(["a", "b"], ["1.jpg", "2.jpg"], new Float32Array([1, 0, 0, 1]), 2);
+ * const q = embeddingSet(["x"], ["x.png"], new Float32Array([0.1, 0.9]), 2);
+ * const best = await bestMatches(q, g);
+ * if (best.gallery[0] !== 1) throw new Error("wrong match");
+ * ```
+ */
+export async function bestMatches(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  options: SearchOptions = {},
+): Promise<BestMatches> {
+  const rows = checkedRows(queries, gallery, options.rows);
+  checkBlocks(options);
+  const kernel = options.kernel ?? await createSearchKernel();
+  try {
+    const progress = new ProgressReporter(options.onProgress);
+    progress.total = rows.length * gallery.identities.length;
+    const best = await bestOfRows(queries, gallery, rows, options, kernel, progress);
+    return { queries: rows, ...best, kernel: kernel.name };
+  } finally {
+    if (!options.kernel) await kernel.release();
+  }
+}
+
+/**
+ * Finds the `k` (query, gallery) pairs with the highest similarity over all searched queries.
+ *
+ * Exact, in two passes when there are more queries than `k`. Pass 1 is the best-match scan: it
+ * gives each query its best score. The `k` best of those scores belong to `k` distinct pairs, so
+ * the `k`-th of them, T, bounds the `k`-th best pair score from below, and only queries whose
+ * best score reaches T can own a pair that does. Pass 2 rescans just those queries (usually
+ * about `k` of them) against the whole gallery, keeping the pairs above T (less a float32
+ * rounding margin) in the running top-K. With `k` or fewer queries, one pass keeps the running
+ * top-K directly. Either way the pairs, and the order of equal scores, are those of a single scan
+ * over every query (gallery blocks outside, query blocks inside, each block row by row): an
+ * earlier pair of that scan wins a tie.
+ *
+ * Progress: `totalPairs` first counts pass 1 and `k` queries of pass 2; when pass 2 starts it
+ * becomes the exact count (the pairs of pass 1 plus the rescanned queries against the gallery),
+ * and the last report has `pairs === totalPairs`.
+ *
+ * @param queries The query embeddings.
+ * @param gallery The reference embeddings, same dimension.
+ * @param options `k`, positive-only filter, rows, normalisation, kernel, block sizes, progress.
+ * @returns Pair columns sorted by score (ties in search order); fewer than `k` when there are
+ * fewer (positive) pairs.
+ * @throws {RangeError} When dimensions differ, the gallery is empty, a row is out of range or
+ * `k` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/_embedding_set.ts";
+ * import { topKPairs } from "./_search.ts";
+ * const g = embeddingSet(["a", "b"], ["1.jpg", "2.jpg"], new Float32Array([1, 0, 0, 1]), 2);
+ * const q = embeddingSet(["x", "y"], ["x.png", "y.png"], new Float32Array([0, 1, 0.6, 0.8]), 2);
+ * const top = await topKPairs(q, g, { k: 2 });
+ * if (top.queries[0] !== 0 || top.gallery[0] !== 1 || top.queries[1] !== 1) throw new Error("wrong");
+ * ```
+ */
+export async function topKPairs(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  options: TopKOptions = {},
+): Promise<TopKResult> {
+  const { k = 100, positiveOnly = true } = options;
+  new TopKHeap(k); // checks k
+  const rows = checkedRows(queries, gallery, options.rows);
+  checkBlocks(options);
+  const floor = positiveOnly ? 0 : -Infinity;
+  const n = gallery.identities.length;
+  const progress = new ProgressReporter(options.onProgress);
+  const kernel = options.kernel ?? await createSearchKernel();
+  try {
+    if (rows.length <= k) {
+      progress.total = rows.length * n;
+      const heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
+      return { ...heap.sorted(), kernel: kernel.name };
+    }
+    // Pass 1: each query's best score.
+    progress.total = (rows.length + k) * n;
+    const { scores: best } = await bestOfRows(queries, gallery, rows, options, kernel, progress);
+    const { candidates, above } = pass2Candidates(rows, best, k, floor);
+    // Pass 2: the queries that can own a top-K pair, in search order.
+    progress.total = (rows.length + candidates.length) * n;
+    if (candidates.length === 0) progress.report();
+    let heap = await topKOfRows(queries, gallery, candidates, options, kernel, k, above, progress);
+    if (heap.size < Math.min(k, countAbove(best, floor))) {
+      // Pass 2 scored some pair below its pass-1 value by more than the margin: rescan all.
+      progress.total += rows.length * n;
+      heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
+    }
+    return { ...heap.sorted(), kernel: kernel.name };
+  } finally {
+    if (!options.kernel) await kernel.release();
+  }
+}
+
+/**
+ * Relative float32 margin between the pass-1 and pass-2 scores of one pair: the same products
+ * summed by GEMM calls of other shapes may round differently (a few ulps of a dot product).
+ */
+const MARGIN = 2 ** -16;
+
+/**
+ * The positions in search order of the queries pass 2 rescans, as query rows, and the score its
+ * pairs must exceed: T (the `k`-th best of the `best` scores) less the margin, but at least
+ * `floor`. A query is rescanned when its best score exceeds that score less the margin again.
+ */
+function pass2Candidates(
+  rows: Uint32Array,
+  best: Float32Array,
+  k: number,
+  floor: number,
+): { candidates: Uint32Array; above: number } {
+  const sorted = best.slice().sort(); // ascending; NaN never occurs (-Infinity for NaN rows)
+  const t = sorted[sorted.length - k];
+  const margin = MARGIN * Math.max(1, Math.abs(t));
+  const above = Math.max(floor, t - margin);
+  const cut = above - margin;
+  let count = 0;
+  for (let i = 0; i < best.length; i++) if (best[i] > cut) count++;
+  const candidates = new Uint32Array(count);
+  for (let i = 0, c = 0; i < best.length; i++) if (best[i] > cut) candidates[c++] = rows[i];
+  return { candidates, above };
+}
+
+function countAbove(values: Float32Array, floor: number): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > floor) count++;
+  return count;
+}
+
+/** Best gallery row and score of each query of `rows`, in order. */
+async function bestOfRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  options: SearchOptions,
+  kernel: ScoreTopKKernel,
+  progress: ProgressReporter,
+): Promise<{ gallery: Uint32Array; scores: Float32Array }> {
+  const bestGallery = new Uint32Array(rows.length);
+  const bestScores = new Float32Array(rows.length).fill(-Infinity);
+  await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
+    const { values, indices, k } = await kernel.run(block.queries, block.gallery, block.shape);
+    const { queryStart, galleryStart } = block;
+    for (let i = 0; i < block.shape.rows; i++) {
+      const v = values[i * k];
+      if (v > bestScores[queryStart + i]) {
+        bestScores[queryStart + i] = v;
+        bestGallery[queryStart + i] = galleryStart + indices[i * k];
+      }
+    }
+  });
+  return { gallery: bestGallery, scores: bestScores };
+}
+
+/**
+ * The running top-`k` of the pairs of `rows` scoring above `floor`, offered in scan order (so
+ * that the heap keeps the earlier of equal scores).
+ */
+async function topKOfRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  options: SearchOptions,
+  kernel: ScoreTopKKernel,
+  k: number,
+  floor: number,
+  progress: ProgressReporter,
+): Promise<TopKHeap> {
+  const heap = new TopKHeap(k);
+  if (rows.length === 0) return heap;
+  await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
+    const { queryStart, galleryStart } = block;
+    if (heap.size === k) {
+      // Full heap: only pairs above its threshold can enter, and they are few.
+      const above = await kernel.runAbove(
+        block.queries,
+        block.gallery,
+        block.shape,
+        Math.max(heap.threshold, floor),
+      );
+      for (let t = 0; t < above.values.length; t++) {
+        const v = above.values[t];
+        if (v > heap.threshold) {
+          heap.offer(v, rows[queryStart + above.rows[t]], galleryStart + above.cols[t]);
+        }
+      }
+      return;
+    }
+    const { values, indices, k: kk } = await kernel.run(block.queries, block.gallery, {
+      ...block.shape,
+      k,
+    });
+    for (let i = 0; i < block.shape.rows; i++) {
+      const query = rows[queryStart + i];
+      for (let t = 0; t < kk; t++) {
+        const v = values[i * kk + t];
+        if (!(v > floor) || !(v > heap.threshold)) break;
+        heap.offer(v, query, galleryStart + indices[i * kk + t]);
+      }
+    }
+  });
+  return heap;
+}
+
+/** Turns pair counts into {@linkcode SearchProgress} reports. */
+class ProgressReporter {
+  /** Pairs to score in all, as known now. */
+  total = 0;
+  #pairs = 0;
+  readonly #started = performance.now();
+  readonly #onProgress?: (progress: SearchProgress) => void;
+
+  constructor(onProgress?: (progress: SearchProgress) => void) {
+    this.#onProgress = onProgress;
+  }
+
+  /** Counts `pairs` more scored pairs and reports. */
+  add(pairs: number): void {
+    this.#pairs += pairs;
+    this.report();
+  }
+
+  /** Reports the current counts. */
+  report(): void {
+    if (!this.#onProgress) return;
+    const elapsedMs = performance.now() - this.#started;
+    const pairs = this.#pairs;
+    const totalPairs = this.total;
+    const etaMs = pairs > 0 ? elapsedMs * (totalPairs - pairs) / pairs : 0;
+    this.#onProgress({ pairs, totalPairs, elapsedMs, etaMs });
+  }
+}
+
+/** One (query block, gallery block) of a scan, ready for the kernel. */
+interface Block {
+  /** Query rows, gathered (and normalised when asked). */
+  queries: Float32Array;
+  /** Gallery rows (a view, or a normalised copy). */
+  gallery: Float32Array;
+  shape: ScoreTopKShape;
+  /** Position in `rows` of the block's first query. */
+  queryStart: number;
+  /** Gallery row of the block's first column. */
+  galleryStart: number;
+}
+
+function checkedRows(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: ArrayLike<number> | undefined,
+): Uint32Array {
+  if (queries.dim !== gallery.dim) {
+    throw new RangeError(
+      `Cannot search the gallery with these queries: query dimension ${queries.dim} differs from gallery dimension ${gallery.dim}`,
+    );
+  }
+  if (gallery.identities.length === 0) {
+    throw new RangeError("Cannot search the gallery: current size is 0");
+  }
+  const n = queries.identities.length;
+  if (rows === undefined) return Uint32Array.from({ length: n }, (_, i) => i);
+  const out = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!Number.isInteger(r) || r < 0 || r >= n) {
+      throw new RangeError(`Cannot search query row ${i}: current value is ${r}, not in [0, ${n})`);
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+/**
+ * Copies `count` gallery rows from `start` into `out`, divided by their L2 norms; returns false
+ * (nothing to copy) when every row is already unit length in float32.
+ */
+function normalizedBlock(
+  set: EmbeddingSet,
+  start: number,
+  count: number,
+  out: Float32Array,
+): boolean {
+  const { vectors, dim } = set;
+  let changed = false;
+  for (let i = 0; i < count; i++) {
+    const src = (start + i) * dim;
+    let s = 0;
+    for (let d = src; d < src + dim; d++) s += vectors[d] * vectors[d];
+    const norm = s > 0 ? Math.sqrt(s) : 1;
+    if (Math.fround(1 / norm) !== 1) changed = true;
+    const dst = i * dim;
+    for (let d = 0; d < dim; d++) out[dst + d] = vectors[src + d] / norm;
+  }
+  return changed;
+}
+
+/** Copies query rows into `block` (normalised when asked). */
+function gatherQueries(
+  set: EmbeddingSet,
+  rows: Uint32Array,
+  start: number,
+  count: number,
+  block: Float32Array,
+  normalize: boolean,
+): void {
+  const { vectors, dim } = set;
+  for (let i = 0; i < count; i++) {
+    const src = rows[start + i] * dim;
+    const dst = i * dim;
+    block.set(vectors.subarray(src, src + dim), dst);
+    if (!normalize) continue;
+    let s = 0;
+    for (let d = dst; d < dst + dim; d++) s += block[d] * block[d];
+    if (s === 0) continue;
+    const norm = Math.sqrt(s);
+    for (let d = dst; d < dst + dim; d++) block[d] = block[d] / norm;
+  }
+}
+
+function checkBlocks(options: SearchOptions): void {
+  const { queryBlock = 2048, galleryBlock = 32768 } = options;
+  for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
+    }
+  }
+}
+
+/**
+ * Runs `visit` on every (gallery block, query block): gallery blocks outside, so that each is
+ * normalised once; progress is reported after each visit.
+ */
+async function scanBlocks(
+  queries: EmbeddingSet,
+  gallery: EmbeddingSet,
+  rows: Uint32Array,
+  options: SearchOptions,
+  progress: ProgressReporter,
+  visit: (block: Block) => Promise<void>,
+): Promise<void> {
+  const { normalize = true, queryBlock = 2048, galleryBlock = 32768 } = options;
+  const { dim } = gallery;
+  const n = gallery.identities.length;
+  const queryBuffer = new Float32Array(Math.min(queryBlock, rows.length) * dim);
+  const galleryBuffer = normalize ? new Float32Array(Math.min(galleryBlock, n) * dim) : undefined;
+  for (let g0 = 0; g0 < n; g0 += galleryBlock) {
+    const cols = Math.min(galleryBlock, n - g0);
+    const block = galleryBuffer && normalizedBlock(gallery, g0, cols, galleryBuffer)
+      ? galleryBuffer
+      : gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim);
+    for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
+      const blockRows = Math.min(queryBlock, rows.length - q0);
+      gatherQueries(queries, rows, q0, blockRows, queryBuffer, normalize);
+      await visit({
+        queries: queryBuffer,
+        gallery: block,
+        shape: { rows: blockRows, cols, dim, k: 1 },
+        queryStart: q0,
+        galleryStart: g0,
+      });
+      progress.add(blockRows * cols);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The identity-leakage runs of the kit, as functions the scripts, the demo and notebooks share:
+ * best CASIA match of `n` random samples (scores, CSV, density figure) and the global top-K
+ * closest pairs (JSON), sampled exactly as the original scripts (`random.seed(42)`,
+ * `random.sample(range(N), n)`, or every row in order when `N < n`).
+ *
+ * @module
+ */
+import { parseHTML } from "linkedom";
+import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
+import { datasetName, readEmbeddings } from "../embeddings/_read.ts";
+import { bestMatchesDensityFigure } from "../plots/_best_matches.ts";
+import { writeFigureFiles } from "../plots/_render.ts";
+import { bestMatchesCsv, bestMatchScoresText, closestJson } from "../formats/_leakage_files.ts";
+import { PythonRandom } from "../random/_python_random.ts";
+import {
+  type BestMatches,
+  bestMatches,
+  type SearchOptions,
+  topKPairs,
+  type TopKResult,
+} from "../similarity/_search.ts";
+
+/**
+ * The sample rows of the original scripts: every row in order when there are fewer than `n`,
+ * otherwise `random.seed(seed); random.sample(range(size), n)`.
+ *
+ * @param size Rows in the dataset.
+ * @param n Requested samples.
+ * @param seed Python seed.
+ * @returns Row indices in search order.
+ *
+ * @example
+ * ```ts
+ * import { sampleRows } from "./_leakage.ts";
+ * if (sampleRows(3, 10, 42).join() !== "0,1,2") throw new Error("all rows when fewer");
+ * if (sampleRows(10, 10, 42).length !== 10) throw new Error("a permutation otherwise");
+ * ```
+ */
+export function sampleRows(size: number, n: number, seed: number): Uint32Array {
+  if (size < n) return Uint32Array.from({ length: size }, (_, i) => i);
+  return new PythonRandom(seed).sample(size, n);
+}
+
+/** Inputs shared by {@linkcode runLeakage} and {@linkcode runClosest}. */
+export interface LeakageRunOptions {
+  /** Synthetic embeddings file (JSON lines or `.npy`); its name names the outputs. */
+  input: string;
+  /** Reference (CASIA) embeddings file. */
+  casia: string;
+  /** Already loaded synthetic embeddings (skips reading `input`). */
+  inputSet?: EmbeddingSet;
+  /** Already loaded reference embeddings (skips reading `casia`). */
+  casiaSet?: EmbeddingSet;
+  /** Python seed of the sample. @default 42 */
+  seed?: number;
+  /** Output root. @default "Metrics" */
+  outDir?: string;
+  /** Search tuning and progress (see {@linkcode SearchOptions}); `rows` is set by the run. */
+  search?: Omit<SearchOptions, "rows">;
+  /** Status lines (loading, sampling, writing). @default no output */
+  log?: (message: string) => void;
+}
+
+/** Options of {@linkcode runLeakage}. */
+export interface RunLeakageOptions extends LeakageRunOptions {
+  /** Samples to search. @default 10000 */
+  nComparisons?: number;
+  /** Write the density figure (SVG and PNG). @default true */
+  figure?: boolean;
+}
+
+/** What {@linkcode runLeakage} found and wrote. */
+export interface LeakageResult {
+  best: BestMatches;
+  /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
+  files: string[];
+}
+
+async function loadBoth(options: LeakageRunOptions): Promise<[EmbeddingSet, EmbeddingSet]> {
+  const { log = () => {} } = options;
+  const load = async (set: EmbeddingSet | undefined, path: string) => {
+    if (set) return set;
+    log(`Loading embeddings from ${path}...`);
+    const t = performance.now();
+    const loaded = await readEmbeddings(path);
+    log(
+      `Loaded ${loaded.identities.length} embeddings in ${
+        ((performance.now() - t) / 1000).toFixed(1)
+      } s`,
+    );
+    return loaded;
+  };
+  const input = await load(options.inputSet, options.input);
+  const casia = await load(options.casiaSet, options.casia);
+  return [input, casia];
+}
+
+async function writeText(path: string, text: string): Promise<string> {
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+/**
+ * Best CASIA match of `nComparisons` random samples: writes
+ * `SimilarityScores/<name>_BestMatches_<n>.txt`, `Best_Matches/<name>_BestMatches_<n>.csv` and
+ * `Figures/<name>_BestMatches_<n>.svg|png` under `outDir` (`n` is the requested count, as the
+ * original named its files). Scores are cosine similarities (both sides normalised, as
+ * scikit-learn's `cosine_similarity`).
+ *
+ * @param options Inputs, sample size, seed, output root, search tuning.
+ * @returns The matches and the written paths.
+ * @throws {RangeError} When the two embedding sets have different dimensions.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/_embedding_set.ts";
+ * import { runLeakage } from "./_leakage.ts";
+ * const outDir = await Deno.makeTempDir();
+ * const set = embeddingSet(["a", "b", "c"], ["1.png", "2.png", "3.png"],
+ *   new Float32Array([1, 0, 0.8, 0.6, 0, 1]), 2);
+ * const { best, files } = await runLeakage({ input: "Demo.json", casia: "CASIA.json",
+ *   inputSet: set, casiaSet: set, nComparisons: 2, outDir, figure: false });
+ * if (best.scores.length !== 2 || !files[1].endsWith("Best_Matches/Demo_BestMatches_2.csv")) {
+ *   throw new Error("unexpected");
+ * }
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
+ */
+export async function runLeakage(options: RunLeakageOptions): Promise<LeakageResult> {
+  const { nComparisons = 10000, seed = 42, outDir = "Metrics", figure = true, log = () => {} } =
+    options;
+  const [input, casia] = await loadBoth(options);
+  const size = input.identities.length;
+  if (size < nComparisons) {
+    log(`Warning: Only ${size} embeddings available, using all of them`);
+  }
+  const rows = sampleRows(size, nComparisons, seed);
+  log(`Finding best matches for ${rows.length} samples against ${casia.identities.length}...`);
+  const best = await bestMatches(input, casia, { ...options.search, rows, normalize: true });
+  const name = datasetName(options.input);
+  const stem = `${name}_BestMatches_${nComparisons}`;
+  const files = [
+    await writeText(`${outDir}/SimilarityScores/${stem}.txt`, bestMatchScoresText(best.scores)),
+    await writeText(`${outDir}/Best_Matches/${stem}.csv`, bestMatchesCsv(input, casia, best)),
+  ];
+  if (figure && best.scores.length >= 2) {
+    const { document } = parseHTML("<!doctype html><html><body></body></html>");
+    try {
+      const figure = bestMatchesDensityFigure(best.scores, { document });
+      const { svg, png } = await writeFigureFiles(`${outDir}/Figures/${stem}`, figure);
+      files.push(svg, png);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      log(`No density figure: ${error.message}`);
+    }
+  }
+  return { best, files };
+}
+
+/** Options of {@linkcode runClosest}. */
+export interface RunClosestOptions extends LeakageRunOptions {
+  /** Samples to search. @default every row of the input */
+  nComparisons?: number;
+  /** Pairs to keep. @default 100 */
+  top?: number;
+}
+
+/** What {@linkcode runClosest} found and wrote. */
+export interface ClosestResult {
+  pairs: TopKResult;
+  /** The JSON written. */
+  file: string;
+}
+
+/**
+ * The `top` most similar (sample, CASIA) pairs over `nComparisons` samples, positive scores only,
+ * scored as raw dot products of the stored (L2-normalised) embeddings as `find_closest.py` did;
+ * writes `Closest/<name>_Top<K>Global_<N>.json` under `outDir`.
+ *
+ * @param options Inputs, sample size, K, seed, output root, search tuning.
+ * @returns The pairs and the written path.
+ * @throws {RangeError} When the two embedding sets have different dimensions.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "../embeddings/_embedding_set.ts";
+ * import { runClosest } from "./_leakage.ts";
+ * const outDir = await Deno.makeTempDir();
+ * const set = embeddingSet(["a", "b"], ["1.png", "2.png"], new Float32Array([1, 0, 0.6, 0.8]), 2);
+ * const { pairs, file } = await runClosest({ input: "Demo.json", casia: "CASIA.json",
+ *   inputSet: set, casiaSet: set, top: 3, outDir });
+ * if (pairs.scores.length !== 3 || !file.endsWith("Closest/Demo_Top3Global_2.json")) throw new Error();
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
+ */
+export async function runClosest(options: RunClosestOptions): Promise<ClosestResult> {
+  const { seed = 42, outDir = "Metrics", top = 100, log = () => {} } = options;
+  const [input, casia] = await loadBoth(options);
+  const size = input.identities.length;
+  const nComparisons = options.nComparisons ?? size;
+  if (size < nComparisons) {
+    log(`Warning: Only ${size} embeddings available, using all of them`);
+  }
+  const rows = sampleRows(size, nComparisons, seed);
+  log(`Finding top ${top} highest positive similarities from ${rows.length} samples...`);
+  const pairs = await topKPairs(input, casia, {
+    ...options.search,
+    rows,
+    k: top,
+    positiveOnly: true,
+    normalize: false,
+  });
+  if (pairs.scores.length < top) {
+    log(
+      `Warning: Only found ${pairs.scores.length} positive similarities, less than requested ${top}`,
+    );
+  }
+  const name = datasetName(options.input);
+  const text = closestJson(input, casia, pairs, {
+    inputFile: options.input,
+    nSamplesCompared: nComparisons,
+    topGlobalMatches: top,
+  });
+  const file = await writeText(
+    `${outDir}/Closest/${name}_Top${top}Global_${nComparisons}.json`,
+    text,
+  );
+  return { pairs, file };
+}

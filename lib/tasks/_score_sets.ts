@@ -1,0 +1,93 @@
+/**
+ * The mated and non-mated scores a notebook shows, from whatever a results folder holds: the score
+ * files of `deno task similarities` (`SimilarityScores/<name>_{mated,non_mated}_similarities.txt`),
+ * else scores sampled from the embedding files of `deno task embed` (`Embeddings/*.jsonl|.npy`)
+ * exactly as `deno task similarities` samples them.
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { readEmbeddings } from "../embeddings/_read.ts";
+import { readScoreFile } from "../formats/_score_file.ts";
+import { similarityScores } from "../similarity/_similarity_scores.ts";
+
+/** One dataset's scores and where they came from. */
+export interface ScoreSet {
+  mated: Float64Array;
+  /** Empty when only the mated file exists (as for the published Control10k). */
+  nonMated: Float64Array;
+  /** The file(s) read. */
+  source: string;
+}
+
+/** Options of {@linkcode loadScoreSets}. */
+export interface LoadScoreSetsOptions {
+  /** Comparisons of each kind when sampling from embeddings. @default 10000 */
+  comparisons?: number;
+  /** Seed when sampling from embeddings. @default 42 */
+  seed?: number;
+}
+
+async function filesIn(dir: string, pattern: RegExp): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && pattern.test(e.name)) names.push(e.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort();
+}
+
+/**
+ * Loads the score sets of a results folder, by dataset name: score files first; a dataset with
+ * embeddings but no score files gets scores sampled from them (seeded, as the similarities task).
+ *
+ * @param dir The results folder (e.g. `Metrics/` or `Metrics/demo/`), or a published `Data/`.
+ * @param options Comparisons and seed for sampling.
+ * @returns Dataset name to its scores, in name order.
+ * @throws {SyntaxError} On a malformed score or embedding file (naming file and line).
+ *
+ * @example
+ * ```ts
+ * import { loadScoreSets } from "./_score_sets.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/SimilarityScores`);
+ * await Deno.writeTextFile(`${dir}/SimilarityScores/A_mated_similarities.txt`, "0.5\n0.7\n");
+ * await Deno.writeTextFile(`${dir}/SimilarityScores/A_non_mated_similarities.txt`, "0.1\n");
+ * const sets = await loadScoreSets(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (sets.get("A")?.mated.length !== 2 || sets.get("A")?.nonMated[0] !== 0.1) throw new Error();
+ * ```
+ */
+export async function loadScoreSets(
+  dir: string,
+  options: LoadScoreSetsOptions = {},
+): Promise<Map<string, ScoreSet>> {
+  const { comparisons = 10000, seed = 42 } = options;
+  const sets = new Map<string, ScoreSet>();
+  const scoreDir = join(dir, "SimilarityScores");
+  for (const name of await filesIn(scoreDir, /_mated_similarities\.txt$/)) {
+    if (name.endsWith("_non_mated_similarities.txt")) continue;
+    const dataset = name.slice(0, -"_mated_similarities.txt".length);
+    const matedPath = join(scoreDir, name);
+    const nonMatedPath = join(scoreDir, `${dataset}_non_mated_similarities.txt`);
+    const nonMatedFound = (await filesIn(scoreDir, /_non_mated_similarities\.txt$/))
+      .includes(basename(nonMatedPath));
+    sets.set(dataset, {
+      mated: await readScoreFile(matedPath),
+      nonMated: nonMatedFound ? await readScoreFile(nonMatedPath) : new Float64Array(0),
+      source: nonMatedFound ? `${matedPath} + ${basename(nonMatedPath)}` : matedPath,
+    });
+  }
+  const embeddingDir = join(dir, "Embeddings");
+  for (const name of await filesIn(embeddingDir, /\.(jsonl|json|npy)$/i)) {
+    const dataset = name.replace(/\.(jsonl|json|npy)$/i, "");
+    if (sets.has(dataset)) continue;
+    const path = join(embeddingDir, name);
+    const scores = similarityScores(await readEmbeddings(path), { comparisons, seed });
+    sets.set(dataset, { mated: scores.mated, nonMated: scores.nonMated, source: path });
+  }
+  return new Map([...sets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
