@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { consoleReporter, type Reporter } from "./_reporter.ts";
 
 /** One flag of a script. */
 export interface FlagSpec {
@@ -60,7 +61,7 @@ export function parseFlags(args: string[], specs: FlagSpecs): ParsedFlags {
   }
   const rewritten = args.map((arg) => {
     const m = /^--([^=]+)(=.*)?$/.exec(arg);
-    if (!m) return arg;
+    if (!m || m[1] === undefined) return arg;
     const canonical = alias.get(m[1]);
     return canonical ? `--${canonical}${m[2] ?? ""}` : arg;
   });
@@ -152,19 +153,22 @@ export function intFlag(
  *
  * @param main The script body.
  * @param usageText Printed after a usage error.
+ * @param reporter Where the error goes. @default consoleReporter()
  */
-export async function runMain(main: () => Promise<void>, usageText: string): Promise<void> {
+export async function runMain(
+  main: () => Promise<void>,
+  usageText: string,
+  reporter: Reporter = consoleReporter(),
+): Promise<void> {
   try {
     await main();
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${usageText}`);
+      reporter.error(`${error.message}\n\n${usageText}`);
       Deno.exit(2);
     }
     const debug = Deno.env.get("DEBUG");
-    console.error(
-      `error: ${error instanceof Error ? (debug ? error.stack : error.message) : error}`,
-    );
+    reporter.error(`${error instanceof Error ? (debug ? error.stack : error.message) : error}`);
     Deno.exit(1);
   }
 }

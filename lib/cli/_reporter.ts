@@ -31,6 +31,8 @@ export interface Reporter {
   info(message: string): void;
   /** A warning. The same text again is not shown again; it is counted in {@linkcode warnings}. */
   warn(message: string): void;
+  /** A failure that ends the run (scripts print it as `error: <text>` before exiting). */
+  error(message: string): void;
   /** A progress bar over `total` items. */
   progress(total: number, options?: ProgressBarOptions): ProgressBar;
   /** Every distinct warning so far, in first-seen order, with how often it was given. */
@@ -43,6 +45,8 @@ export interface ConsoleReporterOptions {
   info?: (line: string) => void;
   /** Receives warnings, already prefixed with `warning: `. @default console.error */
   warn?: (line: string) => void;
+  /** Receives errors, already prefixed with `error: `. @default console.error */
+  error?: (line: string) => void;
   /** Options of the progress bars (writer, interval, clock). @default {} */
   progress?: Omit<ProgressOptions, "unit">;
 }
@@ -65,7 +69,7 @@ class WarningTally {
 
 /**
  * A reporter for scripts: status lines on stdout, warnings on stderr as `warning: <text>` (each
- * text once), progress bars on stderr.
+ * text once), errors on stderr as `error: <text>`, progress bars on stderr.
  *
  * @param options Where lines go.
  * @returns The reporter.
@@ -86,6 +90,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
   const {
     info = (line: string) => console.log(line),
     warn = (line: string) => console.error(line),
+    error = (line: string) => console.error(line),
     progress = {},
   } = options;
   const tally = new WarningTally();
@@ -94,6 +99,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
     warn(message) {
       if (tally.add(message)) warn(`warning: ${message}`);
     },
+    error: (message) => error(`error: ${message}`),
     progress(total, { unit = "items" } = {}) {
       return new Progress(total, { ...progress, unit });
     },
@@ -105,6 +111,8 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
 export interface MemoryReporter extends Reporter {
   /** Status lines, in order. */
   readonly infos: string[];
+  /** Errors, in order. */
+  readonly errors: string[];
   /** Items ticked on all progress bars so far. */
   readonly ticked: number;
 }
@@ -129,14 +137,17 @@ export interface MemoryReporter extends Reporter {
 export function memoryReporter(): MemoryReporter {
   const tally = new WarningTally();
   const infos: string[] = [];
+  const errors: string[] = [];
   let ticked = 0;
   return {
     infos,
+    errors,
     get ticked() {
       return ticked;
     },
     info: (message) => void infos.push(message),
     warn: (message) => void tally.add(message),
+    error: (message) => void errors.push(message),
     progress: () => ({
       tick: (n = 1) => void (ticked += n),
       done: () => {},

@@ -28,7 +28,7 @@ Deno.test("Progress(total) off a terminal prints a line per interval and one fin
   p.done(); // nothing new to say
   assertEquals(c.lines.length, 3);
   assertEquals(c.lines[1], "[############............] 50/100 img 50.0% 4.2 img/s ETA 12s\n");
-  assertEquals(c.lines[2].startsWith("[########################] 100/100 img 100.0%"), true);
+  assertEquals(c.lines[2]?.startsWith("[########################] 100/100 img 100.0%"), true);
 });
 
 Deno.test("Progress(total) on a terminal redraws one line and ends it with a newline", () => {
@@ -40,7 +40,7 @@ Deno.test("Progress(total) on a terminal redraws one line and ends it with a new
   c.advance(500);
   p.tick();
   p.done();
-  assertEquals(c.lines[0].startsWith("\r[############............] 1/2 items"), true);
+  assertEquals(c.lines[0]?.startsWith("\r[############............] 1/2 items"), true);
   assertEquals(c.lines[1], "\r\x1b[Kskipped a.png: empty\n");
   assertEquals(c.lines.at(-1)!.endsWith("\x1b[K\n"), true);
 });
