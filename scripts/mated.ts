@@ -8,9 +8,11 @@
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { consoleReporter } from "../lib/cli/_reporter.ts";
 import { densityData, matedVsNonMatedFigure } from "../lib/plots/_density.ts";
 import { writeFigureFiles } from "../lib/plots/_render.ts";
-import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
+import type { SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
+import { scoreEmbeddingsFile } from "../lib/tasks/_scores_io.ts";
 
 const FLAGS = {
   "n-comparisons": {
@@ -59,7 +61,11 @@ export interface MatedOutput extends SimilarityScores {
 export async function runMated(input: string, options: RunMatedOptions = {}): Promise<MatedOutput> {
   const { comparisons = 10000, seed = 42, out = "Metrics" } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, log });
+  const { name, ...scores } = await scoreEmbeddingsFile(input, {
+    comparisons,
+    seed,
+    reporter: consoleReporter({ info: log }),
+  });
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document });
   const { svg: svgPath, png: pngPath } = await writeFigureFiles(

@@ -8,8 +8,10 @@
  */
 import { join } from "node:path";
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
+import { consoleReporter } from "../lib/cli/_reporter.ts";
 import { scoresText } from "../lib/formats/_score_file.ts";
-import { scoreEmbeddingsFile, type SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
+import type { SimilarityScores } from "../lib/similarity/_similarity_scores.ts";
+import { scoreEmbeddingsFile } from "../lib/tasks/_scores_io.ts";
 
 const FLAGS = {
   "n-comparisons": {
@@ -64,7 +66,11 @@ export async function runSimilarities(
 ): Promise<SimilaritiesOutput> {
   const { comparisons = 10000, seed = 42, out = "Metrics" } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, log });
+  const { name, ...scores } = await scoreEmbeddingsFile(input, {
+    comparisons,
+    seed,
+    reporter: consoleReporter({ info: log }),
+  });
   const dir = join(out, "SimilarityScores");
   await Deno.mkdir(dir, { recursive: true });
   const matedPath = join(dir, `${name}_mated_similarities.txt`);

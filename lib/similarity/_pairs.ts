@@ -4,8 +4,7 @@
  *
  * - mated: a uniform sample without replacement of n pairs among all same-identity pairs
  *   (Floyd's algorithm over the pair index space, each index unranked to an identity and a pair
- *   (i < j) of its images), or all of them, with the original's warning, when there are no more
- *   than n;
+ *   (i < j) of its images), or all of them when there are no more than n;
  * - non-mated: up to 10n attempts, each two distinct rows drawn uniformly (Python's
  *   `random.sample(range(N), 2)`), kept when their identities differ.
  *
@@ -23,22 +22,27 @@ export interface PairSampleOptions {
   rng?: Rng;
 }
 
-/** A mated sample and what the original printed about it. */
+/**
+ * A mated sample and the facts the original printed about it (the task words them): every pair
+ * is taken when `available <= requested`.
+ */
 export interface MatedPairs extends PairIndices {
+  /** Pairs asked for (`n`). */
+  requested: number;
   /** Number of same-identity pairs in the set. */
   available: number;
+  /** Identities in the set. */
+  identities: number;
   /** Identities with a single image (they give no mated pair). */
   singleImageIdentities: number;
-  /** Messages in the original's words (warnings start with "Warning:"). */
-  messages: string[];
 }
 
-/** A non-mated sample. */
+/** A non-mated sample: fewer than `requested` pairs when the attempts ran out. */
 export interface NonMatedPairs extends PairIndices {
+  /** Pairs asked for (`n`). */
+  requested: number;
   /** Draws made (at most 10n). */
   attempts: number;
-  /** Messages in the original's words. */
-  messages: string[];
 }
 
 function checkCount(n: number): void {
@@ -61,7 +65,7 @@ function pairsBeforeRow(i: number, m: number): number {
  * @param groups Rows grouped by identity (`groupByIdentity`).
  * @param n Pairs wanted.
  * @param options Seed or generator.
- * @returns Row pairs, the number available and the messages to print.
+ * @returns Row pairs, with the counts requested and available and the single-image identities.
  * @throws {RangeError} When `n` is not a positive integer, or no identity has two images.
  *
  * @example
@@ -94,13 +98,6 @@ export function sampleMatedPairs(
   if (!Number.isSafeInteger(available)) {
     throw new RangeError(`Cannot sample mated pairs: ${available} pairs exceed 2^53`);
   }
-  const messages: string[] = [];
-  if (single > 0) {
-    messages.push(
-      `Warning: ${single} of ${k} identities have a single image and give no mated pair`,
-    );
-  }
-  messages.push(`Total possible mated pairs: ${available}`);
   if (available === 0) {
     throw new RangeError(
       "Cannot sample mated pairs: no identity has two images. Check if identities have multiple samples.",
@@ -116,7 +113,6 @@ export function sampleMatedPairs(
     }
     chosen = Float64Array.from(picked).sort();
   } else {
-    messages.push(`Warning: Only ${available} mated pairs available, using all of them`);
     chosen = new Float64Array(available);
     for (let p = 0; p < available; p++) chosen[p] = p;
   }
@@ -136,7 +132,14 @@ export function sampleMatedPairs(
     first[p] = rows[offsets[c] + i];
     second[p] = rows[offsets[c] + j];
   }
-  return { first, second, available, singleImageIdentities: single, messages };
+  return {
+    first,
+    second,
+    requested: n,
+    available,
+    identities: k,
+    singleImageIdentities: single,
+  };
 }
 
 /**
@@ -146,7 +149,7 @@ export function sampleMatedPairs(
  * @param groups Rows grouped by identity (`groupByIdentity`; only `labels` and `names` are used).
  * @param n Pairs wanted.
  * @param options Seed or generator.
- * @returns Row pairs (fewer than `n`, with the original's warning, if the attempts ran out).
+ * @returns Row pairs (fewer than `n` if the attempts ran out) and the attempts made.
  * @throws {RangeError} When `n` is not a positive integer or the set holds fewer than two identities.
  *
  * @example
@@ -192,9 +195,5 @@ export function sampleNonMatedPairs(
       made++;
     }
   }
-  const messages: string[] = [];
-  if (made < n) {
-    messages.push(`Warning: Only generated ${made} non-mated comparisons out of ${n} requested`);
-  }
-  return { first: first.slice(0, made), second: second.slice(0, made), attempts, messages };
+  return { first: first.slice(0, made), second: second.slice(0, made), requested: n, attempts };
 }

@@ -1,11 +1,11 @@
 /**
  * Mated and non-mated similarity scores of an embedding set: the work of the original
- * `compute_similarities.py` (and of the mated figure script), seeded.
+ * `compute_similarities.py` (and of the mated figure script), seeded. Pure: the result carries
+ * the counts the original printed; `lib/tasks` reads the file and words them.
  *
  * @module
  */
 import { type EmbeddingSet, groupByIdentity } from "../embeddings/_embedding_set.ts";
-import { datasetName, readEmbeddings } from "../embeddings/_read.ts";
 import { createRng, type Rng } from "../random/_xoshiro.ts";
 import { pairScores } from "./_cosine.ts";
 import {
@@ -35,8 +35,8 @@ export interface SimilarityScores {
   nonMatedPairs: NonMatedPairs;
   /** Identities in the set. */
   identities: number;
-  /** Messages to print, in the original's words. */
-  messages: string[];
+  /** Rows (images) in the set. */
+  samples: number;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface SimilarityScores {
  *
  * @param set The embeddings.
  * @param options Comparisons (default 10000), seed (default 42) or generator.
- * @returns The scores, pairs and messages.
+ * @returns The scores, the pairs (with their counts) and the set's identity and row counts.
  * @throws {RangeError} When no identity has two images (no mated pair) or the set holds a single
  *   identity (no non-mated pair).
  *
@@ -64,47 +64,16 @@ export function similarityScores(
   const { comparisons = 10000, seed = 42 } = options;
   const rng = options.rng ?? createRng(seed);
   const groups = groupByIdentity(set);
-  const messages = [
-    `Loaded ${groups.names.length} identities`,
-    `Total samples: ${set.identities.length}`,
-  ];
   const matedPairs = sampleMatedPairs(groups, comparisons, { rng });
-  messages.push(...matedPairs.messages);
   const nonMatedPairs = sampleNonMatedPairs(groups, comparisons, { rng });
-  messages.push(...nonMatedPairs.messages);
   const mated = pairScores(set, matedPairs);
   const nonMated = pairScores(set, nonMatedPairs);
-  messages.push(
-    `Generated ${mated.length} mated comparisons`,
-    `Generated ${nonMated.length} non-mated comparisons`,
-  );
-  return { mated, nonMated, matedPairs, nonMatedPairs, identities: groups.names.length, messages };
-}
-
-/** Options of {@linkcode scoreEmbeddingsFile}. */
-export interface ScoreEmbeddingsFileOptions extends SimilarityScoresOptions {
-  /** Status lines, as the original printed them. @default console.log */
-  log?: (line: string) => void;
-}
-
-/**
- * Reads an embeddings file (JSON lines or `.npy`) and scores sampled mated and non-mated pairs,
- * printing the original's status lines and warnings.
- *
- * @param input Embeddings file.
- * @param options Comparisons, seed, logger.
- * @returns The scores and the dataset name (the file's base name).
- * @throws {RangeError} When no mated or no non-mated pair exists.
- */
-export async function scoreEmbeddingsFile(
-  input: string,
-  options: ScoreEmbeddingsFileOptions = {},
-): Promise<SimilarityScores & { name: string }> {
-  const { seed = 42, log = (line: string) => console.log(line) } = options;
-  log("Loading embeddings...");
-  const set = await readEmbeddings(input);
-  log(`Seed: ${seed}`);
-  const scores = similarityScores(set, { ...options, seed });
-  for (const line of scores.messages) log(line);
-  return { ...scores, name: datasetName(input) };
+  return {
+    mated,
+    nonMated,
+    matedPairs,
+    nonMatedPairs,
+    identities: groups.names.length,
+    samples: set.identities.length,
+  };
 }
