@@ -99,9 +99,9 @@ export async function decodeImage(
   if (channels === 3) return { width, height, data };
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, s = 0; i < rgb.length; i += 3, s += 4) {
-    rgb[i] = data[s];
-    rgb[i + 1] = data[s + 1];
-    rgb[i + 2] = data[s + 2];
+    rgb[i] = data[s]!;
+    rgb[i + 1] = data[s + 1]!;
+    rgb[i + 2] = data[s + 2]!;
   }
   return { width, height, data: rgb };
 }

@@ -73,7 +73,7 @@ function readHeader(bytes: Uint8Array, fail: FailFn): JpegHeader {
       continue;
     }
     if (pos + 1 >= bytes.length) throw fail("the file ends before the image data");
-    const marker = bytes[pos + 1];
+    const marker = bytes[pos + 1]!;
     if (marker === 0xff) {
       pos++;
       continue;
@@ -90,7 +90,7 @@ function readHeader(bytes: Uint8Array, fail: FailFn): JpegHeader {
       continue;
     }
     if (pos + 4 > bytes.length) throw fail("the file is truncated in a marker segment");
-    const length = (bytes[pos + 2] << 8) | bytes[pos + 3];
+    const length = (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
     const start = pos + 4;
     const end = pos + 2 + length;
     if (length < 2 || end > bytes.length) throw fail("the file is truncated in a marker segment");
@@ -105,8 +105,8 @@ function readHeader(bytes: Uint8Array, fail: FailFn): JpegHeader {
         throw fail(`cannot handle ${components}-layer images`);
       }
       header = {
-        height: (bytes[start + 1] << 8) | bytes[start + 2],
-        width: (bytes[start + 3] << 8) | bytes[start + 4],
+        height: (bytes[start + 1]! << 8) | bytes[start + 2]!,
+        width: (bytes[start + 3]! << 8) | bytes[start + 4]!,
         components,
       };
     }
@@ -165,16 +165,19 @@ export async function decodeJpeg(bytes: Uint8Array, fail: FailFn): Promise<Pixel
 function cmykJpegToRgb(bytes: Uint8Array, fail: FailFn): PixelImage {
   const { width, height, planes } = decodeJpegPlanes(bytes, fail);
   const [c, m, y, k] = planes;
+  if (c === undefined || m === undefined || y === undefined || k === undefined) {
+    throw fail(`the frame has ${planes.length} components where its header said 4`);
+  }
   const out = new Uint8Array(width * height * 3);
   const muldiv255 = (a: number, b: number) => {
     const t = a * b + 128;
     return ((t >> 8) + t) >> 8;
   };
   for (let i = 0, o = 0; i < c.length; i++, o += 3) {
-    const nk = k[i];
-    out[o] = nk - muldiv255(255 - c[i], nk);
-    out[o + 1] = nk - muldiv255(255 - m[i], nk);
-    out[o + 2] = nk - muldiv255(255 - y[i], nk);
+    const nk = k[i]!;
+    out[o] = nk - muldiv255(255 - c[i]!, nk);
+    out[o + 1] = nk - muldiv255(255 - m[i]!, nk);
+    out[o + 2] = nk - muldiv255(255 - y[i]!, nk);
   }
   return { width, height, data: out, channels: 3 };
 }

@@ -137,8 +137,8 @@ interface Component {
   usedBlocksPerLine: number;
   usedBlocksPerColumn: number;
   coefficients: Int16Array;
-  dcTable?: HuffmanTable;
-  acTable?: HuffmanTable;
+  dcTable?: HuffmanTable | undefined;
+  acTable?: HuffmanTable | undefined;
   pred: number;
 }
 
@@ -151,14 +151,14 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): HuffmanTable {
   let code = 0;
   let k = 0;
   for (let len = 1; len <= 16; len++) {
-    const n = counts[len - 1];
+    const n = counts[len - 1]!;
     if (n > 0) {
       offset[len] = k - code;
       for (let i = 0; i < n; i++, k++, code++) {
         if (len <= LOOKAHEAD) {
           const shift = LOOKAHEAD - len;
           const base = code << shift;
-          for (let j = 0; j < 1 << shift; j++) lookup[base + j] = (len << 8) | values[k];
+          for (let j = 0; j < 1 << shift; j++) lookup[base + j] = (len << 8) | values[k]!;
         }
       }
       maxcode[len] = code - 1;
@@ -186,7 +186,7 @@ class BitReader {
     if (!this.markerHit) {
       const d = this.data;
       if (this.pos >= d.length) throw this.fail("the file is truncated in the image data");
-      byte = d[this.pos];
+      byte = d[this.pos]!;
       if (byte === 0xff) {
         let p = this.pos + 1;
         while (p < d.length && d[p] === 0xff) p++;
@@ -227,20 +227,20 @@ class BitReader {
 
   decode(t: HuffmanTable): number {
     while (this.bits < LOOKAHEAD) this.fill();
-    const look = t.lookup[(this.buffer >> (this.bits - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
+    const look = t.lookup[(this.buffer >> (this.bits - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)]!;
     if (look !== 0) {
       this.bits -= look >> 8;
       return look & 255;
     }
     let code = this.receive(LOOKAHEAD);
     let len = LOOKAHEAD;
-    while (code > t.maxcode[len]) {
+    while (code > t.maxcode[len]!) {
       code = (code << 1) | this.bit();
       len++;
       // libjpeg: a code longer than 16 bits is corrupt data; it warns and returns symbol 0.
       if (len > 16) return 0;
     }
-    return t.values[(code + t.offset[len]) & 255];
+    return t.values[(code + t.offset[len]!) & 255]!;
   }
 
   /** Restart: drop buffered bits and consume an RSTn marker if it is next. */
@@ -251,7 +251,7 @@ class BitReader {
     let p = this.pos;
     while (p + 1 < d.length && !(d[p] === 0xff && d[p + 1] !== 0 && d[p + 1] !== 0xff)) p++;
     if (p + 1 >= d.length) throw this.fail("the file is truncated in the image data");
-    if (d[p + 1] >= 0xd0 && d[p + 1] <= 0xd7) p += 2;
+    if (d[p + 1]! >= 0xd0 && d[p + 1]! <= 0xd7) p += 2;
     this.pos = p;
   }
 }
@@ -259,7 +259,7 @@ class BitReader {
 type FailFn = (reason: string) => Error;
 
 function u16(d: Uint8Array, p: number): number {
-  return (d[p] << 8) | d[p + 1];
+  return (d[p]! << 8) | d[p + 1]!;
 }
 
 /**
@@ -291,7 +291,7 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
     while (pos < data.length && data[pos] !== 0xff) pos++;
     while (pos < data.length && data[pos] === 0xff) pos++;
     if (pos >= data.length) throw fail("the file is truncated (no EOI marker)");
-    const marker = data[pos++];
+    const marker = data[pos++]!;
     if (marker === 0) continue;
     if (marker === 0xd9) {
       sawEoi = true;
@@ -308,13 +308,13 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
       case 0xdb: {
         let p = start;
         while (p < end) {
-          const pq = data[p] >> 4;
-          const tq = data[p] & 15;
+          const pq = data[p]! >> 4;
+          const tq = data[p]! & 15;
           p++;
           if (tq > 3) throw fail(`bad quantization table id ${tq}`);
           const table = new Int32Array(64);
           for (let k = 0; k < 64; k++) {
-            table[NATURAL_ORDER[k]] = pq ? u16(data, p + 2 * k) : data[p + k];
+            table[NATURAL_ORDER[k]!] = pq ? u16(data, p + 2 * k) : data[p + k]!;
           }
           p += pq ? 128 : 64;
           quant[tq] = table;
@@ -324,11 +324,11 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
       case 0xc4: {
         let p = start;
         while (p < end) {
-          const tc = data[p] >> 4;
-          const th = data[p] & 15;
+          const tc = data[p]! >> 4;
+          const th = data[p]! & 15;
           const counts = data.subarray(p + 1, p + 17);
           let total = 0;
-          for (let i = 0; i < 16; i++) total += counts[i];
+          for (let i = 0; i < 16; i++) total += counts[i]!;
           if (total > 256 || th > 3) throw fail("bad Huffman table");
           const table = buildHuffman(counts, data.slice(p + 17, p + 17 + total));
           (tc === 0 ? dcTables : acTables)[th] = table;
@@ -343,19 +343,19 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
         if (data[start] !== 8) throw fail(`cannot handle ${data[start]}-bit samples`);
         height = u16(data, start + 1);
         width = u16(data, start + 3);
-        const n = data[start + 5];
+        const n = data[start + 5]!;
         if (width === 0 || height === 0) throw fail(`unsupported image size ${width}x${height}`);
         components = [];
         for (let i = 0; i < n; i++) {
           const p = start + 6 + 3 * i;
-          const h = data[p + 1] >> 4;
-          const v = data[p + 1] & 15;
+          const h = data[p + 1]! >> 4;
+          const v = data[p + 1]! & 15;
           if (h < 1 || h > 4 || v < 1 || v > 4) throw fail("bad sampling factors");
           components.push({
-            id: data[p],
+            id: data[p]!,
             h,
             v,
-            tq: data[p + 2] & 3,
+            tq: data[p + 2]! & 3,
             blocksPerLine: 0,
             blocksPerColumn: 0,
             usedBlocksPerLine: 0,
@@ -385,18 +385,18 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
           length - 2 >= 12 && data[start] === 0x41 && data[start + 1] === 0x64 &&
           data[start + 2] === 0x6f && data[start + 3] === 0x62 && data[start + 4] === 0x65
         ) {
-          adobeTransform = data[start + 11];
+          adobeTransform = data[start + 11]!;
         }
         break;
       case 0xda: {
         if (components.length === 0) throw fail("a scan comes before the frame header");
-        const ns = data[start];
+        const ns = data[start]!;
         const scan: Component[] = [];
         for (let i = 0; i < ns; i++) {
           const id = data[start + 1 + 2 * i];
           const c = components.find((x) => x.id === id);
           if (c === undefined) throw fail(`the scan names an unknown component ${id}`);
-          const t = data[start + 2 + 2 * i];
+          const t = data[start + 2 + 2 * i]!;
           c.dcTable = dcTables[t >> 4];
           c.acTable = acTables[t & 15];
           if (c.quant === undefined) {
@@ -407,10 +407,10 @@ export function decodeJpegPlanes(data: Uint8Array, fail: FailFn): JpegPlanes {
           scan.push(c);
         }
         const p = start + 1 + 2 * ns;
-        const ss = data[p];
-        const se = data[p + 1];
-        const ah = data[p + 2] >> 4;
-        const al = data[p + 2] & 15;
+        const ss = data[p]!;
+        const se = data[p + 1]!;
+        const ah = data[p + 2]! >> 4;
+        const al = data[p + 2]! & 15;
         pos = decodeScan(data, end, {
           scan,
           progressive,
@@ -473,7 +473,7 @@ function decodeScan(data: Uint8Array, start: number, spec: ScanSpec): number {
         const size = rs & 15;
         if (size !== 0) {
           k += r;
-          coef[o + NATURAL_ORDER[k]] = reader.extend(size);
+          coef[o + NATURAL_ORDER[k]!] = reader.extend(size);
         } else {
           if (r !== 15) break;
           k += 15;
@@ -488,7 +488,7 @@ function decodeScan(data: Uint8Array, start: number, spec: ScanSpec): number {
         c.coefficients[o] = c.pred * (1 << al);
       }
       : (c, o) => {
-        if (reader.bit()) c.coefficients[o] |= 1 << al;
+        if (reader.bit()) c.coefficients[o]! |= 1 << al;
       };
   } else if (ah === 0) {
     decodeBlock = (c, o) => {
@@ -504,7 +504,7 @@ function decodeScan(data: Uint8Array, start: number, spec: ScanSpec): number {
         const size = rs & 15;
         if (size !== 0) {
           k += r;
-          coef[o + NATURAL_ORDER[k]] = reader.extend(size) * (1 << al);
+          coef[o + NATURAL_ORDER[k]!] = reader.extend(size) * (1 << al);
         } else if (r === 15) {
           k += 15;
         } else {
@@ -536,22 +536,22 @@ function decodeScan(data: Uint8Array, start: number, spec: ScanSpec): number {
             break;
           }
           do {
-            const z = o + NATURAL_ORDER[k];
+            const z = o + NATURAL_ORDER[k]!;
             if (coef[z] !== 0) {
-              if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
+              if (reader.bit() && (coef[z]! & p1) === 0) coef[z]! += coef[z]! >= 0 ? p1 : m1;
             } else {
               if (--r < 0) break;
             }
             k++;
           } while (k <= se);
-          if (value !== 0) coef[o + NATURAL_ORDER[k]] = value;
+          if (value !== 0) coef[o + NATURAL_ORDER[k]!] = value;
         }
       }
       if (eobrun > 0) {
         for (; k <= se; k++) {
-          const z = o + NATURAL_ORDER[k];
+          const z = o + NATURAL_ORDER[k]!;
           if (coef[z] !== 0) {
-            if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
+            if (reader.bit() && (coef[z]! & p1) === 0) coef[z]! += coef[z]! >= 0 ? p1 : m1;
           }
         }
         eobrun--;
@@ -569,7 +569,7 @@ function decodeScan(data: Uint8Array, start: number, spec: ScanSpec): number {
     mcu++;
   };
   if (scan.length === 1) {
-    const c = scan[0];
+    const c = scan[0]!;
     for (let by = 0; by < c.usedBlocksPerColumn; by++) {
       for (let bx = 0; bx < c.usedBlocksPerLine; bx++) {
         visit(() => decodeBlock(c, (by * c.blocksPerLine + bx) * 64));
@@ -614,27 +614,27 @@ function idctIslow(
       coef[i + 8] === 0 && coef[i + 16] === 0 && coef[i + 24] === 0 && coef[i + 32] === 0 &&
       coef[i + 40] === 0 && coef[i + 48] === 0 && coef[i + 56] === 0
     ) {
-      const dc = (coef[i] * q[col]) << 2;
+      const dc = (coef[i]! * q[col]!) << 2;
       for (let r = 0; r < 8; r++) ws[r * 8 + col] = dc;
       continue;
     }
-    let z2 = coef[i + 16] * q[col + 16];
-    let z3 = coef[i + 48] * q[col + 48];
+    let z2 = coef[i + 16]! * q[col + 16]!;
+    let z3 = coef[i + 48]! * q[col + 48]!;
     let z1 = (z2 + z3) * 4433;
     let tmp2 = z1 + z3 * -15137;
     let tmp3 = z1 + z2 * 6270;
-    z2 = coef[i] * q[col];
-    z3 = coef[i + 32] * q[col + 32];
+    z2 = coef[i]! * q[col]!;
+    z3 = coef[i + 32]! * q[col + 32]!;
     let tmp0 = (z2 + z3) << 13;
     let tmp1 = (z2 - z3) << 13;
     const tmp10 = tmp0 + tmp3;
     const tmp13 = tmp0 - tmp3;
     const tmp11 = tmp1 + tmp2;
     const tmp12 = tmp1 - tmp2;
-    tmp0 = coef[i + 56] * q[col + 56];
-    tmp1 = coef[i + 40] * q[col + 40];
-    tmp2 = coef[i + 24] * q[col + 24];
-    tmp3 = coef[i + 8] * q[col + 8];
+    tmp0 = coef[i + 56]! * q[col + 56]!;
+    tmp1 = coef[i + 40]! * q[col + 40]!;
+    tmp2 = coef[i + 24]! * q[col + 24]!;
+    tmp3 = coef[i + 8]! * q[col + 8]!;
     z1 = tmp0 + tmp3;
     z2 = tmp1 + tmp2;
     z3 = tmp0 + tmp2;
@@ -668,21 +668,21 @@ function idctIslow(
   for (let row = 0; row < 8; row++) {
     const w = row * 8;
     const d = o + row * stride;
-    let z2 = ws[w + 2];
-    let z3 = ws[w + 6];
+    let z2 = ws[w + 2]!;
+    let z3 = ws[w + 6]!;
     let z1 = (z2 + z3) * 4433;
     let tmp2 = z1 + z3 * -15137;
     let tmp3 = z1 + z2 * 6270;
-    let tmp0 = (ws[w] + ws[w + 4]) << 13;
-    let tmp1 = (ws[w] - ws[w + 4]) << 13;
+    let tmp0 = (ws[w]! + ws[w + 4]!) << 13;
+    let tmp1 = (ws[w]! - ws[w + 4]!) << 13;
     const tmp10 = tmp0 + tmp3;
     const tmp13 = tmp0 - tmp3;
     const tmp11 = tmp1 + tmp2;
     const tmp12 = tmp1 - tmp2;
-    tmp0 = ws[w + 7];
-    tmp1 = ws[w + 5];
-    tmp2 = ws[w + 3];
-    tmp3 = ws[w + 1];
+    tmp0 = ws[w + 7]!;
+    tmp1 = ws[w + 5]!;
+    tmp2 = ws[w + 3]!;
+    tmp3 = ws[w + 1]!;
     z1 = tmp0 + tmp3;
     z2 = tmp1 + tmp2;
     z3 = tmp0 + tmp2;
@@ -700,14 +700,14 @@ function idctIslow(
     tmp1 += z2 + z4;
     tmp2 += z2 + z3;
     tmp3 += z1 + z4;
-    out[d] = limit[((tmp10 + tmp3 + R2) >> 18) & 1023];
-    out[d + 7] = limit[((tmp10 - tmp3 + R2) >> 18) & 1023];
-    out[d + 1] = limit[((tmp11 + tmp2 + R2) >> 18) & 1023];
-    out[d + 6] = limit[((tmp11 - tmp2 + R2) >> 18) & 1023];
-    out[d + 2] = limit[((tmp12 + tmp1 + R2) >> 18) & 1023];
-    out[d + 5] = limit[((tmp12 - tmp1 + R2) >> 18) & 1023];
-    out[d + 3] = limit[((tmp13 + tmp0 + R2) >> 18) & 1023];
-    out[d + 4] = limit[((tmp13 - tmp0 + R2) >> 18) & 1023];
+    out[d] = limit[((tmp10 + tmp3 + R2) >> 18) & 1023]!;
+    out[d + 7] = limit[((tmp10 - tmp3 + R2) >> 18) & 1023]!;
+    out[d + 1] = limit[((tmp11 + tmp2 + R2) >> 18) & 1023]!;
+    out[d + 6] = limit[((tmp11 - tmp2 + R2) >> 18) & 1023]!;
+    out[d + 2] = limit[((tmp12 + tmp1 + R2) >> 18) & 1023]!;
+    out[d + 5] = limit[((tmp12 - tmp1 + R2) >> 18) & 1023]!;
+    out[d + 3] = limit[((tmp13 + tmp0 + R2) >> 18) & 1023]!;
+    out[d + 4] = limit[((tmp13 - tmp0 + R2) >> 18) & 1023]!;
   }
 }
 
@@ -762,7 +762,7 @@ function upsample(c: Component, f: Frame, fail: FailFn): Uint8Array {
       const far = (upper ? Math.max(i - 1, 0) : Math.min(i + 1, dsH - 1)) * stride;
       const bias = upper ? 1 : 2;
       for (let x = 0; x < width; x++) {
-        out[y * width + x] = (samples[near + x] * 3 + samples[far + x] + bias) >> 2;
+        out[y * width + x] = (samples[near + x]! * 3 + samples[far + x]! + bias) >> 2;
       }
     }
     return out;
@@ -780,36 +780,36 @@ function upsample(c: Component, f: Frame, fail: FailFn): Uint8Array {
   // Box replication (libjpeg's h2v1/h2v2 plain upsampling and int_upsample).
   for (let y = 0; y < height; y++) {
     const src = Math.floor(y / vx) * stride;
-    for (let x = 0; x < width; x++) out[y * width + x] = samples[src + Math.floor(x / hx)];
+    for (let x = 0; x < width; x++) out[y * width + x] = samples[src + Math.floor(x / hx)]!;
   }
   return out;
 }
 
 function h2v1Fancy(s: Uint8Array, p: number, dsW: number, row: Uint8Array): void {
   let o = 0;
-  let v = s[p];
+  let v = s[p]!;
   row[o++] = v;
-  row[o++] = (v * 3 + s[p + 1] + 2) >> 2;
+  row[o++] = (v * 3 + s[p + 1]! + 2) >> 2;
   for (let i = 1; i < dsW - 1; i++) {
-    v = s[p + i] * 3;
-    row[o++] = (v + s[p + i - 1] + 1) >> 2;
-    row[o++] = (v + s[p + i + 1] + 2) >> 2;
+    v = s[p + i]! * 3;
+    row[o++] = (v + s[p + i - 1]! + 1) >> 2;
+    row[o++] = (v + s[p + i + 1]! + 2) >> 2;
   }
-  v = s[p + dsW - 1];
-  row[o++] = (v * 3 + s[p + dsW - 2] + 1) >> 2;
+  v = s[p + dsW - 1]!;
+  row[o++] = (v * 3 + s[p + dsW - 2]! + 1) >> 2;
   row[o++] = v;
 }
 
 function h2v2Fancy(s: Uint8Array, near: number, far: number, dsW: number, row: Uint8Array): void {
   let o = 0;
-  let thiscolsum = s[near] * 3 + s[far];
-  let nextcolsum = s[near + 1] * 3 + s[far + 1];
+  let thiscolsum = s[near]! * 3 + s[far]!;
+  let nextcolsum = s[near + 1]! * 3 + s[far + 1]!;
   row[o++] = (thiscolsum * 4 + 8) >> 4;
   row[o++] = (thiscolsum * 3 + nextcolsum + 7) >> 4;
   let lastcolsum = thiscolsum;
   thiscolsum = nextcolsum;
   for (let i = 2; i < dsW; i++) {
-    nextcolsum = s[near + i] * 3 + s[far + i];
+    nextcolsum = s[near + i]! * 3 + s[far + i]!;
     row[o++] = (thiscolsum * 3 + lastcolsum + 8) >> 4;
     row[o++] = (thiscolsum * 3 + nextcolsum + 7) >> 4;
     lastcolsum = thiscolsum;
@@ -819,7 +819,10 @@ function h2v2Fancy(s: Uint8Array, near: number, far: number, dsW: number, row: U
   row[o++] = (thiscolsum * 4 + 7) >> 4;
 }
 
-/** libjpeg's ycck_cmyk_convert (jdcolor.c), in place: C, M, Y from inverted YCbCr->RGB, K kept. */
+/**
+ * libjpeg's ycck_cmyk_convert (jdcolor.c), in place: C, M, Y from inverted YCbCr->RGB, K kept.
+ * `planes` are the four planes of a 4-component file.
+ */
 function ycckToCmyk(planes: Uint8Array[]): void {
   const fix = (x: number) => Math.trunc(x * 65536 + 0.5);
   const half = 1 << 15;
@@ -835,13 +838,15 @@ function ycckToCmyk(planes: Uint8Array[]): void {
     cbG[i] = -fix(0.34414) * x + half;
   }
   const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
-  const [y, cb, cr] = planes;
+  const y = planes[0]!;
+  const cb = planes[1]!;
+  const cr = planes[2]!;
   for (let i = 0; i < y.length; i++) {
-    const yy = y[i];
-    const b = cb[i];
-    const r = cr[i];
-    y[i] = clamp(255 - (yy + crR[r]));
-    cb[i] = clamp(255 - (yy + ((cbG[b] + crG[r]) >> 16)));
-    cr[i] = clamp(255 - (yy + cbB[b]));
+    const yy = y[i]!;
+    const b = cb[i]!;
+    const r = cr[i]!;
+    y[i] = clamp(255 - (yy + crR[r]!));
+    cb[i] = clamp(255 - (yy + ((cbG[b]! + crG[r]!) >> 16)));
+    cr[i] = clamp(255 - (yy + cbB[b]!));
   }
 }

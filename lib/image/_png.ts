@@ -30,12 +30,12 @@ const CRC_TABLE = (() => {
 
 function crc32(bytes: Uint8Array, start: number, end: number): number {
   let c = -1;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
 function readU32(b: Uint8Array, p: number): number {
-  return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
 }
 
 function isChunkTypeChar(c: number): boolean {
@@ -58,7 +58,8 @@ const LAYOUTS: Record<number, { channels: number; depths: number[] }> = {
   6: { channels: 4, depths: [8, 16] },
 };
 
-const ADAM7 = [
+/** Adam7 passes: `[x0, y0, dx, dy]`. */
+const ADAM7: readonly (readonly [number, number, number, number])[] = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],
@@ -149,8 +150,8 @@ export function decodePng(bytes: Uint8Array, fail: (reason: string) => Error): P
       if (length < 13) throw fail("the IHDR chunk is truncated");
       const width = readU32(bytes, start);
       const height = readU32(bytes, start + 4);
-      const depth = bytes[start + 8];
-      const colorType = bytes[start + 9];
+      const depth = bytes[start + 8]!;
+      const colorType = bytes[start + 9]!;
       const layout = LAYOUTS[colorType];
       if (layout === undefined || !layout.depths.includes(depth)) {
         throw fail(`unsupported colour type ${colorType} with bit depth ${depth}`);
@@ -201,7 +202,7 @@ function inflateImageData(
   const total = parts.reduce((n, p) => n + p.length, 0);
   let data: Uint8Array;
   if (parts.length === 1) {
-    data = parts[0];
+    data = parts[0]!;
   } else {
     data = new Uint8Array(total);
     let o = 0;
@@ -211,8 +212,8 @@ function inflateImageData(
     }
   }
   if (data.length < 2) throw fail("the image data is truncated");
-  const cmf = data[0];
-  const flg = data[1];
+  const cmf = data[0]!;
+  const flg = data[1]!;
   if ((cmf & 15) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0 || flg & 32) {
     throw fail("the image data is not a zlib stream");
   }
@@ -269,30 +270,30 @@ function unfilterPass(
       case 0:
         break;
       case 1:
-        for (let i = bpp; i < len; i++) raw[row + i] = (raw[row + i] + raw[row + i - bpp]) & 255;
+        for (let i = bpp; i < len; i++) raw[row + i] = (raw[row + i]! + raw[row + i - bpp]!) & 255;
         break;
       case 2:
         if (prior >= 0) {
-          for (let i = 0; i < len; i++) raw[row + i] = (raw[row + i] + raw[prior + i]) & 255;
+          for (let i = 0; i < len; i++) raw[row + i] = (raw[row + i]! + raw[prior + i]!) & 255;
         }
         break;
       case 3:
         for (let i = 0; i < len; i++) {
-          const a = i >= bpp ? raw[row + i - bpp] : 0;
-          const b = prior >= 0 ? raw[prior + i] : 0;
-          raw[row + i] = (raw[row + i] + ((a + b) >> 1)) & 255;
+          const a = i >= bpp ? raw[row + i - bpp]! : 0;
+          const b = prior >= 0 ? raw[prior + i]! : 0;
+          raw[row + i] = (raw[row + i]! + ((a + b) >> 1)) & 255;
         }
         break;
       case 4:
         for (let i = 0; i < len; i++) {
-          const a = i >= bpp ? raw[row + i - bpp] : 0;
-          const b = prior >= 0 ? raw[prior + i] : 0;
-          const c = i >= bpp && prior >= 0 ? raw[prior + i - bpp] : 0;
+          const a = i >= bpp ? raw[row + i - bpp]! : 0;
+          const b = prior >= 0 ? raw[prior + i]! : 0;
+          const c = i >= bpp && prior >= 0 ? raw[prior + i - bpp]! : 0;
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
           const pc = Math.abs(a + b - 2 * c);
           const pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          raw[row + i] = (raw[row + i] + pred) & 255;
+          raw[row + i] = (raw[row + i]! + pred) & 255;
         }
         break;
       default:
@@ -317,7 +318,7 @@ function writePass(raw: Uint8Array, offset: number, h: Header, p: Pass, out: Uin
     if (colorType === 0 || colorType === 3) {
       if (depth === 16) {
         for (let x = 0, s = s0; x < n; x++, s += 2, o += step) {
-          const v = (raw[s] << 8) | raw[s + 1];
+          const v = (raw[s]! << 8) | raw[s + 1]!;
           const g = v >= 255 ? 255 : v;
           out[o] = out[o + 1] = out[o + 2] = g;
         }
@@ -326,13 +327,13 @@ function writePass(raw: Uint8Array, offset: number, h: Header, p: Pass, out: Uin
         const mask = (1 << depth) - 1;
         const scale = colorType === 3 ? 1 : 255 / mask;
         for (let x = 0; x < n; x++, o += step) {
-          const byte = depth === 8 ? raw[s0 + x] : raw[s0 + Math.floor(x / perByte)];
+          const byte = depth === 8 ? raw[s0 + x]! : raw[s0 + Math.floor(x / perByte)]!;
           const shift = depth === 8 ? 0 : 8 - depth * ((x % perByte) + 1);
           const v = (byte >> shift) & mask;
           if (colorType === 3) {
-            out[o] = pal[v * 3];
-            out[o + 1] = pal[v * 3 + 1];
-            out[o + 2] = pal[v * 3 + 2];
+            out[o] = pal[v * 3]!;
+            out[o + 1] = pal[v * 3 + 1]!;
+            out[o + 2] = pal[v * 3 + 2]!;
           } else {
             out[o] = out[o + 1] = out[o + 2] = v * scale;
           }
@@ -341,15 +342,15 @@ function writePass(raw: Uint8Array, offset: number, h: Header, p: Pass, out: Uin
     } else if (colorType === 4) {
       const bytesPer = depth === 16 ? 4 : 2;
       for (let x = 0, s = s0; x < n; x++, s += bytesPer, o += step) {
-        out[o] = out[o + 1] = out[o + 2] = raw[s];
+        out[o] = out[o + 1] = out[o + 2] = raw[s]!;
       }
     } else {
       const sampleBytes = depth === 16 ? 2 : 1;
       const bytesPer = sampleBytes * h.channels;
       for (let x = 0, s = s0; x < n; x++, s += bytesPer, o += step) {
-        out[o] = raw[s];
-        out[o + 1] = raw[s + sampleBytes];
-        out[o + 2] = raw[s + 2 * sampleBytes];
+        out[o] = raw[s]!;
+        out[o + 1] = raw[s + sampleBytes]!;
+        out[o + 2] = raw[s + 2 * sampleBytes]!;
       }
     }
   }

@@ -59,7 +59,7 @@ function computeCoefficients(inSize: number, outSize: number): Coefficients {
     }
     const base = xx * ksize;
     for (let x = 0; x < xmax; x++) {
-      const w = ww !== 0 ? k[x] / ww : k[x];
+      const w = ww !== 0 ? k[x]! / ww : k[x]!;
       kk[base + x] = w < 0 ? Math.trunc(-0.5 + w * SCALE) : Math.trunc(0.5 + w * SCALE);
     }
     bounds[xx * 2] = xmin;
@@ -101,18 +101,18 @@ function horizontalPass(
   for (let yy = 0; yy < rows; yy++) {
     const rowBase = (yy + first) * srcStride;
     for (let xx = 0; xx < width; xx++) {
-      const xmin = bounds[xx * 2];
-      const xmax = bounds[xx * 2 + 1];
+      const xmin = bounds[xx * 2]!;
+      const xmax = bounds[xx * 2 + 1]!;
       const kBase = xx * ksize;
       let ss0 = HALF;
       let ss1 = HALF;
       let ss2 = HALF;
       let s = rowBase + xmin * channels;
       for (let x = 0; x < xmax; x++) {
-        const w = kk[kBase + x];
-        ss0 += src[s] * w;
-        ss1 += src[s + 1] * w;
-        ss2 += src[s + 2] * w;
+        const w = kk[kBase + x]!;
+        ss0 += src[s]! * w;
+        ss1 += src[s + 1]! * w;
+        ss2 += src[s + 2]! * w;
         s += channels;
       }
       out[o] = clip8(ss0);
@@ -138,26 +138,26 @@ function verticalPass(
   const dst = out.data;
   const srcStride = width * channels;
   for (let yy = 0; yy < out.height; yy++) {
-    const ymin = bounds[yy * 2] - shift;
-    const ymax = bounds[yy * 2 + 1];
+    const ymin = bounds[yy * 2]! - shift;
+    const ymax = bounds[yy * 2 + 1]!;
     const kBase = yy * ksize;
     acc.fill(HALF, 0, n);
     for (let y = 0; y < ymax; y++) {
-      const w = kk[kBase + y];
+      const w = kk[kBase + y]!;
       if (w === 0) continue;
       const row = (ymin + y) * srcStride;
       if (channels === 3) {
-        for (let i = 0; i < n; i++) acc[i] += src[row + i] * w;
+        for (let i = 0; i < n; i++) acc[i]! += src[row + i]! * w;
       } else {
         for (let x = 0, i = 0, s = row; x < width; x++, i += 3, s += channels) {
-          acc[i] += src[s] * w;
-          acc[i + 1] += src[s + 1] * w;
-          acc[i + 2] += src[s + 2] * w;
+          acc[i]! += src[s]! * w;
+          acc[i + 1]! += src[s + 1]! * w;
+          acc[i + 2]! += src[s + 2]! * w;
         }
       }
     }
     const o = yy * n;
-    for (let i = 0; i < n; i++) dst[o + i] = clip8(acc[i]);
+    for (let i = 0; i < n; i++) dst[o + i] = clip8(acc[i]!);
   }
 }
 
@@ -200,16 +200,16 @@ export function resizeInto(source: PixelImage, out: RgbImage): RgbImage {
       out.data.set(data);
     } else {
       for (let i = 0, s = 0; i < out.data.length; i += 3, s += 4) {
-        out.data[i] = data[s];
-        out.data[i + 1] = data[s + 1];
-        out.data[i + 2] = data[s + 2];
+        out.data[i] = data[s]!;
+        out.data[i + 1] = data[s + 1]!;
+        out.data[i + 2] = data[s + 2]!;
       }
     }
     return out;
   }
   const vertical = coefficients(srcHeight, height);
-  const first = vertical.bounds[0];
-  const last = vertical.bounds[height * 2 - 2] + vertical.bounds[height * 2 - 1];
+  const first = vertical.bounds[0]!;
+  const last = vertical.bounds[height * 2 - 2]! + vertical.bounds[height * 2 - 1]!;
   if (needHorizontal) {
     const horizontal = coefficients(srcWidth, width);
     if (!needVertical) {

@@ -62,8 +62,8 @@ export function writeInputTensor(
   const b = offset + 2 * plane;
   const lut = normalizedValue;
   for (let i = 0, s = 0; i < plane; i++, s += channels) {
-    out[r + i] = lut[data[s]];
-    out[g + i] = lut[data[s + 1]];
-    out[b + i] = lut[data[s + 2]];
+    out[r + i] = lut[data[s]!]!;
+    out[g + i] = lut[data[s + 1]!]!;
+    out[b + i] = lut[data[s + 2]!]!;
   }
 }

@@ -33,7 +33,7 @@ Deno.test("decodeImage(bytes) throws a TypeError for a text file named x.png", a
 
 Deno.test("decodeImage(bytes) throws a SyntaxError for a PNG with a bad IHDR CRC", async () => {
   const bad = rgbPng.slice();
-  bad[8 + 8 + 13] ^= 0xff;
+  bad[8 + 8 + 13]! ^= 0xff;
   await rejectsNaming(bad, "bad_crc.png", SyntaxError);
 });
 
@@ -146,9 +146,9 @@ Deno.test("decodeImage(bytes) decodes a JPEG close to its flat colour and ignore
   const image = await decodeImage(withExifOrientation(jpeg), { name: "rotated.jpg" });
   assert.deepEqual([image.width, image.height], [64, 32]);
   for (let i = 0; i < image.data.length; i += 3) {
-    assert.ok(Math.abs(image.data[i] - 200) <= 3, `red ${image.data[i]}`);
-    assert.ok(Math.abs(image.data[i + 1] - 120) <= 3, `green ${image.data[i + 1]}`);
-    assert.ok(Math.abs(image.data[i + 2] - 40) <= 3, `blue ${image.data[i + 2]}`);
+    assert.ok(Math.abs(image.data[i]! - 200) <= 3, `red ${image.data[i]}`);
+    assert.ok(Math.abs(image.data[i + 1]! - 120) <= 3, `green ${image.data[i + 1]}`);
+    assert.ok(Math.abs(image.data[i + 2]! - 40) <= 3, `blue ${image.data[i + 2]}`);
   }
 });
 

@@ -14,7 +14,7 @@ function photoLike(width: number, height: number, channels: 3 | 4): Uint8Array {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * channels;
-      const n = (noise[y * width + x] & 15) - 8;
+      const n = (noise[y * width + x]! & 15) - 8;
       out[i] = 128 + 100 * Math.sin(x / 17) * Math.cos(y / 23) + n;
       out[i + 1] = 120 + 80 * Math.cos((x + y) / 29) + n;
       out[i + 2] = 90 + 60 * Math.sin(y / 13) + n;

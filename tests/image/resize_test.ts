@@ -71,7 +71,8 @@ Deno.test("resizeInto(rgba, out) ignores alpha and equals resizing the RGB pixel
     rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
     rgba[i * 4 + 3] = i;
   }
-  for (const [w, h] of [[4, 3], [9, 3], [4, 7], [9, 7], [20, 11]]) {
+  const sizes: [number, number][] = [[4, 3], [9, 3], [4, 7], [9, 7], [20, 11]];
+  for (const [w, h] of sizes) {
     const out = { width: w, height: h, data: new Uint8Array(w * h * 3) };
     resizeInto({ width: 9, height: 7, data: rgba, channels: 4 }, out);
     assert.deepEqual(out.data, resizeBilinear({ width: 9, height: 7, data: rgb }, w, h).data);

@@ -23,7 +23,7 @@ Deno.test("writeInputTensor(image, out) writes CHW planes with float32 ToTensor 
     for (let c = 0; c < 3; c++) {
       assert.equal(
         out[c * width * height + i],
-        torchValue(data[i * 3 + c]),
+        torchValue(data[i * 3 + c]!),
         `pixel ${i} channel ${c}`,
       );
     }
