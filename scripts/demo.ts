@@ -9,7 +9,7 @@
 import { parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
 import { writeDemoDataset, writeDemoGallery } from "../lib/demo/mod.ts";
 import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS } from "../lib/model/mod.ts";
-import { runClosest, runLeakage } from "../lib/similarity/mod.ts";
+import { runClosest, runLeakage } from "../lib/tasks/_leakage.ts";
 import { runEmbed } from "./embed.ts";
 import { runMated } from "./mated.ts";
 import { runMetrics } from "./metrics.ts";

@@ -1,27 +1,51 @@
 /**
- * Shows the progress of a long similarity search (pairs scored, rate, ETA) with the kit's
- * progress bar on stderr.
+ * Shows the progress of a long similarity search (pairs scored, rate, ETA) as a bar of the
+ * kit's reporter, whose total may grow while the search runs.
  *
  * @module
  */
-import { Progress } from "./_progress.ts";
-import type { SearchProgress } from "../similarity/_search.ts";
+import { consoleReporter, type ProgressBar, type Reporter } from "./_reporter.ts";
+
+/**
+ * What a search reports after each block (the shape of similarity's `SearchProgress`; any value
+ * with these fields will do).
+ */
+export interface PairProgress {
+  /** Pairs scored so far. */
+  pairs: number;
+  /** Pairs to score in all, as known now. */
+  totalPairs: number;
+}
 
 /**
  * A progress callback for `bestMatches`/`topKPairs`.
  *
+ * @param reporter Draws the bars. @default consoleReporter()
  * @returns The callback; the bar starts at the first report and ends at the last. When the total
  * changes (`topKPairs` knows it exactly only once its second pass starts), the bar ends and a new
  * one counts the remaining pairs.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "./_reporter.ts";
+ * import { searchProgressPrinter } from "./_search_progress.ts";
+ * const reporter = memoryReporter();
+ * const onProgress = searchProgressPrinter(reporter);
+ * onProgress({ pairs: 4, totalPairs: 10 });
+ * onProgress({ pairs: 6, totalPairs: 6 });
+ * if (reporter.ticked !== 6) throw new Error(`ticked ${reporter.ticked}`);
+ * ```
  */
-export function searchProgressPrinter(): (p: SearchProgress) => void {
-  let bar: Progress | undefined;
+export function searchProgressPrinter(
+  reporter: Reporter = consoleReporter(),
+): (p: PairProgress) => void {
+  let bar: ProgressBar | undefined;
   let total = 0;
   let done = 0;
   return (p) => {
     if (!bar || p.totalPairs !== total) {
       if (bar && done < total) bar.done();
-      bar = new Progress(p.totalPairs - done, { unit: "pairs" });
+      bar = reporter.progress(p.totalPairs - done, { unit: "pairs" });
       total = p.totalPairs;
     }
     bar.tick(p.pairs - done);

@@ -11,7 +11,7 @@ import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
 import { pythonFloatRepr, pythonJsonString } from "./_python_float.ts";
 import { BEST_MATCHES_COLUMNS } from "./_best_match_csv.ts";
 import { formatCsv } from "./_csv.ts";
-import type { BestMatches } from "../similarity/_search.ts";
+import type { BestMatchResult } from "../similarity/_search.ts";
 import type { TopKPairs } from "../similarity/_topk.ts";
 
 /** Header of the published best-match CSV (the reader's column list). */
@@ -85,7 +85,7 @@ export function bestMatchScoresText(scores: ArrayLike<number>): string {
 export function bestMatchesCsv(
   queries: EmbeddingSet,
   gallery: EmbeddingSet,
-  best: BestMatches,
+  best: BestMatchResult,
 ): string {
   const rows: string[][] = [];
   for (let i = 0; i < best.queries.length; i++) {

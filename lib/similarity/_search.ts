@@ -4,10 +4,11 @@
  * (query, gallery) pairs. The gallery stays one `Float32Array`; queries are scored in blocks
  * (`queryBlock x galleryBlock` scores at a time, never an `n x N` matrix) by a
  * {@linkcode ScoreTopKKernel}: ONNX Runtime's native GEMM when available, plain JavaScript
- * otherwise.
+ * otherwise (the fallback is reported, with its reason, as a warning).
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
 import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./_gemm.ts";
 import { createOrtScoreTopK } from "./_ort_matmul.ts";
@@ -42,6 +43,11 @@ export interface SearchOptions {
   normalize?: boolean;
   /** The kernel; {@linkcode createSearchKernel} when absent (then released at the end). */
   kernel?: ScoreTopKKernel;
+  /**
+   * Told why, when the kernel is created here and falls back to JavaScript.
+   * @default consoleReporter()
+   */
+  reporter?: Reporter;
   /** Queries per kernel call. @default 2048 */
   queryBlock?: number;
   /** Gallery rows per kernel call. @default 32768 */
@@ -50,8 +56,8 @@ export interface SearchOptions {
   onProgress?: (progress: SearchProgress) => void;
 }
 
-/** Best gallery match of each searched query. */
-export interface BestMatches {
+/** Best gallery match of each searched query: the result of {@linkcode bestMatches}. */
+export interface BestMatchResult {
   /** Query rows, in search order. */
   queries: Uint32Array;
   /** Gallery row of the best match of each query (the first one among equal scores). */
@@ -76,26 +82,57 @@ export interface TopKResult extends TopKPairs {
   kernel: string;
 }
 
+/** Options of {@linkcode createSearchKernel}. */
+export interface CreateSearchKernelOptions {
+  /**
+   * Warned, with the reason, when ONNX Runtime is unavailable and the JavaScript kernel is used.
+   * @default consoleReporter()
+   */
+  reporter?: Reporter;
+  /**
+   * Creates the ONNX Runtime kernel (injectable, to test the fallback).
+   * @default createOrtScoreTopK
+   */
+  createNative?: () => Promise<ScoreTopKKernel>;
+}
+
 /**
  * The fastest kernel this machine offers: ONNX Runtime's CPU backend, or the JavaScript kernel
- * when onnxruntime-node cannot load.
+ * when onnxruntime-node cannot load, which is reported as the warning
+ * `search: ONNX Runtime unavailable (<reason>); using the JavaScript kernel`.
  *
+ * @param options The reporter told about a fallback; the native kernel's factory.
  * @returns A kernel; release it after use.
  *
  * @example
  * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
  * import { createSearchKernel } from "./_search.ts";
- * const kernel = await createSearchKernel();
+ * const reporter = memoryReporter();
+ * const kernel = await createSearchKernel({ reporter });
  * await kernel.release();
  * if (kernel.name !== "ort-cpu" && kernel.name !== "js") throw new Error(kernel.name);
+ * if ((kernel.name === "js") !== (reporter.warnings().size === 1)) throw new Error("no reason");
  * ```
  */
-export async function createSearchKernel(): Promise<ScoreTopKKernel> {
+export async function createSearchKernel(
+  options: CreateSearchKernelOptions = {},
+): Promise<ScoreTopKKernel> {
+  const { createNative = () => createOrtScoreTopK() } = options;
   try {
-    return await createOrtScoreTopK();
-  } catch {
+    return await createNative();
+  } catch (error) {
+    const { reporter = consoleReporter() } = options;
+    const reason = error instanceof Error ? error.message : String(error);
+    reporter.warn(`search: ONNX Runtime unavailable (${reason}); using the JavaScript kernel`);
     return createJsScoreTopK();
   }
+}
+
+/** The caller's kernel, or one created for this search (and told the caller's reporter). */
+function kernelOf(options: SearchOptions): Promise<ScoreTopKKernel> | ScoreTopKKernel {
+  if (options.kernel) return options.kernel;
+  return createSearchKernel(options.reporter ? { reporter: options.reporter } : {});
 }
 
 /**
@@ -103,7 +140,8 @@ export async function createSearchKernel(): Promise<ScoreTopKKernel> {
  *
  * @param queries The query embeddings.
  * @param gallery The reference embeddings, same dimension.
- * @param options Rows to search, normalisation, kernel, block sizes, progress.
+ * @param options Rows to search, normalisation, kernel (or the reporter told about a fallback),
+ * block sizes, progress.
  * @returns Columns: query row, best gallery row, score.
  * @throws {RangeError} When dimensions differ, the gallery is empty or a row is out of range.
  *
@@ -121,10 +159,10 @@ export async function bestMatches(
   queries: EmbeddingSet,
   gallery: EmbeddingSet,
   options: SearchOptions = {},
-): Promise<BestMatches> {
+): Promise<BestMatchResult> {
   const rows = checkedRows(queries, gallery, options.rows);
   checkBlocks(options);
-  const kernel = options.kernel ?? await createSearchKernel();
+  const kernel = await kernelOf(options);
   try {
     const progress = new ProgressReporter(options.onProgress);
     progress.total = rows.length * gallery.identities.length;
@@ -154,7 +192,8 @@ export async function bestMatches(
  *
  * @param queries The query embeddings.
  * @param gallery The reference embeddings, same dimension.
- * @param options `k`, positive-only filter, rows, normalisation, kernel, block sizes, progress.
+ * @param options `k`, positive-only filter, rows, normalisation, kernel (or the reporter told
+ * about a fallback), block sizes, progress.
  * @returns Pair columns sorted by score (ties in search order); fewer than `k` when there are
  * fewer (positive) pairs.
  * @throws {RangeError} When dimensions differ, the gallery is empty, a row is out of range or
@@ -182,7 +221,7 @@ export async function topKPairs(
   const floor = positiveOnly ? 0 : -Infinity;
   const n = gallery.identities.length;
   const progress = new ProgressReporter(options.onProgress);
-  const kernel = options.kernel ?? await createSearchKernel();
+  const kernel = await kernelOf(options);
   try {
     if (rows.length <= k) {
       progress.total = rows.length * n;

@@ -1,8 +1,9 @@
 /**
- * Similarity: scikit-learn-style cosine scores of seeded mated and non-mated pair samples, score
- * files, and similarity search: exact best matches and global top-K pairs of query embeddings
- * against a large gallery, the kernels behind it, and CPython's `random.sample` for identical
- * sampling.
+ * Similarity, pure (no files, no console, no figures): scikit-learn-style cosine scores of seeded
+ * mated and non-mated pair samples, and similarity search: exact best matches and global top-K
+ * pairs of query embeddings against a large gallery, with the kernels behind it. The samplers
+ * return facts (counts requested and available); `lib/tasks` reads and writes the files and
+ * words the facts.
  *
  * @example
  * ```ts
@@ -17,12 +18,8 @@
  */
 export * from "./_cosine.ts";
 export * from "./_gemm.ts";
-export * from "../tasks/_leakage.ts";
-export * from "../formats/_leakage_files.ts";
 export * from "./_ort_matmul.ts";
 export * from "./_pairs.ts";
-export * from "../random/_python_random.ts";
-export * from "../formats/_score_file.ts";
 export * from "./_search.ts";
 export * from "./_similarity_scores.ts";
 export * from "./_topk.ts";
