@@ -141,6 +141,41 @@ function withExifOrientation(jpeg: Uint8Array): Uint8Array {
   ]);
 }
 
+/**
+ * A 1x1 JPEG whose first frame header (the one Pillow reads) has four components, and a second
+ * frame header after the first scan with three: the planes decoded are not the CMYK ones.
+ */
+function cmykThenThreeComponentJpeg(): Uint8Array {
+  const segment = (marker: number, body: number[]) => [
+    0xff,
+    marker,
+    (body.length + 2) >> 8,
+    (body.length + 2) & 255,
+    ...body,
+  ];
+  const oneCodeTable = (tableClass: number) => [tableClass << 4, 1, ...new Array(15).fill(0), 0];
+  const frame = (
+    n: number,
+  ) => [8, 0, 1, 0, 1, n, ...Array.from({ length: n }, (_, i) => [i + 1, 0x11, 0]).flat()];
+  return new Uint8Array([
+    0xff,
+    0xd8,
+    ...segment(0xdb, [0, ...new Array(64).fill(1)]),
+    ...segment(0xc4, oneCodeTable(0)),
+    ...segment(0xc4, oneCodeTable(1)),
+    ...segment(0xc0, frame(4)),
+    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
+    0x00,
+    ...segment(0xc0, frame(3)),
+    0xff,
+    0xd9,
+  ]);
+}
+
+Deno.test("decodeImage(bytes) throws a SyntaxError for a CMYK JPEG that decodes to three planes", async () => {
+  await rejectsNaming(cmykThenThreeComponentJpeg(), "id1/odd_cmyk.jpg", SyntaxError);
+});
+
 Deno.test("decodeImage(bytes) decodes a JPEG close to its flat colour and ignores EXIF orientation", async () => {
   const jpeg = await writeJpeg(flatRgba(64, 32, [200, 120, 40]), { width: 64, height: 32 });
   const image = await decodeImage(withExifOrientation(jpeg), { name: "rotated.jpg" });
