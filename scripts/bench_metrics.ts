@@ -6,11 +6,8 @@
  * @module
  */
 import { intFlag, parseFlags } from "../lib/cli/_flags.ts";
-import { bootstrapCis } from "../lib/metrics/_bootstrap.ts";
-import { eerStats } from "../lib/metrics/_eer_stats.ts";
-import { fdr } from "../lib/metrics/_fdr.ts";
-import { kde } from "../lib/metrics/_kde.ts";
-import { createRng, uniformFloat } from "../lib/random/_xoshiro.ts";
+import { bootstrapCis, eerStats, fdr, kde } from "../lib/metrics/mod.ts";
+import { createRng, uniformFloat } from "../lib/random/mod.ts";
 
 const FLAGS = {
   n: { type: "string", description: "scores of each kind", default: "1000000" },

@@ -7,7 +7,7 @@
  */
 import { drawFace, type FaceParams, identityParams, imageVariation } from "./_faces.ts";
 import { encodeJpeg, encodePng } from "./_encode.ts";
-import { streamRng } from "../random/_streams.ts";
+import { streamRng } from "../random/mod.ts";
 import { checkCount } from "./_check_count.ts";
 
 /** One image to make: where it goes, what it shows and how it is stored. */

@@ -9,9 +9,8 @@
  *
  * @module
  */
-import { createRng, type Rng, uniformFloat } from "../random/_xoshiro.ts";
+import { createRng, normal, type Rng, uniformFloat } from "../random/mod.ts";
 import type { RgbImage } from "../image/_rgb_image.ts";
-import { normal } from "../random/_streams.ts";
 
 export type { RgbImage };
 
@@ -222,13 +221,13 @@ function uniform(rng: Rng, [lo, hi]: readonly [number, number]): number {
 /**
  * Draws the parameters of a new identity.
  *
- * @param rng The generator (`createRng` of `lib/random/_xoshiro.ts`).
+ * @param rng The generator (`createRng` of `lib/random/mod.ts`).
  * @returns Identity parameters inside their documented ranges.
  *
  * @example
  * ```ts
  * import { identityParams } from "./_faces.ts";
- * import { createRng } from "../random/_xoshiro.ts";
+ * import { createRng } from "../random/mod.ts";
  * const id = identityParams(createRng(1));
  * if (!(id.headWidth > 0 && id.headWidth < 1)) throw new Error("unexpected");
  * ```
@@ -246,13 +245,13 @@ export function identityParams(rng: Rng): IdentityParams {
 /**
  * Draws the variation of one image of an identity.
  *
- * @param rng The generator (`createRng` of `lib/random/_xoshiro.ts`).
+ * @param rng The generator (`createRng` of `lib/random/mod.ts`).
  * @returns Per-image parameters inside their documented ranges.
  *
  * @example
  * ```ts
  * import { imageVariation } from "./_faces.ts";
- * import { createRng } from "../random/_xoshiro.ts";
+ * import { createRng } from "../random/mod.ts";
  * const v = imageVariation(createRng(1));
  * if (!(v.eyeOpen > 0 && v.eyeOpen <= 1)) throw new Error("unexpected");
  * ```
@@ -299,7 +298,7 @@ function perturbRecord<T extends object>(
  * @example
  * ```ts
  * import { identityParams, imageVariation, perturbFace } from "./_faces.ts";
- * import { createRng } from "../random/_xoshiro.ts";
+ * import { createRng } from "../random/mod.ts";
  * const rng = createRng(3);
  * const face = { identity: identityParams(rng), variation: imageVariation(rng) };
  * const copy = perturbFace(face, rng);
@@ -759,7 +758,7 @@ function shade(s: Scene, u: number, v: number, px: number, out: Float64Array): v
  * @example
  * ```ts
  * import { drawFace, identityParams, imageVariation } from "./_faces.ts";
- * import { createRng } from "../random/_xoshiro.ts";
+ * import { createRng } from "../random/mod.ts";
  * const rng = createRng(5);
  * const params = { identity: identityParams(rng), variation: imageVariation(rng) };
  * const img = drawFace(params, { width: 32, height: 40 });

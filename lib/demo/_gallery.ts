@@ -7,8 +7,7 @@
  */
 import { identityParams, imageVariation, perturbFace } from "./_faces.ts";
 import { demoDatasetPlan, type DemoImage, writeDemoImages } from "./_dataset.ts";
-import { streamRng } from "../random/_streams.ts";
-import { uniformInt } from "../random/_xoshiro.ts";
+import { streamRng, uniformInt } from "../random/mod.ts";
 import { checkCount } from "./_check_count.ts";
 
 /** Options of {@linkcode demoGalleryPlan} and {@linkcode writeDemoGallery}. */

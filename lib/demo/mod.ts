@@ -13,7 +13,6 @@
  *
  * @module
  */
-export * from "../random/_streams.ts";
 export * from "./_faces.ts";
 export * from "./_encode.ts";
 export * from "./_dataset.ts";

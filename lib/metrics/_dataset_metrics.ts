@@ -8,7 +8,7 @@ import { bootstrapCis, type BootstrapResult } from "./_bootstrap.ts";
 import { type EerStats, eerStatsFromTally } from "./_eer_stats.ts";
 import { fdrFromMoments } from "./_fdr.ts";
 import { numpyVar } from "./_numpy_sum.ts";
-import type { Rng } from "../random/_xoshiro.ts";
+import type { Rng } from "../random/mod.ts";
 import { finiteScores, type Scores, scoreTally } from "./_score_tally.ts";
 
 /** Options of {@linkcode datasetMetrics}. */

@@ -23,5 +23,4 @@ export * from "./_kde.ts";
 export * from "./_numpy_sum.ts";
 export * from "./_operating_point.ts";
 export * from "./_percentile.ts";
-export * from "../random/_xoshiro.ts";
 export * from "./_score_tally.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import type { IdentityGroups } from "../embeddings/_embedding_set.ts";
-import { createRng, type Rng, uniformInt } from "../random/_xoshiro.ts";
+import { createRng, type Rng, uniformInt } from "../random/mod.ts";
 import type { PairIndices } from "./_cosine.ts";
 
 /** Options of the pair samplers. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { type EmbeddingSet, groupByIdentity } from "../embeddings/_embedding_set.ts";
-import { createRng, type Rng } from "../random/_xoshiro.ts";
+import { createRng, type Rng } from "../random/mod.ts";
 import { pairScores } from "./_cosine.ts";
 import {
   type MatedPairs,

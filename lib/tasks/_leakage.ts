@@ -12,9 +12,9 @@ import { datasetName, readEmbeddings } from "../embeddings/_read.ts";
 import { bestMatchesDensityFigure } from "../plots/_best_matches.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
 import { bestMatchesCsv, bestMatchScoresText, closestJson } from "../formats/_leakage_files.ts";
-import { PythonRandom } from "../random/_python_random.ts";
+import { PythonRandom } from "../random/mod.ts";
 import {
-  type BestMatchResult,
+  type BestMatches,
   bestMatches,
   type SearchOptions,
   topKPairs,
@@ -72,7 +72,7 @@ export interface RunLeakageOptions extends LeakageRunOptions {
 
 /** What {@linkcode runLeakage} found and wrote. */
 export interface LeakageResult {
-  best: BestMatchResult;
+  best: BestMatches;
   /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
   files: string[];
 }

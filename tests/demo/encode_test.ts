@@ -3,7 +3,7 @@ import { decode as decodePng } from "fast-png";
 import decodeJpeg from "@jsquash/jpeg/decode.js";
 import { encodeJpeg, encodePng, toGrey } from "../../lib/demo/_encode.ts";
 import { drawFace, identityParams, imageVariation, type RgbImage } from "../../lib/demo/_faces.ts";
-import { streamRng } from "../../lib/random/_streams.ts";
+import { streamRng } from "../../lib/random/mod.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 const picture: RgbImage = drawFace(

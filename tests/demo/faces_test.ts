@@ -9,7 +9,7 @@ import {
   type RgbImage,
   VARIATION_RANGES,
 } from "../../lib/demo/_faces.ts";
-import { streamRng } from "../../lib/random/_streams.ts";
+import { streamRng } from "../../lib/random/mod.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 function face(identity: number, image: number): FaceParams {

@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import {
   BOOTSTRAP_STATISTICS,
   bootstrapCis,
-  drawCounts,
   replicateFromCounts,
 } from "../../lib/metrics/_bootstrap.ts";
 import { eerStats } from "../../lib/metrics/_eer_stats.ts";
 import { fdr } from "../../lib/metrics/_fdr.ts";
-import { createRng, type Rng, uniformFloat, uniformInt } from "../../lib/random/_xoshiro.ts";
+import { createRng, drawCounts, type Rng, uniformFloat, uniformInt } from "../../lib/random/mod.ts";
 import { scoreTally } from "../../lib/metrics/_score_tally.ts";
 
 function normals(rng: Rng, n: number, mean: number, sd: number): Float64Array {
@@ -86,23 +85,6 @@ Deno.test("replicateFromCounts(tally, g, i) rejects wrong lengths and empty resa
   );
 });
 
-Deno.test("drawCounts(rng, out, options) sums to the total and is close to multinomial", () => {
-  const rng = createRng(3);
-  const out = new Uint32Array(10);
-  let zeros = 0;
-  for (let b = 0; b < 200; b++) {
-    drawCounts(rng, out);
-    assert.equal(out.reduce((s, c) => s + c, 0), 10);
-    for (const c of out) if (c === 0) zeros++;
-  }
-  // P(count = 0) = (1 - 1/10)^10 = 0.3487; 2000 cells.
-  assert.ok(Math.abs(zeros / 2000 - 0.3487) < 0.04, `zero share ${zeros / 2000}`);
-  const mapped = new Uint32Array(2);
-  drawCounts(rng, mapped, { total: 5, map: new Uint32Array([0, 0, 0, 0, 1]) });
-  assert.equal(mapped[0] + mapped[1], 5);
-  assert.throws(() => drawCounts(rng, mapped, { total: 3, map: new Uint32Array(2) }), RangeError);
-});
-
 Deno.test("bootstrapCis(genuine, impostor, { seed }) is deterministic and its bounds are ordered", () => {
   const rng = createRng(4);
   const gen = normals(rng, 500, 0.45, 0.12), imp = normals(rng, 2000, 0.05, 0.08);
@@ -161,4 +143,29 @@ Deno.test("bootstrapCis(genuine, impostor, options) uses an injected generator a
   assert.ok(calls >= 15);
   assert.throws(() => bootstrapCis([0.9], [0.1], { resamples: 1 }), RangeError);
   assert.throws(() => bootstrapCis([0.9], [0.1], { level: 100 }), RangeError);
+});
+
+// A fingerprint of every replicate as first released: the intervals in the kit's CI tables must not
+// move when the resampler or the replicate walk is refactored.
+Deno.test("bootstrapCis(genuine, impostor, { resamples: 50 }) keeps its replicates bit for bit", async () => {
+  const rng = createRng(11);
+  const gen = Float64Array.from(
+    { length: 3000 },
+    () => Math.round((0.3 + 0.5 * uniformFloat(rng)) * 1e4) / 1e4,
+  );
+  const imp = Float64Array.from(
+    { length: 30000 },
+    () => Math.round(0.6 * uniformFloat(rng) * 1e4) / 1e4,
+  );
+  const { replicates, intervals } = bootstrapCis(gen, imp, { resamples: 50, seed: 42 });
+  const all = new Float64Array(50 * BOOTSTRAP_STATISTICS.length);
+  BOOTSTRAP_STATISTICS.forEach((name, k) => all.set(replicates[name], 50 * k));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new Uint8Array(all.buffer)),
+  );
+  assert.equal(
+    Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+    "ad59daf57ccffc73a65c13c2566815144d0680885c6a88c27c5dcd6010e50937",
+  );
+  assert.deepEqual(intervals.eer, { lower: 0.26302291666666666, upper: 0.2798129166666667 });
 });

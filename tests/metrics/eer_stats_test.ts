@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { eerPoint, eerStats, nearestFmrIndex } from "../../lib/metrics/_eer_stats.ts";
-import { createRng, uniformFloat, uniformInt } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat, uniformInt } from "../../lib/random/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { NO_VECTORS, VECTORS } from "./_vectors.ts";
 

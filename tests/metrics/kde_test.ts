@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { kde } from "../../lib/metrics/_kde.ts";
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { readScoreFile } from "../../lib/formats/_score_file.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { control10kPath, NO_VECTORS, VECTORS } from "./_vectors.ts";

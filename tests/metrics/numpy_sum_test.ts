@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { numpyMean, numpyStd, numpySum, numpyVar } from "../../lib/metrics/_numpy_sum.ts";
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 function data(n: number, seed: number): Float64Array {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { percentile, percentileSorted } from "../../lib/metrics/_percentile.ts";
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 Deno.test("percentileSorted(sorted, q) interpolates linearly between order statistics", () => {

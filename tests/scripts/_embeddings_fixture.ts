@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 
 /**
  * Writes `identities` x `per` unit embeddings of dimension `dim` to `path`.

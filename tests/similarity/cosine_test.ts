@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { cosineSimilarity, pairScores } from "../../lib/similarity/_cosine.ts";
 import { hasPython, runPython } from "../_python.ts";
 

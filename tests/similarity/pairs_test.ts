@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { embeddingSet, groupByIdentity } from "../../lib/embeddings/_embedding_set.ts";
-import { createRng } from "../../lib/random/_xoshiro.ts";
+import { createRng } from "../../lib/random/mod.ts";
 import { sampleMatedPairs, sampleNonMatedPairs } from "../../lib/similarity/_pairs.ts";
 
 function groups(sizes: number[]) {

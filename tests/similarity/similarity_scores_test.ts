@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
-import { createRng, uniformFloat } from "../../lib/random/_xoshiro.ts";
+import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { similarityScores } from "../../lib/similarity/_similarity_scores.ts";
 
 function clusteredSet(identities: number, per: number, spread: number, seed: number) {
