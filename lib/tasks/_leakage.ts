@@ -14,7 +14,7 @@ import { writeFigureFiles } from "../plots/_render.ts";
 import { bestMatchesCsv, bestMatchScoresText, closestJson } from "../formats/_leakage_files.ts";
 import { PythonRandom } from "../random/mod.ts";
 import {
-  type BestMatches,
+  type BestMatchResult,
   bestMatches,
   type SearchOptions,
   topKPairs,
@@ -72,7 +72,7 @@ export interface RunLeakageOptions extends LeakageRunOptions {
 
 /** What {@linkcode runLeakage} found and wrote. */
 export interface LeakageResult {
-  best: BestMatches;
+  best: BestMatchResult;
   /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
   files: string[];
 }

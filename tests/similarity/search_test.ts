@@ -3,7 +3,13 @@ import { type EmbeddingSet, embeddingSet } from "../../lib/embeddings/_embedding
 import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { createJsScoreTopK, type ScoreTopKKernel } from "../../lib/similarity/_gemm.ts";
 import { createOrtScoreTopK } from "../../lib/similarity/_ort_matmul.ts";
-import { bestMatches, type SearchProgress, topKPairs } from "../../lib/similarity/_search.ts";
+import { memoryReporter } from "../../lib/cli/_reporter.ts";
+import {
+  bestMatches,
+  createSearchKernel,
+  type SearchProgress,
+  topKPairs,
+} from "../../lib/similarity/_search.ts";
 
 /** Deterministic uniform numbers in [0, 1) from the kit's seeded generator. */
 function rng(seed: number): () => number {
@@ -140,6 +146,31 @@ Deno.test("bestMatches(queries, gallery) rejects mismatched dimensions and bad r
   await assert.rejects(() => bestMatches(q3, g), RangeError);
   const q = embeddingSet(["x"], ["1"], new Float32Array([1, 0]), 2);
   await assert.rejects(() => bestMatches(q, g, { rows: [1] }), /not in \[0, 1\)/);
+});
+
+Deno.test("createSearchKernel(options) falls back to JavaScript and says why", async () => {
+  const reporter = memoryReporter();
+  const kernel = await createSearchKernel({
+    reporter,
+    createNative: () => Promise.reject(new Error("onnxruntime-node did not load")),
+  });
+  assert.equal(kernel.name, "js");
+  assert.deepEqual([...reporter.warnings().keys()], [
+    "search: ONNX Runtime unavailable (onnxruntime-node did not load); using the JavaScript kernel",
+  ]);
+  await kernel.release();
+});
+
+Deno.test("createSearchKernel(options) says nothing when ONNX Runtime loads", async () => {
+  const reporter = memoryReporter();
+  const native = createJsScoreTopK();
+  const kernel = await createSearchKernel({
+    reporter,
+    createNative: () => Promise.resolve(native),
+  });
+  assert.equal(kernel, native);
+  assert.equal(reporter.warnings().size, 0);
+  assert.deepEqual(reporter.infos, []);
 });
 
 /** Embeddings with small integer entries, so every dot product is exact in float32 (ties!). */
