@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import type { Backend, BackendSession } from "./_backend.ts";
 
 /** An ArcFace model ready to embed preprocessed 112x112 face crops. */
@@ -42,8 +43,12 @@ export interface ArcFaceFromSessionOptions {
    * chunks of that size. `undefined` for a symbolic batch dimension.
    */
   fixedBatch?: number;
-  /** Receives diagnostics on failure. @default {console.error} */
-  log?: (line: string) => void;
+  /**
+   * Receives, as a warning, what a failed run was offered (graph inputs, dims, type) before the
+   * error is rethrown.
+   * @default {consoleReporter()}
+   */
+  reporter?: Reporter;
 }
 
 /**
@@ -80,8 +85,8 @@ export function l2NormalizeRows(rows: Float32Array, dim: number): Float32Array {
 }
 
 /**
- * Wraps a session as an {@linkcode ArcFaceModel}. On a failed run it logs the graph's input
- * names and the offered dims and type, then rethrows.
+ * Wraps a session as an {@linkcode ArcFaceModel}. On a failed run it reports the graph's input
+ * names and the offered dims and type as a warning, then rethrows.
  *
  * @param session A session from `createSession`.
  * @param options Tensor names and sizes.
@@ -110,7 +115,7 @@ export function arcFaceFromSession(
     outputName,
     inputSize = 112,
     fixedBatch,
-    log = (line: string) => console.error(line),
+    reporter = consoleReporter(),
   } = options;
   let dim = options.dim;
   const perImage = 3 * inputSize * inputSize;
@@ -138,7 +143,7 @@ export function arcFaceFromSession(
       dim ??= d;
       return t.data;
     } catch (error) {
-      log(
+      reporter.warn(
         `model run failed on backend ${session.backend}: graph inputs [${session.inputNames}], ` +
           `offered ${inputName}: float32 [${dims}] (${data.length} values)`,
       );

@@ -6,6 +6,7 @@
  * @module
  */
 import type * as Ort from "onnxruntime-common";
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 
 /** An ONNX Runtime backend: `webgpu`/`wasm` via onnxruntime-web, `cpu` via onnxruntime-node. */
 export type Backend = "webgpu" | "wasm" | "cpu";
@@ -37,8 +38,8 @@ export interface AdapterVerdict {
 
 /** Options of {@linkcode chooseBackend}. */
 export interface ChooseBackendOptions {
-  /** Receives one line saying what was chosen and why. @default {console.error} */
-  log?: (line: string) => void;
+  /** Receives one status line saying what was chosen and why. @default {consoleReporter()} */
+  reporter?: Reporter;
   /**
    * Replaces the probe of `navigator.gpu.requestAdapter()` (for tests). The real probe runs once
    * per process and is cached.
@@ -52,7 +53,7 @@ export interface ChooseBackendOptions {
   nativeAvailable?: () => Promise<boolean>;
 }
 
-/** The chosen backend and the reason, as logged. */
+/** The chosen backend and the reason, as reported. */
 export interface BackendChoice {
   backend: Backend;
   reason: string;
@@ -65,7 +66,7 @@ const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|software|basic 
  * lavapipe, SwiftShader) is not usable for `auto`.
  *
  * @param adapter The adapter, or `null` when `requestAdapter()` found none.
- * @returns The verdict and a description for the log.
+ * @returns The verdict and a description for the report.
  *
  * @example
  * ```ts
@@ -158,21 +159,24 @@ export async function isNativeRuntimeAvailable(): Promise<boolean> {
  * honoured or refused, never silently replaced.
  *
  * @param request `auto` or a backend.
- * @param options Logger and injectable probes.
- * @returns The backend and the reason (also logged).
+ * @param options Reporter and injectable probes.
+ * @returns The backend and the reason (also reported as a status line).
  * @throws {RangeError} On an unknown request, `webgpu` without a usable adapter (a software
  *   adapter is accepted when asked for explicitly), or `cpu` when onnxruntime-node fails to load.
  *
  * @example
  * ```ts
+ * import { memoryReporter } from "../cli/mod.ts";
  * import { chooseBackend } from "./_backend.ts";
- * const lines: string[] = [];
+ * const reporter = memoryReporter();
  * const choice = await chooseBackend("auto", {
- *   log: (l) => lines.push(l),
+ *   reporter,
  *   requestAdapter: () => Promise.resolve({ info: { description: "llvmpipe" } }),
  *   nativeAvailable: () => Promise.resolve(true),
  * });
- * if (choice.backend !== "cpu" || !lines[0].includes("llvmpipe")) throw new Error("unexpected");
+ * if (choice.backend !== "cpu" || !reporter.infos[0]?.includes("llvmpipe")) {
+ *   throw new Error("unexpected");
+ * }
  * ```
  */
 export async function chooseBackend(
@@ -180,7 +184,7 @@ export async function chooseBackend(
   options: ChooseBackendOptions = {},
 ): Promise<BackendChoice> {
   const {
-    log = (line: string) => console.error(line),
+    reporter = consoleReporter(),
     requestAdapter = probeWebGpuAdapter,
     nativeAvailable = isNativeRuntimeAvailable,
   } = options;
@@ -233,7 +237,7 @@ export async function chooseBackend(
         `Cannot choose a backend as "${request}": expected auto, webgpu, wasm or cpu`,
       );
   }
-  log(`backend: ${choice.backend} (${choice.reason})`);
+  reporter.info(`backend: ${choice.backend} (${choice.reason})`);
   return choice;
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { extname } from "node:path";
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import { arcFaceFromSession } from "./_arcface.ts";
 import type { ArcFaceModel } from "./_arcface.ts";
 import { chooseBackend, createSession } from "./_backend.ts";
@@ -21,8 +22,12 @@ import { loadStateDict } from "./_pth.ts";
 export interface LoadModelOptions {
   /** Backend request. @default {"auto"} */
   backend?: BackendRequest;
-  /** Progress and diagnostics (backend choice, cache use). @default {console.error} */
-  log?: (line: string) => void;
+  /**
+   * Receives status lines (what the model is, backend choice, cache use) and warnings (a stripped
+   * `module.` prefix, a cache that cannot be written, what a failed run was offered).
+   * @default {consoleReporter()}
+   */
+  reporter?: Reporter;
   /** Session tuning passed to `createSession`. @default {{}} */
   session?: SessionOptions;
   /**
@@ -138,10 +143,10 @@ function describeFileError(path: string, error: unknown): Error {
 /**
  * Loads an ArcFace model for embedding: `.onnx` as is, `.pth` converted (and cached as
  * `<file>.pth.onnx` with a `<file>.pth.onnx.json` stamp; rebuilt when the checkpoint's size, time
- * or sampled content, or the converter, changes). Chooses the backend and logs the choice.
+ * or sampled content, or the converter, changes). Chooses the backend and reports the choice.
  *
  * @param path Path of the `.onnx` or `.pth` file.
- * @param options Backend, logger, session tuning, fallback cache folder.
+ * @param options Backend, reporter, session tuning, fallback cache folder.
  * @returns The model; call `close()` when done.
  * @throws {Deno.errors.NotFound} When the file does not exist.
  * @throws {RangeError} On an unsupported extension or a graph that is not ArcFace-shaped.
@@ -152,8 +157,10 @@ function describeFileError(path: string, error: unknown): Error {
  *
  * @example
  * ```ts
+ * import { memoryReporter } from "../cli/mod.ts";
  * import { loadModel } from "./_load.ts";
- * const error = await loadModel("no/such/model.onnx", { log: () => {} }).catch((e) => e);
+ * const reporter = memoryReporter();
+ * const error = await loadModel("no/such/model.onnx", { reporter }).catch((e) => e);
  * if (!(error instanceof Deno.errors.NotFound)) throw error;
  * ```
  */
@@ -163,7 +170,7 @@ export async function loadModel(
 ): Promise<ArcFaceModel> {
   const {
     backend: request = "auto",
-    log = (line: string) => console.error(line),
+    reporter = consoleReporter(),
     session: sessionOptions = {},
     cacheDir = ".cache/models",
   } = options;
@@ -182,14 +189,14 @@ export async function loadModel(
     bytes = await readModelFile(path);
   } else if (ext === ".pth" || ext === ".pt") {
     const converted = await cachedConversion(path, async () => {
-      const dict = await loadStateDict(path);
+      const dict = await loadStateDict(path, { reporter });
       const spec = inferIResNet(dict);
-      log(
+      reporter.info(
         `model: ${path} is IResNet-${spec.depth} (widths ${spec.widths.join("/")}, ` +
           `${spec.embeddingSize}-d); building its ONNX graph`,
       );
       return buildIResNetOnnx(dict, spec);
-    }, { converterVersion: IRESNET_BUILDER_VERSION, fallbackDir: cacheDir, log });
+    }, { converterVersion: IRESNET_BUILDER_VERSION, fallbackDir: cacheDir, reporter });
     bytes = converted.bytes;
   } else {
     throw new RangeError(
@@ -206,7 +213,7 @@ export async function loadModel(
     );
   }
   const graph = checkArcFaceGraph(info, path);
-  const { backend } = await chooseBackend(request, { log });
+  const { backend } = await chooseBackend(request, { reporter });
   let session;
   try {
     session = await createSession(bytes, backend, sessionOptions);
@@ -218,7 +225,7 @@ export async function loadModel(
       { cause: error },
     );
   }
-  const model = arcFaceFromSession(session, { ...graph, log });
+  const model = arcFaceFromSession(session, { ...graph, reporter });
   if (graph.dim === undefined) {
     // A symbolic embedding size: one blank image tells it, so that `dim` is known up front.
     const n = graph.fixedBatch ?? 1;
@@ -229,7 +236,7 @@ export async function loadModel(
       throw error;
     }
   }
-  log(
+  reporter.info(
     `model: ${path} on ${backend}: input "${graph.inputName}" [N,3,${graph.inputSize},` +
       `${graph.inputSize}], output "${graph.outputName}" [N,${model.dim}]`,
   );

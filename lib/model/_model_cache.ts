@@ -8,6 +8,7 @@
  * @module
  */
 import { basename, join, resolve } from "node:path";
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 
 /** What identifies one conversion of one checkpoint. */
 export interface CacheStamp {
@@ -27,8 +28,11 @@ export interface CachedConversionOptions {
   converterVersion: number;
   /** Used when the checkpoint's folder cannot be written. @default {".cache/models"} */
   fallbackDir?: string;
-  /** Progress lines (cache hit, rebuild and why). @default {console.error} */
-  log?: (line: string) => void;
+  /**
+   * Receives status lines (cache hit, rebuild and why) and a warning when no cache can be written.
+   * @default {consoleReporter()}
+   */
+  reporter?: Reporter;
 }
 
 /** The converted bytes and where they came from. */
@@ -151,22 +155,23 @@ async function fallbackPath(checkpoint: string, fallbackDir: string): Promise<st
 /**
  * Returns the converted model of a checkpoint, from the cache when its stamp matches, otherwise
  * by running `convert` and caching the result (beside the checkpoint, else in `fallbackDir`;
- * when neither can be written the bytes are still returned, with a logged warning).
+ * when neither can be written the bytes are still returned, with a warning).
  *
  * @param checkpoint Path of the checkpoint.
  * @param convert Produces the converted bytes (reads the checkpoint itself).
- * @param options Converter version, fallback folder, logger.
+ * @param options Converter version, fallback folder, reporter.
  * @returns The bytes, the cache path and whether `convert` ran.
  * @throws {Deno.errors.NotFound} When the checkpoint does not exist; whatever `convert` throws.
  *
  * @example
  * ```ts
+ * import { memoryReporter } from "../cli/mod.ts";
  * import { cachedConversion } from "./_model_cache.ts";
  * const dir = await Deno.makeTempDir();
  * const ckpt = `${dir}/m.pth`;
  * await Deno.writeTextFile(ckpt, "weights");
  * const convert = () => Promise.resolve(new Uint8Array([1, 2, 3]));
- * const options = { converterVersion: 1, log: () => {} };
+ * const options = { converterVersion: 1, reporter: memoryReporter() };
  * const first = await cachedConversion(ckpt, convert, options);
  * const second = await cachedConversion(ckpt, convert, options);
  * await Deno.remove(dir, { recursive: true });
@@ -181,7 +186,7 @@ export async function cachedConversion(
   const {
     converterVersion,
     fallbackDir = ".cache/models",
-    log = (line: string) => console.error(line),
+    reporter = consoleReporter(),
   } = options;
   const stamp = await checkpointStamp(checkpoint, converterVersion);
   const beside = `${checkpoint}.onnx`;
@@ -189,26 +194,28 @@ export async function cachedConversion(
   for (const candidate of [beside, fallback]) {
     const bytes = await readCache(candidate, stamp);
     if (bytes) {
-      log(`model: using cached conversion ${candidate}`);
+      reporter.info(`model: using cached conversion ${candidate}`);
       return { bytes, path: candidate, rebuilt: false };
     }
   }
-  log(`model: converting ${checkpoint} (no matching cache)`);
+  reporter.info(`model: converting ${checkpoint} (no matching cache)`);
   const bytes = await convert();
   try {
     await writeCache(beside, bytes, stamp);
-    log(`model: cached the conversion as ${beside}`);
+    reporter.info(`model: cached the conversion as ${beside}`);
     return { bytes, path: beside, rebuilt: true };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     try {
       await Deno.mkdir(fallbackDir, { recursive: true });
       await writeCache(fallback, bytes, stamp);
-      log(`model: cannot write ${beside} (${reason}); cached the conversion as ${fallback}`);
+      reporter.info(
+        `model: cannot write ${beside} (${reason}); cached the conversion as ${fallback}`,
+      );
       return { bytes, path: fallback, rebuilt: true };
     } catch (error2) {
       const reason2 = error2 instanceof Error ? error2.message : String(error2);
-      log(`model: warning: cannot cache the conversion (${reason}; ${reason2})`);
+      reporter.warn(`model: cannot cache the conversion (${reason}; ${reason2})`);
       return { bytes, path: null, rebuilt: true };
     }
   }

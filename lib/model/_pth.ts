@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import { PickleGlobal, PickleObject, unpickle } from "./_pickle.ts";
 import type { DType, StateDict, StateTensor } from "./_state_dict.ts";
 import { ZipReader } from "../data/_zip_reader.ts";
@@ -24,10 +25,10 @@ export interface ReadStateDictOptions {
    */
   stripModulePrefix?: boolean;
   /**
-   * Receives notes about silent fixes (such as a stripped `module.` prefix).
-   * @default {console.warn}
+   * Receives, as warnings, notes about silent fixes (such as a stripped `module.` prefix).
+   * @default {consoleReporter()}
    */
-  onWarning?: (message: string) => void;
+  reporter?: Reporter;
 }
 
 /** What the first bytes of a file say it is. */
@@ -113,7 +114,7 @@ export function detectCheckpointFormat(bytes: Uint8Array): CheckpointFormat {
  * ```
  */
 export function readStateDict(bytes: Uint8Array, options: ReadStateDictOptions = {}): StateDict {
-  const { source = "checkpoint", stripModulePrefix: strip = true, onWarning = console.warn } =
+  const { source = "checkpoint", stripModulePrefix: strip = true, reporter = consoleReporter() } =
     options;
   checkFormat(bytes, source);
   const zip = new ZipReader(bytes, { source });
@@ -151,7 +152,7 @@ export function readStateDict(bytes: Uint8Array, options: ReadStateDictOptions =
     persistentLoad: (pid) => storages.load(pid),
   });
   const dict = toStateDict(root, source);
-  return strip ? stripPrefixIfAll(dict, source, onWarning) : dict;
+  return strip ? stripPrefixIfAll(dict, source, reporter) : dict;
 }
 
 /**
@@ -207,11 +208,11 @@ export function stripModulePrefix(dict: StateDict): StateDict {
 function stripPrefixIfAll(
   dict: StateDict,
   source: string,
-  onWarning: (message: string) => void,
+  reporter: Reporter,
 ): StateDict {
   const out = stripModulePrefix(dict);
   if (out !== dict) {
-    onWarning(
+    reporter.warn(
       `${source}: removed the 'module.' prefix (torch.nn.DataParallel) from all ${dict.size} keys`,
     );
   }

@@ -5,12 +5,13 @@
  *
  * @example
  * ```ts
+ * import { memoryReporter } from "../cli/mod.ts";
  * import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS, loadModel } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * const path = `${dir}/demo.onnx`;
  * const dict = demoStateDict({ depth: 18, widthScale: 1 / 16 });
  * await Deno.writeFile(path, buildIResNetOnnx(dict, { layers: IRESNET_LAYERS[18] }));
- * const model = await loadModel(path, { backend: "cpu", log: () => {} });
+ * const model = await loadModel(path, { backend: "cpu", reporter: memoryReporter() });
  * const e = await model.embed(new Float32Array(3 * 112 * 112), 1);
  * await model.close();
  * await Deno.remove(dir, { recursive: true });

@@ -7,6 +7,7 @@ import {
 } from "../../lib/model/_backend.ts";
 import type { AdapterLike, Backend } from "../../lib/model/_backend.ts";
 import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 
 const adapter = await probeWebGpuAdapter();
 if (!adapter) console.log("skipping the real WebGPU test: navigator.gpu finds no adapter");
@@ -21,13 +22,13 @@ function choose(
   gpu: AdapterLike | null,
   native: boolean,
 ) {
-  const lines: string[] = [];
+  const reporter = memoryReporter();
   const result = chooseBackend(request, {
-    log: (line) => lines.push(line),
+    reporter,
     requestAdapter: () => Promise.resolve(gpu),
     nativeAvailable: () => Promise.resolve(native),
   });
-  return result.then((choice) => ({ ...choice, lines }));
+  return result.then((choice) => ({ ...choice, lines: reporter.infos }));
 }
 
 Deno.test("judgeAdapter(adapter) rejects none, fallback and software adapters", () => {

@@ -7,9 +7,10 @@ import { createSession } from "../../lib/model/_backend.ts";
 import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
 import type { OnnxDim } from "../../lib/model/_onnx_proto.ts";
 import { hasPython, runPython } from "../_python.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 
 const hasTorch = hasPython("torch");
-const quiet = { log: () => {} };
+const quiet = { reporter: memoryReporter() };
 const PLANE = 3 * 112 * 112;
 
 function images(n: number, seed: number): Float32Array {
@@ -71,8 +72,9 @@ Deno.test("loadModel(path.onnx) embeds into L2-normalised rows of the graph's ra
     });
     const path = `${dir}/tiny.onnx`;
     await Deno.writeFile(path, bytes);
-    const lines: string[] = [];
-    const model = await loadModel(path, { backend: "cpu", log: (l) => lines.push(l) });
+    const reporter = memoryReporter();
+    const lines = reporter.infos;
+    const model = await loadModel(path, { backend: "cpu", reporter });
     const raw = await createSession(bytes, "cpu");
     try {
       assert.equal(model.inputName, "data");
@@ -189,8 +191,9 @@ Deno.test({
       const path = `${dir}/tiny.pth`;
       await writeTorchCheckpoint(path);
       const load = async () => {
-        const lines: string[] = [];
-        const model = await loadModel(path, { backend: "cpu", log: (l) => lines.push(l) });
+        const reporter = memoryReporter();
+        const lines = reporter.infos;
+        const model = await loadModel(path, { backend: "cpu", reporter });
         const e = await model.embed(images(1, 3), 1);
         await model.close();
         return { lines: lines.join("\n"), e, dim: model.dim };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cachedConversion, checkpointStamp } from "../../lib/model/_model_cache.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 
 interface Fixture {
   dir: string;
@@ -29,7 +30,7 @@ async function fixture(contents: Uint8Array): Promise<Fixture> {
       cachedConversion(checkpoint, f.convert, {
         converterVersion: options.converterVersion ?? 1,
         fallbackDir: options.fallbackDir ?? `${dir}/fallback`,
-        log: () => {},
+        reporter: memoryReporter(),
       }),
   };
   return f;
@@ -131,7 +132,7 @@ Deno.test("cachedConversion(checkpoint, convert) rejects a missing checkpoint wi
   await assert.rejects(
     cachedConversion("no/such/model.pth", () => Promise.resolve(new Uint8Array()), {
       converterVersion: 1,
-      log: () => {},
+      reporter: memoryReporter(),
     }),
     Deno.errors.NotFound,
   );

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { preprocessImage } from "../../lib/image/mod.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 import { loadModel } from "../../lib/model/mod.ts";
 import {
   generateReference,
@@ -58,7 +59,7 @@ function firstDifference(ours: Float32Array, theirs: Float32Array): string | und
 
 /** Embeds each image alone (batch 1, as the original script) and in one batch. */
 async function embedAll(path: string, inputs: Float32Array, n: number): Promise<Float32Array[]> {
-  const model = await loadModel(path, { backend: "cpu", log: () => {} });
+  const model = await loadModel(path, { backend: "cpu", reporter: memoryReporter() });
   try {
     const rows: Float32Array[] = [];
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 import { inferIResNet } from "../../lib/model/_iresnet_spec.ts";
 import { unpickle } from "../../lib/model/_pickle.ts";
 import {
@@ -230,9 +231,10 @@ Deno.test({
       );
 
       await t.step("a module.-prefixed dict is stripped, with a warning", async () => {
-        const warnings: string[] = [];
+        const reporter = memoryReporter();
         const path = ref.path("module_prefixed.pth");
-        const dict = await loadStateDict(path, { onWarning: (m) => warnings.push(m) });
+        const dict = await loadStateDict(path, { reporter });
+        const warnings = [...reporter.warnings().keys()];
         await assertMatches(dict, ref.manifest.keys, "module_prefixed.pth");
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /module_prefixed\.pth.*'module\.'.*187 keys/);
