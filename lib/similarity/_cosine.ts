@@ -21,7 +21,7 @@ export interface PairIndices {
 function norm(v: Vector, start: number, dim: number): number {
   let s = 0;
   for (let k = 0; k < dim; k++) {
-    const x = v[start + k];
+    const x = v[start + k]!;
     s += x * x;
   }
   const n = Math.sqrt(s);
@@ -31,7 +31,7 @@ function norm(v: Vector, start: number, dim: number): number {
 function normalisedDot(a: Vector, aStart: number, b: Vector, bStart: number, dim: number): number {
   const na = norm(a, aStart, dim), nb = norm(b, bStart, dim);
   let dot = 0;
-  for (let k = 0; k < dim; k++) dot += (a[aStart + k] / na) * (b[bStart + k] / nb);
+  for (let k = 0; k < dim; k++) dot += (a[aStart + k]! / na) * (b[bStart + k]! / nb);
   return dot;
 }
 
@@ -86,7 +86,7 @@ export function pairScores(set: EmbeddingSet, pairs: PairIndices): Float64Array 
   const n = set.identities.length, dim = set.dim, v = set.vectors;
   const out = new Float64Array(first.length);
   for (let p = 0; p < first.length; p++) {
-    const i = first[p], j = second[p];
+    const i = first[p]!, j = second[p]!; // p < first.length === second.length
     if (i >= n || j >= n) {
       throw new RangeError(
         `Cannot score pair ${p}: row ${Math.max(i, j)} is outside the ${n} rows`,

@@ -93,10 +93,11 @@ export function createJsScoreTopK(): ScoreTopKKernel {
       scoreBlock(queries, gallery, scores, shape);
       const r: number[] = [], c: number[] = [], v: number[] = [];
       for (let i = 0; i < rows * cols; i++) {
-        if (scores[i] > threshold) {
+        const score = scores[i]!;
+        if (score > threshold) {
           r.push(Math.floor(i / cols));
           c.push(i % cols);
-          v.push(scores[i]);
+          v.push(score);
         }
       }
       return Promise.resolve({
@@ -126,11 +127,11 @@ function scoreBlock(
       const g0 = j * dim, g1 = g0 + dim, g2 = g1 + dim, g3 = g2 + dim;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let d = 0; d < dim; d++) {
-        const x = queries[q + d];
-        s0 += x * gallery[g0 + d];
-        s1 += x * gallery[g1 + d];
-        s2 += x * gallery[g2 + d];
-        s3 += x * gallery[g3 + d];
+        const x = queries[q + d]!;
+        s0 += x * gallery[g0 + d]!;
+        s1 += x * gallery[g1 + d]!;
+        s2 += x * gallery[g2 + d]!;
+        s3 += x * gallery[g3 + d]!;
       }
       out[o + j] = s0;
       out[o + j + 1] = s1;
@@ -140,7 +141,7 @@ function scoreBlock(
     for (; j < cols; j++) {
       const g = j * dim;
       let s = 0;
-      for (let d = 0; d < dim; d++) s += queries[q + d] * gallery[g + d];
+      for (let d = 0; d < dim; d++) s += queries[q + d]! * gallery[g + d]!;
       out[o + j] = s;
     }
   }
@@ -156,12 +157,12 @@ function selectRow(
 ): void {
   let n = 0;
   for (let j = 0; j < row.length; j++) {
-    const s = row[j];
-    if (n === k && !(s > values[at + k - 1])) continue;
+    const s = row[j]!;
+    if (n === k && !(s > values[at + k - 1]!)) continue;
     let p = n < k ? n++ : k - 1;
-    while (p > 0 && s > values[at + p - 1]) {
-      values[at + p] = values[at + p - 1];
-      indices[at + p] = indices[at + p - 1];
+    while (p > 0 && s > values[at + p - 1]!) {
+      values[at + p] = values[at + p - 1]!;
+      indices[at + p] = indices[at + p - 1]!;
       p--;
     }
     values[at + p] = s;

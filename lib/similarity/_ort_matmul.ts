@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type BackendSession, createSession } from "../model/_backend.ts";
+import { type BackendSession, createSession, type TensorData } from "../model/_backend.ts";
 import {
   encodeOnnxModel,
   OnnxDataType,
@@ -64,7 +64,8 @@ export async function createOrtScoreTopK(
       const kk = Math.min(shape.k, shape.cols);
       const out = await (await session(`top${kk}`, () => scoreTopKModel(kk)))
         .run(feedsOf(queries, gallery, shape));
-      const { values: { data: values }, indices: { data: indices } } = out;
+      const values = outputData(out, "values");
+      const indices = outputData(out, "indices");
       if (!(values instanceof Float32Array) || !(indices instanceof Float32Array)) {
         throw new TypeError(
           `Cannot read the score block as float32: current types are ${values.constructor.name} and ${indices.constructor.name}`,
@@ -78,7 +79,8 @@ export async function createOrtScoreTopK(
         threshold: { data: new Float32Array([threshold]), dims: [1] },
       };
       const out = await (await session("above", scoreAboveModel)).run(feeds);
-      const { where: { data: where }, values: { data: values } } = out;
+      const where = outputData(out, "where");
+      const values = outputData(out, "values");
       if (!(where instanceof BigInt64Array) || !(values instanceof Float32Array)) {
         throw new TypeError(
           `Cannot read the pairs above the threshold: current types are ${where.constructor.name} and ${values.constructor.name}`,
@@ -88,8 +90,8 @@ export async function createOrtScoreTopK(
       const rows = new Int32Array(m);
       const cols = new Int32Array(m);
       for (let i = 0; i < m; i++) {
-        rows[i] = Number(where[i]);
-        cols[i] = Number(where[m + i]);
+        rows[i] = Number(where[i]!);
+        cols[i] = Number(where[m + i]!);
       }
       return { rows, cols, values };
     },
@@ -98,6 +100,19 @@ export async function createOrtScoreTopK(
       sessions.clear();
     },
   };
+}
+
+/** The data of an output of one of the graphs below (which always produce every output). */
+function outputData(out: Record<string, TensorData>, name: string): TensorData["data"] {
+  const tensor = out[name];
+  if (!tensor) {
+    throw new TypeError(
+      `Cannot read the score block output "${name}": current outputs are ${
+        Object.keys(out).join(", ")
+      }`,
+    );
+  }
+  return tensor.data;
 }
 
 const { FLOAT } = OnnxDataType;

@@ -90,11 +90,11 @@ export function sampleMatedPairs(
   const cumulative = new Float64Array(k + 1);
   let single = 0;
   for (let c = 0; c < k; c++) {
-    const m = offsets[c + 1] - offsets[c];
+    const m = offsets[c + 1]! - offsets[c]!; // offsets has k + 1 entries
     if (m === 1) single++;
-    cumulative[c + 1] = cumulative[c] + (m * (m - 1)) / 2;
+    cumulative[c + 1] = cumulative[c]! + (m * (m - 1)) / 2;
   }
-  const available = cumulative[k];
+  const available = cumulative[k]!;
   if (!Number.isSafeInteger(available)) {
     throw new RangeError(`Cannot sample mated pairs: ${available} pairs exceed 2^53`);
   }
@@ -120,17 +120,18 @@ export function sampleMatedPairs(
   const second = new Uint32Array(chosen.length);
   let c = 0;
   for (let p = 0; p < chosen.length; p++) {
-    const index = chosen[p];
-    while (cumulative[c + 1] <= index) c++; // indices ascend, so identities only move forward
-    const m = offsets[c + 1] - offsets[c];
-    const q = index - cumulative[c];
+    const index = chosen[p]!;
+    while (cumulative[c + 1]! <= index) c++; // indices ascend, so identities only move forward
+    const start = offsets[c]!;
+    const m = offsets[c + 1]! - start;
+    const q = index - cumulative[c]!;
     const b = 2 * m - 1;
     let i = Math.max(0, Math.floor((b - Math.sqrt(b * b - 8 * q)) / 2));
     while (i > 0 && pairsBeforeRow(i, m) > q) i--;
     while (pairsBeforeRow(i + 1, m) <= q) i++;
     const j = q - pairsBeforeRow(i, m) + i + 1;
-    first[p] = rows[offsets[c] + i];
-    second[p] = rows[offsets[c] + j];
+    first[p] = rows[start + i]!;
+    second[p] = rows[start + j]!;
   }
   return {
     first,
@@ -159,9 +160,9 @@ export function sampleMatedPairs(
  * const set = embeddingSet(["a", "a", "b", "b"], ["1", "2", "3", "4"], new Float32Array(4), 1);
  * const g = groupByIdentity(set);
  * const pairs = sampleNonMatedPairs(g, 5, { seed: 1 });
- * for (let p = 0; p < pairs.first.length; p++) {
- *   if (g.labels[pairs.first[p]] === g.labels[pairs.second[p]]) throw new Error("mated pair");
- * }
+ * pairs.first.forEach((a, p) => {
+ *   if (g.labels[a] === g.labels[pairs.second[p]!]) throw new Error("mated pair");
+ * });
  * ```
  */
 export function sampleNonMatedPairs(

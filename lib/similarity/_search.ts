@@ -265,20 +265,20 @@ function pass2Candidates(
   floor: number,
 ): { candidates: Uint32Array; above: number } {
   const sorted = best.slice().sort(); // ascending; NaN never occurs (-Infinity for NaN rows)
-  const t = sorted[sorted.length - k];
+  const t = sorted[sorted.length - k]!; // k < best.length here
   const margin = MARGIN * Math.max(1, Math.abs(t));
   const above = Math.max(floor, t - margin);
   const cut = above - margin;
   let count = 0;
-  for (let i = 0; i < best.length; i++) if (best[i] > cut) count++;
+  for (let i = 0; i < best.length; i++) if (best[i]! > cut) count++;
   const candidates = new Uint32Array(count);
-  for (let i = 0, c = 0; i < best.length; i++) if (best[i] > cut) candidates[c++] = rows[i];
+  for (let i = 0, c = 0; i < best.length; i++) if (best[i]! > cut) candidates[c++] = rows[i]!;
   return { candidates, above };
 }
 
 function countAbove(values: Float32Array, floor: number): number {
   let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > floor) count++;
+  for (let i = 0; i < values.length; i++) if (values[i]! > floor) count++;
   return count;
 }
 
@@ -297,10 +297,10 @@ async function bestOfRows(
     const { values, indices, k } = await kernel.run(block.queries, block.gallery, block.shape);
     const { queryStart, galleryStart } = block;
     for (let i = 0; i < block.shape.rows; i++) {
-      const v = values[i * k];
-      if (v > bestScores[queryStart + i]) {
+      const v = values[i * k]!;
+      if (v > bestScores[queryStart + i]!) {
         bestScores[queryStart + i] = v;
-        bestGallery[queryStart + i] = galleryStart + indices[i * k];
+        bestGallery[queryStart + i] = galleryStart + indices[i * k]!;
       }
     }
   });
@@ -334,9 +334,9 @@ async function topKOfRows(
         Math.max(heap.threshold, floor),
       );
       for (let t = 0; t < above.values.length; t++) {
-        const v = above.values[t];
+        const v = above.values[t]!;
         if (v > heap.threshold) {
-          heap.offer(v, rows[queryStart + above.rows[t]], galleryStart + above.cols[t]);
+          heap.offer(v, rows[queryStart + above.rows[t]!]!, galleryStart + above.cols[t]!);
         }
       }
       return;
@@ -346,11 +346,11 @@ async function topKOfRows(
       k,
     });
     for (let i = 0; i < block.shape.rows; i++) {
-      const query = rows[queryStart + i];
+      const query = rows[queryStart + i]!;
       for (let t = 0; t < kk; t++) {
-        const v = values[i * kk + t];
+        const v = values[i * kk + t]!;
         if (!(v > floor) || !(v > heap.threshold)) break;
-        heap.offer(v, query, galleryStart + indices[i * kk + t]);
+        heap.offer(v, query, galleryStart + indices[i * kk + t]!);
       }
     }
   });
@@ -363,7 +363,7 @@ class ProgressReporter {
   total = 0;
   #pairs = 0;
   readonly #started = performance.now();
-  readonly #onProgress?: (progress: SearchProgress) => void;
+  readonly #onProgress: ((progress: SearchProgress) => void) | undefined;
 
   constructor(onProgress?: (progress: SearchProgress) => void) {
     this.#onProgress = onProgress;
@@ -417,7 +417,7 @@ function checkedRows(
   const out = new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (!Number.isInteger(r) || r < 0 || r >= n) {
+    if (r === undefined || !Number.isInteger(r) || r < 0 || r >= n) {
       throw new RangeError(`Cannot search query row ${i}: current value is ${r}, not in [0, ${n})`);
     }
     out[i] = r;
@@ -440,11 +440,11 @@ function normalizedBlock(
   for (let i = 0; i < count; i++) {
     const src = (start + i) * dim;
     let s = 0;
-    for (let d = src; d < src + dim; d++) s += vectors[d] * vectors[d];
+    for (let d = src; d < src + dim; d++) s += vectors[d]! * vectors[d]!;
     const norm = s > 0 ? Math.sqrt(s) : 1;
     if (Math.fround(1 / norm) !== 1) changed = true;
     const dst = i * dim;
-    for (let d = 0; d < dim; d++) out[dst + d] = vectors[src + d] / norm;
+    for (let d = 0; d < dim; d++) out[dst + d] = vectors[src + d]! / norm;
   }
   return changed;
 }
@@ -460,15 +460,15 @@ function gatherQueries(
 ): void {
   const { vectors, dim } = set;
   for (let i = 0; i < count; i++) {
-    const src = rows[start + i] * dim;
+    const src = rows[start + i]! * dim;
     const dst = i * dim;
     block.set(vectors.subarray(src, src + dim), dst);
     if (!normalize) continue;
     let s = 0;
-    for (let d = dst; d < dst + dim; d++) s += block[d] * block[d];
+    for (let d = dst; d < dst + dim; d++) s += block[d]! * block[d]!;
     if (s === 0) continue;
     const norm = Math.sqrt(s);
-    for (let d = dst; d < dst + dim; d++) block[d] = block[d] / norm;
+    for (let d = dst; d < dst + dim; d++) block[d] = block[d]! / norm;
   }
 }
 

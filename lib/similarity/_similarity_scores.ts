@@ -54,7 +54,7 @@ export interface SimilarityScores {
  * import { similarityScores } from "./_similarity_scores.ts";
  * const set = embeddingSet(["a", "a", "b", "b"], ["1", "2", "3", "4"], new Float32Array([1, 0, 1, 0.1, 0, 1, 0.1, 1]), 2);
  * const s = similarityScores(set, { comparisons: 10 });
- * if (s.mated.length !== 2 || !(s.mated[0] > s.nonMated[0])) throw new Error("unexpected");
+ * if (s.mated.length !== 2 || !(s.mated[0]! > s.nonMated[0]!)) throw new Error("unexpected");
  * ```
  */
 export function similarityScores(

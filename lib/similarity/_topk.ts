@@ -65,7 +65,7 @@ export class TopKHeap {
 
   /** The score a candidate must exceed to enter: -Infinity until the heap is full. */
   get threshold(): number {
-    return this.#size < this.k ? -Infinity : this.#scores[0];
+    return this.#size < this.k ? -Infinity : this.#scores[0]!;
   }
 
   /**
@@ -82,14 +82,14 @@ export class TopKHeap {
       let i = this.#size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.#less(score, order, this.#scores[parent], this.#order[parent])) break;
+        if (!this.#less(score, order, this.#scores[parent]!, this.#order[parent]!)) break;
         this.#move(parent, i);
         i = parent;
       }
       this.#set(i, score, query, gallery, order);
       return true;
     }
-    if (!(score > this.#scores[0])) return false;
+    if (!(score > this.#scores[0]!)) return false;
     let i = 0;
     const n = this.#size;
     for (;;) {
@@ -99,9 +99,14 @@ export class TopKHeap {
       let child = left;
       if (
         right < n &&
-        this.#less(this.#scores[right], this.#order[right], this.#scores[left], this.#order[left])
+        this.#less(
+          this.#scores[right]!,
+          this.#order[right]!,
+          this.#scores[left]!,
+          this.#order[left]!,
+        )
       ) child = right;
-      if (!this.#less(this.#scores[child], this.#order[child], score, order)) break;
+      if (!this.#less(this.#scores[child]!, this.#order[child]!, score, order)) break;
       this.#move(child, i);
       i = child;
     }
@@ -117,16 +122,17 @@ export class TopKHeap {
   sorted(): TopKPairs {
     const n = this.#size;
     const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => this.#scores[b] - this.#scores[a] || this.#order[a] - this.#order[b]);
+    idx.sort((a, b) => this.#scores[b]! - this.#scores[a]! || this.#order[a]! - this.#order[b]!);
     const out: TopKPairs = {
       scores: new Float32Array(n),
       queries: new Uint32Array(n),
       gallery: new Uint32Array(n),
     };
     for (let r = 0; r < n; r++) {
-      out.scores[r] = this.#scores[idx[r]];
-      out.queries[r] = this.#queries[idx[r]];
-      out.gallery[r] = this.#gallery[idx[r]];
+      const slot = idx[r]!;
+      out.scores[r] = this.#scores[slot]!;
+      out.queries[r] = this.#queries[slot]!;
+      out.gallery[r] = this.#gallery[slot]!;
     }
     return out;
   }
@@ -137,10 +143,10 @@ export class TopKHeap {
   }
 
   #move(from: number, to: number): void {
-    this.#scores[to] = this.#scores[from];
-    this.#queries[to] = this.#queries[from];
-    this.#gallery[to] = this.#gallery[from];
-    this.#order[to] = this.#order[from];
+    this.#scores[to] = this.#scores[from]!;
+    this.#queries[to] = this.#queries[from]!;
+    this.#gallery[to] = this.#gallery[from]!;
+    this.#order[to] = this.#order[from]!;
   }
 
   #set(i: number, score: number, query: number, gallery: number, order: number): void {

@@ -20,7 +20,7 @@ Deno.test("pairScores(set, pairs) scores rows of a float32 set and checks indice
   );
   const s = pairScores(set, { first: new Uint32Array([0, 0]), second: new Uint32Array([1, 2]) });
   assert.equal(s[0], 0);
-  assert.ok(Math.abs(s[1] - Math.SQRT1_2) < 1e-15);
+  assert.ok(Math.abs(s[1]! - Math.SQRT1_2) < 1e-15);
   assert.throws(
     () => pairScores(set, { first: new Uint32Array([3]), second: new Uint32Array([0]) }),
     RangeError,
@@ -62,7 +62,7 @@ print(json.dumps([float(cosine_similarity(x[i].reshape(1, -1), x[j].reshape(1, -
     ) as number[];
     const got = pairScores(set, { first, second });
     want.forEach((w, k) =>
-      assert.ok(Math.abs(got[k] - w) <= 1e-15, `pair ${k}: ${got[k]} vs ${w}`)
+      assert.ok(Math.abs(got[k]! - w) <= 1e-15, `pair ${k}: ${got[k]} vs ${w}`)
     );
   },
 });

@@ -12,7 +12,7 @@ function groups(sizes: number[]) {
   const order = ids.map((_, i) => i).sort((a, b) =>
     (a * 7919) % ids.length - (b * 7919) % ids.length
   );
-  const shuffled = order.map((i) => ids[i]);
+  const shuffled = order.map((i) => ids[i]!);
   return groupByIdentity(
     embeddingSet(
       shuffled,
@@ -30,9 +30,9 @@ Deno.test("sampleMatedPairs(groups, n) draws distinct same-identity pairs (i < j
   assert.equal(p.first.length, 100);
   const seen = new Set<string>();
   for (let k = 0; k < 100; k++) {
-    assert.equal(g.labels[p.first[k]], g.labels[p.second[k]]);
+    assert.equal(g.labels[p.first[k]!], g.labels[p.second[k]!]);
     assert.ok(p.first[k] !== p.second[k]);
-    const key = `${Math.min(p.first[k], p.second[k])}-${Math.max(p.first[k], p.second[k])}`;
+    const key = `${Math.min(p.first[k]!, p.second[k]!)}-${Math.max(p.first[k]!, p.second[k]!)}`;
     assert.ok(!seen.has(key), `duplicate pair ${key}`);
     seen.add(key);
   }
@@ -48,7 +48,7 @@ Deno.test("sampleMatedPairs(groups, n) returns every pair when n is not below th
   assert.equal(p.available, 9);
   assert.equal(p.requested, 9);
   const keys = new Set(
-    Array.from(p.first, (a, k) => `${Math.min(a, p.second[k])}-${Math.max(a, p.second[k])}`),
+    Array.from(p.first, (a, k) => `${Math.min(a, p.second[k]!)}-${Math.max(a, p.second[k]!)}`),
   );
   assert.equal(keys.size, 9);
 });
@@ -75,7 +75,7 @@ Deno.test("sampleMatedPairs(groups, n) samples from a huge pair space without li
   const p = sampleMatedPairs(g, 10000, { seed: 42 });
   assert.equal(p.available, 200 * 1999000);
   for (let k = 0; k < p.first.length; k++) {
-    assert.equal(g.labels[p.first[k]], g.labels[p.second[k]]);
+    assert.equal(g.labels[p.first[k]!], g.labels[p.second[k]!]);
   }
 });
 
@@ -90,7 +90,7 @@ Deno.test("sampleNonMatedPairs(groups, n) pairs different identities and stops a
   const g = groups([50, 50, 1]);
   const p = sampleNonMatedPairs(g, 500, { seed: 2 });
   assert.equal(p.first.length, 500);
-  for (let k = 0; k < 500; k++) assert.notEqual(g.labels[p.first[k]], g.labels[p.second[k]]);
+  for (let k = 0; k < 500; k++) assert.notEqual(g.labels[p.first[k]!], g.labels[p.second[k]!]);
   // one image of another identity among 1000: a pair differs with probability ~0.002
   const rare = groups([1000, 1]);
   const q = sampleNonMatedPairs(rare, 100, { seed: 1 });

@@ -28,7 +28,7 @@ function randomSet(n: number, dim: number, seed: number, unit = true): Embedding
       s += x * x;
     }
     const scale = unit ? 1 / Math.sqrt(s) : 0.5 + r() * 3;
-    for (let d = 0; d < dim; d++) v[i * dim + d] *= scale;
+    for (let d = 0; d < dim; d++) v[i * dim + d]! *= scale;
   }
   const ids = Array.from({ length: n }, (_, i) => `id${i % 17}`);
   return embeddingSet(ids, ids.map((_, i) => `${i}.jpg`), v, dim);
@@ -39,7 +39,7 @@ function bruteScores(q: EmbeddingSet, g: EmbeddingSet, normalize: boolean): Floa
   const { dim } = q;
   const norm = (v: Float32Array, i: number) => {
     let s = 0;
-    for (let d = 0; d < dim; d++) s += v[i * dim + d] ** 2;
+    for (let d = 0; d < dim; d++) s += v[i * dim + d]! ** 2;
     return normalize ? Math.sqrt(s) : 1;
   };
   const gn = g.identities.map((_, j) => norm(g.vectors, j));
@@ -48,8 +48,8 @@ function bruteScores(q: EmbeddingSet, g: EmbeddingSet, normalize: boolean): Floa
     const row = new Float64Array(g.identities.length);
     for (let j = 0; j < row.length; j++) {
       let s = 0;
-      for (let d = 0; d < dim; d++) s += q.vectors[i * dim + d] * g.vectors[j * dim + d];
-      row[j] = s / (qn * gn[j]);
+      for (let d = 0; d < dim; d++) s += q.vectors[i * dim + d]! * g.vectors[j * dim + d]!;
+      row[j] = s / (qn * gn[j]!);
     }
     return row;
   });
@@ -76,17 +76,17 @@ for (const [name, make] of kernels) {
     assert.equal(best.kernel, name);
     assert.deepEqual(Array.from(best.queries), rows);
     assert.equal(best.gallery[0], 1500);
-    assert.ok(Math.abs(best.scores[0] - 1) < TOL);
+    assert.ok(Math.abs(best.scores[0]! - 1) < TOL);
     for (let i = 0; i < rows.length; i++) {
-      const row = ref[rows[i]];
+      const row = ref[rows[i]!]!;
       let arg = 0;
-      for (let j = 1; j < row.length; j++) if (row[j] > row[arg]) arg = j;
+      for (let j = 1; j < row.length; j++) if (row[j]! > row[arg]!) arg = j;
       // Same match, or one tied with it at float32 rounding.
       assert.ok(
-        row[best.gallery[i]] >= row[arg] - TOL,
+        row[best.gallery[i]!]! >= row[arg]! - TOL,
         `query ${rows[i]}: ${best.gallery[i]} vs ${arg}`,
       );
-      assert.ok(Math.abs(best.scores[i] - row[arg]) < TOL);
+      assert.ok(Math.abs(best.scores[i]! - row[arg]!) < TOL);
     }
   });
 
@@ -104,16 +104,16 @@ for (const [name, make] of kernels) {
       const top = await topKPairs(q, g, { kernel, k, normalize, queryBlock: 16, galleryBlock: 50 });
       await kernel.release();
       assert.equal(top.scores.length, k);
-      const kth = all[k - 1].s;
+      const kth = all[k - 1]!.s;
       for (let r = 0; r < k; r++) {
-        if (r > 0) assert.ok(top.scores[r] <= top.scores[r - 1]);
-        const exact = ref[top.queries[r]][top.gallery[r]];
-        assert.ok(Math.abs(exact - top.scores[r]) < TOL * Math.max(1, Math.abs(exact)));
+        if (r > 0) assert.ok(top.scores[r]! <= top.scores[r - 1]!);
+        const exact = ref[top.queries[r]!]![top.gallery[r]!]!;
+        assert.ok(Math.abs(exact - top.scores[r]!) < TOL * Math.max(1, Math.abs(exact)));
         assert.ok(exact >= kth - TOL * Math.max(1, kth), `rank ${r}: ${exact} below ${kth}`);
       }
       const got = new Set(Array.from(top.queries, (qi, r) => `${qi}:${top.gallery[r]}`));
       const missing = all.slice(0, k).filter((p) => !got.has(`${p.i}:${p.j}`));
-      for (const p of missing) assert.ok(p.s <= top.scores[k - 1] + TOL, `missed ${p.i}:${p.j}`);
+      for (const p of missing) assert.ok(p.s <= top.scores[k - 1]! + TOL, `missed ${p.i}:${p.j}`);
     }
   });
 }
@@ -196,14 +196,14 @@ function referenceTopK(
   const scores = bruteScores(q, g, false);
   const all: { s: number; pos: number; j: number }[] = [];
   rows.forEach((row, pos) =>
-    scores[row].forEach((s, j) => (!positiveOnly || s > 0) && all.push({ s, pos, j }))
+    scores[row]!.forEach((s, j) => (!positiveOnly || s > 0) && all.push({ s, pos, j }))
   );
   const block = (j: number) => Math.floor(j / galleryBlock);
   all.sort((a, b) => b.s - a.s || block(a.j) - block(b.j) || a.pos - b.pos || a.j - b.j);
   const top = all.slice(0, k);
   return {
     scores: top.map((p) => p.s),
-    queries: top.map((p) => rows[p.pos]),
+    queries: top.map((p) => rows[p.pos]!),
     gallery: top.map((p) => p.j),
   };
 }
@@ -225,7 +225,7 @@ for (const [name, make] of kernels) {
     g.vectors.set(g.vectors.subarray(3 * dim, 4 * dim), 400 * dim); // exact duplicate rows
     // Permuted rows, one query searched twice.
     const rows = Array.from({ length: 70 }, (_, i) => (i * 37) % 70);
-    rows.push(rows[3]);
+    rows.push(rows[3]!);
     const kernel = await make();
     try {
       for (const positiveOnly of [true, false]) {
@@ -309,7 +309,7 @@ for (const [name, make] of kernels) {
     assert.equal(last.pairs, last.totalPairs);
     assert.equal(last.etaMs, 0);
     assert.ok(last.totalPairs > nq * ng && last.totalPairs < 2 * nq * ng, `${last.totalPairs}`);
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].pairs >= seen[i - 1].pairs);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.pairs >= seen[i - 1]!.pairs);
     assert.ok(seen.every((p) => p.pairs <= p.totalPairs));
   });
 
@@ -328,7 +328,7 @@ for (const [name, make] of kernels) {
         assert.equal(none.scores.length, 0);
         const all = await topKPairs(q, g, { kernel, k, normalize: false, positiveOnly: false });
         assert.deepEqual(columns(all), referenceTopK(q, g, rows60, k, false, 32768));
-        assert.ok(all.scores[0] < 0);
+        assert.ok(all.scores[0]! < 0);
       }
       // ...except query 5 with gallery rows 10 and 11, once their last dimension is set.
       g.vectors[10 * dim + 7] = 1;

@@ -12,7 +12,7 @@ function clusteredSet(identities: number, per: number, spread: number, seed: num
     const centre = Array.from({ length: dim }, () => uniformFloat(rng) - 0.5);
     for (let j = 0; j < per; j++) {
       const row = (k * per + j) * dim;
-      for (let d = 0; d < dim; d++) v[row + d] = centre[d] + spread * (uniformFloat(rng) - 0.5);
+      for (let d = 0; d < dim; d++) v[row + d] = centre[d]! + spread * (uniformFloat(rng) - 0.5);
       ids.push(`id${k}`);
       names.push(`${j}.png`);
     }
