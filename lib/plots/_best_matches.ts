@@ -8,6 +8,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { kde } from "../metrics/_kde.ts";
+import { kdeAreaY } from "./_kde_area.ts";
 
 /** Options of {@linkcode bestMatchesDensityFigure}. */
 export interface BestMatchesDensityFigureOptions {
@@ -31,9 +32,9 @@ export interface BestMatchesDensityFigureOptions {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { bestMatchesDensityFigure } from "./_best_matches.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const svg = bestMatchesDensityFigure([0.31, 0.35, 0.4, 0.38, 0.52], { document });
  * if (!svg.outerHTML.includes("Cosine Similarity (Best Match)")) throw new Error("no x label");
  * ```
@@ -49,7 +50,6 @@ export function bestMatchesDensityFigure(
       `Cannot draw a best-match density: current count of distinct finite scores is below 2 (${scores.length} scores)`,
     );
   }
-  const points = Array.from(curve.x, (x, i) => ({ x, y: curve.y[i] }));
   return Plot.plot({
     document,
     width,
@@ -65,8 +65,7 @@ export function bestMatchesDensityFigure(
     y: { label: "Density", labelAnchor: "center", grid: true, nice: true },
     style: { fontSize: "12px" },
     marks: [
-      Plot.areaY(points, { x: "x", y: "y", fill: color, fillOpacity: 0.7, clip: true }),
-      Plot.lineY(points, { x: "x", y: "y", stroke: color, strokeWidth: 1.5, clip: true }),
+      kdeAreaY(curve, { color, fillOpacity: 0.7, strokeWidth: 1.5, clip: true }),
       Plot.ruleY([0]),
       Plot.axisX({ tickSize: 4 }),
       Plot.axisY({ tickSize: 4 }),

@@ -9,6 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import { kde } from "../metrics/_kde.ts";
 import { percentileSorted } from "../metrics/_percentile.ts";
+import { kdeAreaY } from "./_kde_area.ts";
 
 /** Options of {@linkcode bestMatchesRidgelineFigure}. */
 export interface BestMatchesRidgelineFigureOptions {
@@ -35,9 +36,9 @@ export interface BestMatchesRidgelineFigureOptions {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { bestMatchesRidgelineFigure } from "./_best_matches_ridgeline.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const svg = bestMatchesRidgelineFigure(
  *   new Map([["Low", [0.2, 0.3, 0.25, 0.35]], ["High", [0.6, 0.7, 0.65, 0.5]]]),
  *   { document },
@@ -51,15 +52,15 @@ export function bestMatchesRidgelineFigure(
   options: BestMatchesRidgelineFigureOptions,
 ): Element {
   const { document, threshold, width = 720, rowHeight = 34, color = "skyblue" } = options;
-  const rows: { dataset: string; median: number; points: { x: number; y: number }[] }[] = [];
+  const rows: { dataset: string; median: number; x: Float64Array; y: Float64Array }[] = [];
   for (const [dataset, scores] of sets) {
     const values = Float64Array.from(scores).filter(Number.isFinite).sort();
     const curve = kde(values);
     if (!curve) continue;
     let peak = 0;
     for (const y of curve.y) peak = Math.max(peak, y);
-    const points = Array.from(curve.x, (x, i) => ({ x, y: curve.y[i] / peak }));
-    rows.push({ dataset, median: percentileSorted(values, 50), points });
+    const y = curve.y.map((v) => v / peak);
+    rows.push({ dataset, median: percentileSorted(values, 50), x: curve.x, y });
   }
   if (rows.length === 0) {
     throw new RangeError(
@@ -67,20 +68,20 @@ export function bestMatchesRidgelineFigure(
     );
   }
   rows.sort((a, b) => b.median - a.median);
-  const curves = rows.flatMap((r) => r.points.map((p) => ({ dataset: r.dataset, x: p.x, y: p.y })));
+  const n = rows.reduce((sum, r) => sum + r.x.length, 0);
+  const x = new Float64Array(n), y = new Float64Array(n), fy = new Array<string>(n);
+  let at = 0;
+  for (const r of rows) {
+    x.set(r.x, at);
+    y.set(r.y, at);
+    fy.fill(r.dataset, at, at + r.x.length);
+    at += r.x.length;
+  }
   const marks: Plot.Markish[] = [
-    Plot.areaY(curves, {
-      x: "x",
-      y: "y",
-      fy: "dataset",
+    kdeAreaY({ x, y }, {
+      fy,
       fill: color,
       fillOpacity: 0.7,
-      clip: true,
-    }),
-    Plot.lineY(curves, {
-      x: "x",
-      y: "y",
-      fy: "dataset",
       stroke: "#2b6f97",
       strokeWidth: 1,
       clip: true,

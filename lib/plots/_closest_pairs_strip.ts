@@ -33,9 +33,9 @@ export interface ClosestPairsStripFigureOptions {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { closestPairsStripFigure } from "./_closest_pairs_strip.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const set = (name: string, top: number) => ({
  *   name, metadata: { inputFile: "", nSamplesCompared: 1, topGlobalMatches: 2, totalPairsConsidered: 2 },
  *   rank: new Uint32Array([1, 2]), similarity: new Float64Array([top, top - 0.1]),

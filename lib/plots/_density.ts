@@ -10,6 +10,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { kde, type KdeCurve } from "../metrics/_kde.ts";
+import { kdeAreaY, type KdeColumns } from "./_kde_area.ts";
 
 /** The two density curves of a figure and the counts behind them. */
 export interface DensityData {
@@ -97,8 +98,9 @@ interface Layout {
   marginBottom: number;
 }
 
-function points(curve: KdeCurve | null): { x: number; y: number }[] {
-  return curve ? Array.from(curve.x, (x, i) => ({ x, y: curve.y[i] })) : [];
+/** The columns of a curve; none (nothing drawn) where seaborn draws no curve. */
+function columns(curve: KdeCurve | null): KdeColumns {
+  return curve ?? { x: [], y: [] };
 }
 
 /** Legend marks in the right margin, placed in data units so that they stay inside the SVG. */
@@ -159,12 +161,15 @@ function densityPlot(
   title: string | undefined,
 ): Element {
   const { document, width = 860, height = 460, fontSize = 14 } = options;
-  const mated = points(data.mated), nonMated = points(data.nonMated);
+  const mated = columns(data.mated), nonMated = columns(data.nonMated);
   let yMax = 0, xMin = Infinity, xMax = -Infinity;
-  for (const p of [...mated, ...nonMated]) {
-    if (p.y > yMax) yMax = p.y;
-    if (p.x < xMin) xMin = p.x;
-    if (p.x > xMax) xMax = p.x;
+  for (const { x, y } of [mated, nonMated]) {
+    for (let i = 0; i < x.length; i++) {
+      const px = x[i]!, py = y[i]!;
+      if (py > yMax) yMax = py;
+      if (px < xMin) xMin = px;
+      if (px > xMax) xMax = px;
+    }
   }
   for (const l of lines) {
     xMin = Math.min(xMin, l.value);
@@ -186,13 +191,9 @@ function densityPlot(
     { label: "Non-mated (Impostor)", color: NON_MATED_COLOR, kind: "fill" },
     ...lines.map((l) => ({ label: l.label, color: l.color, kind: "line" as const, dash: l.dash })),
   ];
-  const curveMarks = (pts: { x: number; y: number }[], color: string): Plot.Markish[] => [
-    Plot.areaY(pts, { x: "x", y: "y", fill: color, fillOpacity: 0.5, clip: true }),
-    Plot.lineY(pts, { x: "x", y: "y", stroke: color, strokeWidth: 1.5, clip: true }),
-  ];
   const marks: Plot.Markish[] = [
-    ...curveMarks(mated, MATED_COLOR),
-    ...curveMarks(nonMated, NON_MATED_COLOR),
+    kdeAreaY(mated, { color: MATED_COLOR, fillOpacity: 0.5, strokeWidth: 1.5, clip: true }),
+    kdeAreaY(nonMated, { color: NON_MATED_COLOR, fillOpacity: 0.5, strokeWidth: 1.5, clip: true }),
     ...lines.map((l) =>
       Plot.ruleX([l.value], {
         stroke: l.color,
@@ -255,9 +256,9 @@ function densityPlot(
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { densityData, matedVsNonMatedFigure } from "./_density.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const svg = matedVsNonMatedFigure(densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), { document });
  * if (!svg.outerHTML.includes("(3 mated, 3 non-mated)")) throw new Error("no title");
  * ```
@@ -279,9 +280,9 @@ export function matedVsNonMatedFigure(data: DensityData, options: DensityFigureO
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { densityData, metricsDensityFigure } from "./_density.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const data = { ...densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), thresholds: { eer: 0.3, fmr100: 0.35, fmr1000: 0.4 } };
  * if (!metricsDensityFigure(data, { document }).outerHTML.includes("FMR1000 threshold")) throw new Error("no legend");
  * ```

@@ -58,9 +58,9 @@ function rowsOf(table: CiTable, metric: string): IntervalRow[] {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { paperTableFigure } from "./_paper_table.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const table = {
  *   datasets: ["A", "B"],
  *   metrics: [{ name: "EER", value: new Float64Array([0.2, 0.1]),

@@ -28,10 +28,10 @@ export interface ThresholdSharesFigureOptions {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "./_document.ts";
  * import { summarizeBestMatches } from "../metrics/_best_match_summary.ts";
  * import { thresholdSharesFigure } from "./_threshold_shares.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const document = newDocument();
  * const summaries = new Map([
  *   ["Low", summarizeBestMatches([0.1, 0.2, 0.35], { thresholds: [0.3, 0.5] })],
  *   ["High", summarizeBestMatches([0.6, 0.7, 0.2], { thresholds: [0.3, 0.5] })],

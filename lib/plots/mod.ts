@@ -4,9 +4,8 @@
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
- * import { densityData, figureToSvg, matedVsNonMatedFigure } from "./mod.ts";
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * import { densityData, figureToSvg, matedVsNonMatedFigure, newDocument } from "./mod.ts";
+ * const document = newDocument();
  * const svg = figureToSvg(matedVsNonMatedFigure(densityData([0.5, 0.7, 0.6], [0, 0.2, 0.1]), { document }));
  * if (!svg.startsWith("<svg")) throw new Error("not an SVG");
  * ```
@@ -15,6 +14,8 @@
  */
 export * from "./_best_matches.ts";
 export * from "./_density.ts";
+export * from "./_document.ts";
+export * from "./_kde_area.ts";
 export * from "./_pair_grid.ts";
 export * from "./_render.ts";
 export * from "./_best_matches_ridgeline.ts";

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
 import {
   display,
   displayable,
@@ -8,11 +7,10 @@ import {
   mimeBundle,
   show,
 } from "../../lib/notebook/_display.ts";
-
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+import { newDocument } from "../../lib/plots/_document.ts";
 
 Deno.test("display(figure) gives image/svg+xml with the SVG namespace for a plain Plot figure", () => {
-  const svg = Plot.plot({ document: doc(), marks: [Plot.dot([1, 2, 3], { x: (d) => d })] });
+  const svg = Plot.plot({ document: newDocument(), marks: [Plot.dot([1, 2, 3], { x: (d) => d })] });
   const bundle = mimeBundle(display(svg));
   assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
   assert.equal(bundle["text/html"], bundle["image/svg+xml"]);
@@ -21,7 +19,11 @@ Deno.test("display(figure) gives image/svg+xml with the SVG namespace for a plai
 });
 
 Deno.test("display(figure) gives text/html for a Plot figure with a title or legend", () => {
-  const fig = Plot.plot({ document: doc(), title: "T", marks: [Plot.dot([1], { x: (d) => d })] });
+  const fig = Plot.plot({
+    document: newDocument(),
+    title: "T",
+    marks: [Plot.dot([1], { x: (d) => d })],
+  });
   const bundle = mimeBundle(display(fig, { alt: "dots" }));
   assert.match(bundle["text/html"], /^<figure/);
   assert.match(bundle["text/html"], /<svg[^>]*xmlns=/);

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import { kde } from "../../lib/metrics/_kde.ts";
 import { bestMatchesRidgelineFigure } from "../../lib/plots/_best_matches_ridgeline.ts";
-
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+import { newDocument } from "../../lib/plots/_document.ts";
 
 Deno.test("bestMatchesRidgelineFigure(sets) draws one KDE row per dataset, highest median on top", () => {
   const low = [0.2, 0.25, 0.3, 0.32, 0.4];
   const high = [0.5, 0.6, 0.65, 0.7, 0.9];
   const svg = bestMatchesRidgelineFigure(
     new Map([["Low", low], ["High", high], ["Flat", [0.5, 0.5]]]),
-    { document: doc(), threshold: 0.5 },
+    { document: newDocument(), threshold: 0.5 },
   );
   const labels = [...svg.querySelectorAll("[aria-label='fy-axis tick label'] text")].map((t) =>
     t.textContent
@@ -26,7 +24,7 @@ Deno.test("bestMatchesRidgelineFigure(sets) draws one KDE row per dataset, highe
     "threshold line in each row",
   );
   assert.throws(
-    () => bestMatchesRidgelineFigure(new Map([["A", [1]]]), { document: doc() }),
+    () => bestMatchesRidgelineFigure(new Map([["A", [1]]]), { document: newDocument() }),
     RangeError,
   );
 });

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import { bestMatchesDensityFigure } from "../../lib/plots/_best_matches.ts";
-
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+import { newDocument } from "../../lib/plots/_document.ts";
 
 Deno.test("bestMatchesDensityFigure(scores) draws a filled density on a fixed 0-1 x axis", () => {
   const scores = Array.from({ length: 500 }, (_, i) => 0.3 + 0.2 * Math.abs(Math.sin(i)));
-  const svg = bestMatchesDensityFigure(scores, { document: doc() });
+  const svg = bestMatchesDensityFigure(scores, { document: newDocument() });
   const text = [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "");
   assert.ok(text.includes("0.0") && text.includes("1.0"), text.join("|"));
   assert.ok(text.some((t) => t.includes("Cosine Similarity (Best Match)")));
@@ -19,5 +17,8 @@ Deno.test("bestMatchesDensityFigure(scores) draws a filled density on a fixed 0-
 });
 
 Deno.test("bestMatchesDensityFigure(scores) rejects samples that have no density", () => {
-  assert.throws(() => bestMatchesDensityFigure([0.4, 0.4], { document: doc() }), RangeError);
+  assert.throws(
+    () => bestMatchesDensityFigure([0.4, 0.4], { document: newDocument() }),
+    RangeError,
+  );
 });

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
 import type { ClosestPairs } from "../../lib/formats/_closest_json.ts";
 import { closestPairsStripFigure } from "../../lib/plots/_closest_pairs_strip.ts";
+import { newDocument } from "../../lib/plots/_document.ts";
 
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 const set = (name: string, scores: number[]): ClosestPairs => ({
   name,
   metadata: {
@@ -29,7 +28,7 @@ Deno.test("closestPairsStripFigure(sets) draws a tick per pair, sorted by the cl
     set("B", [0.9, 0.8]),
     set("Empty", []),
   ], {
-    document: doc(),
+    document: newDocument(),
     bestMatches: new Map([["A", summarizeBestMatches([0.3, 0.4, 0.5])]]),
     threshold: 0.5,
   });
@@ -40,5 +39,8 @@ Deno.test("closestPairsStripFigure(sets) draws a tick per pair, sorted by the cl
   assert.equal(svg.querySelectorAll("[aria-label='tick'] line").length, 5);
   assert.equal(svg.querySelectorAll("[aria-label='dot']").length, 2, "top pairs and medians");
   assert.equal(svg.querySelectorAll("[aria-label='rule'] line").length, 1);
-  assert.throws(() => closestPairsStripFigure([set("E", [])], { document: doc() }), RangeError);
+  assert.throws(
+    () => closestPairsStripFigure([set("E", [])], { document: newDocument() }),
+    RangeError,
+  );
 });

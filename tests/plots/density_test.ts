@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import {
   densityData,
   matedVsNonMatedFigure,
@@ -7,8 +6,9 @@ import {
 } from "../../lib/plots/_density.ts";
 import { figureToSvg, svgToPng } from "../../lib/plots/_render.ts";
 import { assertSvgSnapshot } from "../_snapshot.ts";
+import { newDocument } from "../../lib/plots/_document.ts";
 
-const { document } = parseHTML("<!doctype html><html><body></body></html>");
+const document = newDocument();
 const mated = Array.from(
   { length: 200 },
   (_, i) => 0.6 + 0.15 * Math.sin(i * 1.3) * Math.cos(i * 0.7),

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import type { CiTable } from "../../lib/formats/_ci_tables.ts";
 import { paperTableFigure } from "../../lib/plots/_paper_table.ts";
+import { newDocument } from "../../lib/plots/_document.ts";
 
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
 const table = (values: number[], spread: number): CiTable => ({
   datasets: values.map((_, i) => `D${i}`),
   metrics: [{
@@ -17,7 +16,7 @@ const num = (el: Element, name: string) => Number(el.getAttribute(name));
 
 Deno.test("paperTableFigure(table, {metric}) sorts datasets by value and puts each dot inside its interval bar", () => {
   const svg = paperTableFigure(table([0.3, 0.1, 0.2, NaN], 0.02), {
-    document: doc(),
+    document: newDocument(),
     metric: "EER",
   });
   const ticks = [...svg.querySelectorAll("[aria-label='y-axis tick label'] text")].map((t) =>
@@ -37,7 +36,7 @@ Deno.test("paperTableFigure(table, {metric}) sorts datasets by value and puts ea
 
 Deno.test("paperTableFigure(table, {compare}) draws both tables in two colours with a key", () => {
   const svg = paperTableFigure(table([0.3, 0.1], 0.01), {
-    document: doc(),
+    document: newDocument(),
     metric: "EER",
     compare: table([0.32, 0.12], 0.03),
     labels: ["paper", "ours"],
@@ -49,7 +48,7 @@ Deno.test("paperTableFigure(table, {compare}) draws both tables in two colours w
   const text = svg.textContent ?? "";
   assert.ok(text.includes("● paper") && text.includes("● ours"));
   assert.throws(
-    () => paperTableFigure(table([0.1], 0), { document: doc(), metric: "FDR" }),
+    () => paperTableFigure(table([0.1], 0), { document: newDocument(), metric: "FDR" }),
     RangeError,
   );
 });

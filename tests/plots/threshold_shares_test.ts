@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { parseHTML } from "linkedom";
 import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
 import { thresholdSharesFigure } from "../../lib/plots/_threshold_shares.ts";
-
-const doc = () => parseHTML("<!doctype html><html><body></body></html>").document;
+import { newDocument } from "../../lib/plots/_document.ts";
 
 Deno.test("thresholdSharesFigure(summaries) draws a dot per dataset and threshold at its percentage", () => {
   const thresholds = [0.3, 0.5];
@@ -11,7 +9,7 @@ Deno.test("thresholdSharesFigure(summaries) draws a dot per dataset and threshol
     ["Low", summarizeBestMatches([0.1, 0.2, 0.35, 0.4], { thresholds })],
     ["High", summarizeBestMatches([0.6, 0.7, 0.2, 0.1], { thresholds })],
   ]);
-  const svg = thresholdSharesFigure(summaries, { document: doc(), width: 500 });
+  const svg = thresholdSharesFigure(summaries, { document: newDocument(), width: 500 });
   const ticks = [...svg.querySelectorAll("[aria-label='y-axis tick label'] text")].map((t) =>
     t.textContent
   );
@@ -35,8 +33,8 @@ Deno.test("thresholdSharesFigure(summaries) rejects summaries made with differen
     ["B", summarizeBestMatches([0.1], { thresholds: [0.4] })],
   ]);
   assert.throws(
-    () => thresholdSharesFigure(summaries, { document: doc() }),
+    () => thresholdSharesFigure(summaries, { document: newDocument() }),
     /B has thresholds 0\.4/,
   );
-  assert.throws(() => thresholdSharesFigure(new Map(), { document: doc() }), RangeError);
+  assert.throws(() => thresholdSharesFigure(new Map(), { document: newDocument() }), RangeError);
 });
