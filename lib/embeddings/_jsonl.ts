@@ -1,12 +1,16 @@
 /**
- * Streaming reader of the original embeddings format, JSON lines of
- * `{"identity": str, "image_name": str, "embedding": [floats]}`. Memory stays close to the
- * Float32 matrix itself: lines are parsed one at a time into a growing `Float32Array`.
+ * The original embeddings format, JSON lines of
+ * `{"identity": str, "image_name": str, "embedding": [floats]}`: a streaming reader, whose memory
+ * stays close to the Float32 matrix itself (lines are parsed one at a time into a growing
+ * `Float32Array`), and the writer of one line, byte for byte as the original package wrote it
+ * (`np.round` on float32, `tolist()`, `json.dumps`; the Python number and string formatting is
+ * `lib/formats/_python_float.ts`).
  *
  * @module
  */
 import { forEachLine } from "./_lines.ts";
 import { type EmbeddingSet, embeddingSet } from "./_embedding_set.ts";
+import { pythonFloatRepr, pythonJsonString, roundFloat32 } from "../formats/_python_float.ts";
 
 /** Options of {@linkcode readJsonLines}. */
 export interface ReadJsonLinesOptions {
@@ -142,4 +146,47 @@ export async function readJsonLines(
   const matrix = used >= vectors.length * 0.9 ? vectors.subarray(0, used) : vectors.slice(0, used);
   const set = embeddingSet(identities, imageNames, matrix, dim || 512);
   return { set, skipped };
+}
+
+/** Options of {@linkcode embeddingLine}. */
+export interface EmbeddingLineOptions {
+  /** Decimals of the values, as the original `np.round(embedding, decimals)`. @default 5 */
+  decimals?: number;
+}
+
+/**
+ * One line of the original embeddings file:
+ * `{"identity": ..., "image_name": ..., "embedding": [...]}` with values rounded like
+ * `np.round(float32, decimals)` and printed like Python's `repr(float)`.
+ *
+ * @param identity Identity folder name.
+ * @param imageName Image file name.
+ * @param vector The L2-normalised embedding.
+ * @param options `decimals` (default 5).
+ * @returns The line, without its newline.
+ *
+ * @example
+ * ```ts
+ * import { embeddingLine } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   embeddingLine("7", "a.png", new Float32Array([0.6, -0.8])),
+ *   '{"identity": "7", "image_name": "a.png", "embedding": [0.6000000238418579, -0.800000011920929]}',
+ * );
+ * ```
+ */
+export function embeddingLine(
+  identity: string,
+  imageName: string,
+  vector: Float32Array,
+  options: EmbeddingLineOptions = {},
+): string {
+  const { decimals = 5 } = options;
+  const parts = new Array<string>(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    parts[i] = pythonFloatRepr(roundFloat32(vector[i]!, decimals));
+  }
+  return `{"identity": ${pythonJsonString(identity)}, "image_name": ${
+    pythonJsonString(imageName)
+  }, "embedding": [${parts.join(", ")}]}`;
 }

@@ -3,16 +3,26 @@
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "./_embedding_set.ts";
 import { readJsonLines, type ReadJsonLinesOptions } from "./_jsonl.ts";
 import { readNpy } from "./_npy.ts";
+
+/** Options of {@linkcode readEmbeddings}. */
+export interface ReadEmbeddingsOptions extends ReadJsonLinesOptions {
+  /**
+   * Receives a warning `<path>: skipped <n> malformed lines` when a lenient read skipped lines.
+   * @default consoleReporter()
+   */
+  reporter?: Reporter;
+}
 
 /**
  * Reads embeddings from JSON lines (`.jsonl`, `.json`, the original format) or `.npy` (+ its
  * `.labels.tsv`), chosen by extension.
  *
  * @param path The file.
- * @param options JSON-lines options (leniency, progress).
+ * @param options JSON-lines options (leniency, progress) and the reporter of skipped lines.
  * @returns The set.
  * @throws {Deno.errors.NotFound} With the path when the file does not exist.
  *
@@ -26,7 +36,7 @@ import { readNpy } from "./_npy.ts";
  */
 export async function readEmbeddings(
   path: string,
-  options: ReadJsonLinesOptions = {},
+  options: ReadEmbeddingsOptions = {},
 ): Promise<EmbeddingSet> {
   try {
     await Deno.stat(path);
@@ -37,8 +47,9 @@ export async function readEmbeddings(
     throw error;
   }
   if (/\.npy$/i.test(path)) return await readNpy(path);
-  const { set, skipped } = await readJsonLines(path, options);
-  if (skipped > 0) console.warn(`warning: ${path}: skipped ${skipped} malformed lines`);
+  const { reporter = consoleReporter(), ...jsonLines } = options;
+  const { set, skipped } = await readJsonLines(path, jsonLines);
+  if (skipped > 0) reporter.warn(`${path}: skipped ${skipped} malformed lines`);
   return set;
 }
 

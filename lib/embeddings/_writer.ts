@@ -6,8 +6,8 @@
  * @module
  */
 import type { ImageKey } from "../data/_dataset.ts";
+import { embeddingLine } from "./_jsonl.ts";
 import { forEachLine } from "./_lines.ts";
-import { embeddingLine } from "../formats/_python_float.ts";
 import {
   checkLabel,
   LABELS_HEADER,

@@ -15,7 +15,7 @@
  */
 export * from "./_embedding_set.ts";
 export * from "./_jsonl.ts";
+export * from "./_normalize.ts";
 export * from "./_npy.ts";
-export * from "../formats/_python_float.ts";
 export * from "./_read.ts";
 export * from "./_writer.ts";

@@ -79,39 +79,3 @@ export function pythonJsonString(text: string): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
-
-/**
- * One line of the original embeddings file:
- * `{"identity": ..., "image_name": ..., "embedding": [...]}` with values rounded like
- * `np.round(float32, decimals)`.
- *
- * @param identity Identity folder name.
- * @param imageName Image file name.
- * @param vector The L2-normalised embedding.
- * @param options `decimals` (default 5).
- * @returns The line, without its newline.
- *
- * @example
- * ```ts
- * import { embeddingLine } from "./_python_float.ts";
- * const line = embeddingLine("7", "a.png", new Float32Array([0.6, -0.8]));
- * if (line !== '{"identity": "7", "image_name": "a.png", "embedding": [0.6000000238418579, -0.800000011920929]}') {
- *   throw new Error(line);
- * }
- * ```
- */
-export function embeddingLine(
-  identity: string,
-  imageName: string,
-  vector: Float32Array,
-  options: { decimals?: number } = {},
-): string {
-  const { decimals = 5 } = options;
-  const parts = new Array<string>(vector.length);
-  for (let i = 0; i < vector.length; i++) {
-    parts[i] = pythonFloatRepr(roundFloat32(vector[i], decimals));
-  }
-  return `{"identity": ${pythonJsonString(identity)}, "image_name": ${
-    pythonJsonString(imageName)
-  }, "embedding": [${parts.join(", ")}]}`;
-}

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
-import { EmbeddingFileError, readJsonLines } from "../../lib/embeddings/_jsonl.ts";
-import { embeddingLine } from "../../lib/formats/_python_float.ts";
+import { EmbeddingFileError, embeddingLine, readJsonLines } from "../../lib/embeddings/_jsonl.ts";
+import { hasPython } from "../_python.ts";
 
 async function tempFile(text: string): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".jsonl" });
@@ -64,4 +64,34 @@ Deno.test("readJsonLines(path, { lenient: true }) skips and counts malformed lin
   assertEquals(skipped, 1);
   assertEquals(set.identities, ["5", "b"]);
   await Deno.remove(path);
+});
+
+Deno.test({
+  name: "embeddingLine(identity, name, vector) equals json.dumps of np.round(float32, 5).tolist()",
+  ignore: !hasPython("numpy"),
+  fn: async () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const vector = new Float32Array(2048);
+    for (let i = 0; i < vector.length; i++) {
+      const scale = [1, 1e-3, 1e-4, 1e-5, 1e-6][i % 5];
+      vector[i] = (rand() * 2 - 1) * scale;
+    }
+    vector.set([0, -0, 0.015625, -0.046875, 1, 1 / 64 + 1 / 1024], 0);
+    const py = `
+import sys, json, numpy as np
+v = np.frombuffer(sys.stdin.buffer.read(), dtype='<f4')
+print(json.dumps({"identity": "id\\u00e9 7", "image_name": "a,b.JPG", "embedding": np.round(v, 5).tolist()}))
+`;
+    const child = new Deno.Command("/usr/bin/python3", {
+      args: ["-c", py],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    await w.write(new Uint8Array(vector.buffer));
+    await w.close();
+    const expected = new TextDecoder().decode((await child.output()).stdout).trimEnd();
+    assertEquals(embeddingLine("id\u00e9 7", "a,b.JPG", vector), expected);
+  },
 });

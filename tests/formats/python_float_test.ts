@@ -1,9 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import {
-  embeddingLine,
-  pythonFloatRepr,
-  roundFloat32,
-} from "../../lib/formats/_python_float.ts";
+import { pythonFloatRepr, roundFloat32 } from "../../lib/formats/_python_float.ts";
 import { hasPython, runPython } from "../_python.ts";
 
 Deno.test("roundFloat32(x, 5) rounds half to even in float32 like np.round", () => {
@@ -17,36 +13,6 @@ Deno.test("pythonFloatRepr(x) switches to exponent form below 1e-4 like Python",
   assertEquals(pythonFloatRepr(Math.fround(1e-5)), "9.999999747378752e-06");
   assertEquals(pythonFloatRepr(0.5), "0.5");
   assertEquals(pythonFloatRepr(-2), "-2.0");
-});
-
-Deno.test({
-  name: "embeddingLine(identity, name, vector) equals json.dumps of np.round(float32, 5).tolist()",
-  ignore: !hasPython("numpy"),
-  fn: async () => {
-    let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const vector = new Float32Array(2048);
-    for (let i = 0; i < vector.length; i++) {
-      const scale = [1, 1e-3, 1e-4, 1e-5, 1e-6][i % 5];
-      vector[i] = (rand() * 2 - 1) * scale;
-    }
-    vector.set([0, -0, 0.015625, -0.046875, 1, 1 / 64 + 1 / 1024], 0);
-    const py = `
-import sys, json, numpy as np
-v = np.frombuffer(sys.stdin.buffer.read(), dtype='<f4')
-print(json.dumps({"identity": "id\\u00e9 7", "image_name": "a,b.JPG", "embedding": np.round(v, 5).tolist()}))
-`;
-    const child = new Deno.Command("/usr/bin/python3", {
-      args: ["-c", py],
-      stdin: "piped",
-      stdout: "piped",
-    }).spawn();
-    const w = child.stdin.getWriter();
-    await w.write(new Uint8Array(vector.buffer));
-    await w.close();
-    const expected = new TextDecoder().decode((await child.output()).stdout).trimEnd();
-    assertEquals(embeddingLine("id\u00e9 7", "a,b.JPG", vector), expected);
-  },
 });
 
 Deno.test({
