@@ -6,6 +6,7 @@
  */
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import type { Backend, BackendSession } from "./_backend.ts";
+import { normalizeRows } from "../embeddings/_normalize.ts";
 
 /** An ArcFace model ready to embed preprocessed 112x112 face crops. */
 export interface ArcFaceModel {
@@ -49,39 +50,6 @@ export interface ArcFaceFromSessionOptions {
    * @default {consoleReporter()}
    */
   reporter?: Reporter;
-}
-
-/**
- * L2-normalises each row of an `n x dim` matrix in place, like `x / np.linalg.norm(x)` of the
- * original pipeline and `torch.nn.functional.normalize`: each float32 value divided by the float32
- * norm (accumulated in float64, then rounded to float32). A zero row stays zero.
- *
- * @param rows The matrix, row-major.
- * @param dim Row length.
- * @returns `rows`.
- * @throws {RangeError} When the length is not a multiple of `dim`.
- *
- * @example
- * ```ts
- * import { l2NormalizeRows } from "./_arcface.ts";
- * const m = l2NormalizeRows(new Float32Array([3, 4, 0, 0]), 2);
- * if (Math.abs(m[0] - 0.6) > 1e-7 || m[2] !== 0) throw new Error("unexpected");
- * ```
- */
-export function l2NormalizeRows(rows: Float32Array, dim: number): Float32Array {
-  if (!(dim > 0) || rows.length % dim !== 0) {
-    throw new RangeError(
-      `Cannot normalise rows of length ${dim}: current matrix length is ${rows.length}`,
-    );
-  }
-  for (let start = 0; start < rows.length; start += dim) {
-    let sum = 0;
-    for (let i = start; i < start + dim; i++) sum += rows[i] * rows[i];
-    if (sum === 0) continue;
-    const norm = Math.fround(Math.sqrt(sum));
-    for (let i = start; i < start + dim; i++) rows[i] = rows[i] / norm;
-  }
-  return rows;
 }
 
 /**
@@ -172,7 +140,7 @@ export function arcFaceFromSession(
       if (n === 0) return new Float32Array(0);
       if (fixedBatch === undefined || fixedBatch === n) {
         const out = await runChunk(batch, n);
-        return l2NormalizeRows(Float32Array.from(out), dim!);
+        return normalizeRows(Float32Array.from(out), dim!);
       }
       let result: Float32Array | undefined;
       for (let start = 0; start < n; start += fixedBatch) {
@@ -183,7 +151,7 @@ export function arcFaceFromSession(
         result ??= new Float32Array(n * dim!);
         result.set(out.subarray(0, count * dim!), start * dim!);
       }
-      return l2NormalizeRows(result!, dim!);
+      return normalizeRows(result!, dim!);
     },
     close(): Promise<void> {
       return session.release();

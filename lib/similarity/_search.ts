@@ -10,6 +10,7 @@
  */
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
+import { normalizeRows } from "../embeddings/_normalize.ts";
 import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./_gemm.ts";
 import { createOrtScoreTopK } from "./_ort_matmul.ts";
 import { TopKHeap, type TopKPairs } from "./_topk.ts";
@@ -463,13 +464,8 @@ function gatherQueries(
     const src = rows[start + i]! * dim;
     const dst = i * dim;
     block.set(vectors.subarray(src, src + dim), dst);
-    if (!normalize) continue;
-    let s = 0;
-    for (let d = dst; d < dst + dim; d++) s += block[d]! * block[d]!;
-    if (s === 0) continue;
-    const norm = Math.sqrt(s);
-    for (let d = dst; d < dst + dim; d++) block[d] = block[d]! / norm;
   }
+  if (normalize) normalizeRows(block.subarray(0, count * dim), dim, { norm: "float64" });
 }
 
 function checkBlocks(options: SearchOptions): void {
