@@ -1,9 +1,15 @@
 /**
- * A strict CSV reader and writer for the published data's tables (RFC 4180: comma separated, fields
- * optionally in double quotes, `""` for a quote inside one), with errors that name file and line.
+ * CSV tables of the kit and of the published data (RFC 4180: comma separated, fields optionally in
+ * double quotes, `""` for a quote inside one). Reading goes through `csv-parse` (its strict
+ * defaults: no relaxed quotes, no trimming, no casting), with the kit's checks on top: every row as
+ * wide as the header, and errors that name file and line. Line breaks are `\n`, `\r\n` or `\r`;
+ * line numbers count them as csv-parse does (inside a quoted field each `\r` and `\n` counts).
+ * Writing stays here: it is a few lines, and must quote exactly as Python's `csv` module
+ * (`QUOTE_MINIMAL`, as pandas writes) for byte-identical output.
  *
  * @module
  */
+import { CsvError, parse } from "csv-parse/sync";
 
 /** A parsed CSV file: a header and rows of the same width, with the line each row started on. */
 export interface CsvTable {
@@ -23,11 +29,19 @@ export interface ParseCsvOptions {
   source?: string;
 }
 
+/** What csv-parse tells about each record (its `info` context). */
+interface RecordContext {
+  /** Line the record ends on (1-based). */
+  lines: number;
+  /** Empty lines skipped so far. */
+  empty_lines: number;
+}
+
 /**
  * Parses CSV text strictly: every row must have as many fields as the header; a stray quote or an
  * unterminated quoted field is an error. Blank lines are skipped.
  *
- * @param text The file's text (`\n` or `\r\n` line ends).
+ * @param text The file's text (`\n`, `\r\n` or `\r` line ends).
  * @param options Source name for errors.
  * @returns The header and rows.
  * @throws {SyntaxError} On a malformed line, naming the source and line.
@@ -36,89 +50,53 @@ export interface ParseCsvOptions {
  * ```ts
  * import { parseCsv } from "./_csv.ts";
  * const t = parseCsv('a,b\n1,"x,""y"""\n');
- * if (t.rows[0][1] !== 'x,"y"' || t.lines[0] !== 2) throw new Error("unexpected");
+ * if (t.rows[0]?.[1] !== 'x,"y"' || t.lines[0] !== 2) throw new Error("unexpected");
  * ```
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable {
   const { source = "<csv>" } = options;
-  const records: string[][] = [];
   const starts: number[] = [];
-  let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = "";
-    let atFieldStart = true;
-    let quoted = false;
-    let endOfRecord = false;
-    while (i < n && !endOfRecord) {
-      const c = text[i];
-      if (quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          quoted = false;
-          i++;
-          const next = text[i];
-          if (i < n && next !== "," && next !== "\n" && next !== "\r") {
-            throw new SyntaxError(
-              `Cannot parse ${source} as CSV: line ${line} has text after a closing quote`,
-            );
-          }
-          continue;
-        }
-        if (c === "\n") line++;
-        field += c;
-        i++;
-      } else if (c === '"') {
-        if (!atFieldStart) {
-          throw new SyntaxError(
-            `Cannot parse ${source} as CSV: line ${line} has a quote inside an unquoted field`,
-          );
-        }
-        quoted = true;
-        atFieldStart = false;
-        i++;
-      } else if (c === ",") {
-        fields.push(field);
-        field = "";
-        atFieldStart = true;
-        i++;
-      } else if (c === "\n" || c === "\r") {
-        i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
-        line++;
-        endOfRecord = true;
-      } else {
-        field += c;
-        atFieldStart = false;
-        i++;
-      }
-    }
-    if (quoted) {
-      throw new SyntaxError(
-        `Cannot parse ${source} as CSV: line ${startLine} opens a quoted field that never closes`,
-      );
-    }
-    fields.push(field);
-    if (fields.length === 1 && fields[0] === "") continue;
-    records.push(fields);
-    starts.push(startLine);
-  }
-  if (records.length === 0) {
-    throw new SyntaxError(`Cannot parse ${source} as CSV: the file is empty`);
+  // Start line of the next record: one past where the last one ended, plus the blank lines
+  // skipped since (csv-parse reports where a record ends and how many blank lines it skipped).
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  const startOf = (context: RecordContext) => lastEnd + 1 + (context.empty_lines - lastEmpty);
+  let records: string[][];
+  try {
+    records = parse(text, {
+      record_delimiter: ["\r\n", "\n", "\r"],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (record: string[], context: RecordContext) => {
+        starts.push(startOf(context));
+        lastEnd = context.lines;
+        lastEmpty = context.empty_lines;
+        return record;
+      },
+    }) as string[][];
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const context = error as unknown as RecordContext;
+    const what = error.code === "CSV_QUOTE_NOT_CLOSED"
+      ? `line ${startOf(context)} opens a quoted field that never closes`
+      : error.code === "CSV_INVALID_CLOSING_QUOTE"
+      ? `line ${context.lines} has text after a closing quote`
+      : error.code === "INVALID_OPENING_QUOTE"
+      ? `line ${context.lines} has a quote inside an unquoted field`
+      : `line ${context.lines}: ${error.message}`;
+    throw new SyntaxError(`Cannot parse ${source} as CSV: ${what}`, { cause: error });
   }
   const header = records[0];
+  if (header === undefined) {
+    throw new SyntaxError(`Cannot parse ${source} as CSV: the file is empty`);
+  }
   for (let r = 1; r < records.length; r++) {
-    if (records[r].length !== header.length) {
+    const width = records[r]!.length;
+    if (width !== header.length) {
       throw new SyntaxError(
-        `Cannot parse ${source} as CSV: line ${starts[r]} has ${
-          records[r].length
-        } fields, the header has ${header.length}`,
+        `Cannot parse ${source} as CSV: line ${
+          starts[r]
+        } has ${width} fields, the header has ${header.length}`,
       );
     }
   }
@@ -153,14 +131,17 @@ export function columnIndex(table: CsvTable, name: string): number {
 export interface NumberColumnOptions {
   /** Require non-negative integers. @default false */
   integer?: boolean;
+  /** Read an empty field as NaN (how the kit writes NaN) instead of failing. @default false */
+  emptyAsNaN?: boolean;
 }
 
 /**
- * A column as finite float64 numbers; an empty, non-numeric or infinite field is an error.
+ * A column as finite float64 numbers; an empty (unless `emptyAsNaN`), non-numeric or infinite
+ * field is an error.
  *
  * @param table A parsed table.
  * @param name Column name.
- * @param options Whether the values must be non-negative integers.
+ * @param options Whether the values must be non-negative integers, whether empty means NaN.
  * @returns One number per row.
  * @throws {SyntaxError} On a missing column or a bad value, naming the source and line.
  *
@@ -176,18 +157,23 @@ export function numberColumn(
   name: string,
   options: NumberColumnOptions = {},
 ): Float64Array {
-  const { integer = false } = options;
+  const { integer = false, emptyAsNaN = false } = options;
   const k = columnIndex(table, name);
   const out = new Float64Array(table.rows.length);
   for (let r = 0; r < table.rows.length; r++) {
-    const raw = table.rows[r][k].trim();
+    const field = table.rows[r]![k]!; // every row is header.length wide
+    const raw = field.trim();
+    if (raw === "" && emptyAsNaN) {
+      out[r] = NaN;
+      continue;
+    }
     const value = raw === "" ? NaN : Number(raw);
     if (!Number.isFinite(value) || (integer && !(Number.isInteger(value) && value >= 0))) {
       const kind = integer ? "a non-negative integer" : "a finite number";
       throw new SyntaxError(
         `Cannot read ${table.source} line ${
           table.lines[r]
-        } column "${name}" as ${kind}: current value is "${table.rows[r][k]}"`,
+        } column "${name}" as ${kind}: current value is "${field}"`,
       );
     }
     out[r] = value;
@@ -211,7 +197,7 @@ export function numberColumn(
  */
 export function stringColumn(table: CsvTable, name: string): string[] {
   const k = columnIndex(table, name);
-  return table.rows.map((row) => row[k]);
+  return table.rows.map((row) => row[k]!); // every row is header.length wide
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   numberColumn,
   parseCsv,
   stringColumn,
-} from "../../lib/formats/_csv.ts";
+} from "../../lib/formats/mod.ts";
 
 Deno.test("parseCsv(text) reads quoted fields with commas, doubled quotes and CRLF line ends", () => {
   const t = parseCsv('id,name\r\n1,"a,b"\r\n2,"say ""hi"""\r\n\r\n', { source: "x.csv" });
@@ -61,8 +61,28 @@ Deno.test("formatCsv(header, rows) round-trips strings and float64 values exactl
     _,
     i,
   ) => (i % 3 === 0 ? `a,"${i}"` : i % 3 === 1 ? `line\n${i}` : `p${i}`));
-  const text = formatCsv(["name", "value"], values.map((v, i) => [names[i], v]));
+  const text = formatCsv(["name", "value"], values.map((v, i) => [names[i]!, v]));
   const t = parseCsv(text);
   assert.deepEqual(stringColumn(t, "name"), names);
   assert.deepEqual(Array.from(numberColumn(t, "value")), values);
+});
+
+Deno.test("parseCsv(text) gives each row the line it starts on across blank lines, CR ends and quoted breaks", () => {
+  const t = parseCsv('\n\na,b\n1,"x\ny"\n\n2,3\r3,4\r\n5,6', { source: "l.csv" });
+  assert.deepEqual(t.header, ["a", "b"]);
+  assert.deepEqual(t.rows, [["1", "x\ny"], ["2", "3"], ["3", "4"], ["5", "6"]]);
+  assert.deepEqual(Array.from(t.lines), [4, 7, 8, 9]);
+  assert.throws(
+    () => parseCsv('a\n1\n\n"x\nx\n', { source: "q.csv" }),
+    /q\.csv as CSV: line 4 opens a quoted field that never closes/,
+  );
+  assert.throws(() => parseCsv('a\n"x\nx"y\n', { source: "q.csv" }), /line 3 has text after/);
+});
+
+Deno.test("numberColumn(table, name, { emptyAsNaN }) reads an empty field as NaN", () => {
+  const t = parseCsv('x\n0.5\n""\n', { source: "e.csv" });
+  assert.throws(() => numberColumn(t, "x"), /e\.csv line 3 column "x" as a finite number/);
+  const v = numberColumn(t, "x", { emptyAsNaN: true });
+  assert.equal(v[0], 0.5);
+  assert.ok(Number.isNaN(v[1]!));
 });
