@@ -1,26 +1,14 @@
 /**
- * Reader of the identity-leakage search results of the published data (`Best_Matches/*.csv`):
- * for each sample of a synthetic dataset, its most similar CASIA-WebFace image.
+ * The best-match files of the identity-leakage search, byte-compatible with the original package:
+ * the table `Best_Matches/<name>_BestMatches_<n>.csv` (the published columns, for each sample of a
+ * synthetic dataset its most similar CASIA-WebFace image) and the scores
+ * `SimilarityScores/<name>_BestMatches_<n>.txt` (`"%.6f"` per line).
  *
  * @module
  */
-import { numberColumn, parseCsv, stringColumn } from "./_csv.ts";
-
-/** The best-match table of one dataset, as columns. */
-export interface BestMatches {
-  /** Dataset name, from the file name `<name>_BestMatches_<n>.csv`. */
-  name: string;
-  /** Row index of each sample in the dataset's embedding file. */
-  sampleIndex: Uint32Array;
-  sampleIdentity: string[];
-  sampleImageName: string[];
-  /** Row index of the best match in the CASIA-WebFace embeddings. */
-  bestMatchIndex: Uint32Array;
-  bestMatchIdentity: string[];
-  bestMatchImageName: string[];
-  /** Cosine similarity of each sample to its best match. */
-  similarity: Float64Array;
-}
+import { formatCsv, numberColumn, parseCsv, stringColumn } from "./_csv.ts";
+import { datasetNameOf } from "./_layout.ts";
+import { pythonFloatRepr } from "./_python_float.ts";
 
 /** The columns of a best-match CSV, in order. */
 export const BEST_MATCHES_COLUMNS: readonly string[] = [
@@ -33,24 +21,31 @@ export const BEST_MATCHES_COLUMNS: readonly string[] = [
   "similarity",
 ];
 
-/**
- * The dataset name of a best-match or closest-pairs file: the base name up to `_BestMatches_` or
- * `_Top<K>Global_`, or without its extension when neither is present.
- *
- * @param path File path.
- * @returns The dataset name.
- *
- * @example
- * ```ts
- * import { datasetNameOf } from "./_best_match_csv.ts";
- * if (datasetNameOf("x/Syn-Multi-PIE_BestMatches_10000.csv") !== "Syn-Multi-PIE") throw new Error();
- * if (datasetNameOf("SDFD_Top100Global_1000.json") !== "SDFD") throw new Error("unexpected");
- * ```
- */
-export function datasetNameOf(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
-  const m = /^(.+?)_(?:BestMatches_\d+|Top\d+Global_\d+)\.[^.]+$/.exec(base);
-  return m ? m[1] : base.replace(/\.[^.]+$/, "");
+/** The columns {@linkcode bestMatchesCsv} writes: one entry per searched sample, in search order. */
+export interface BestMatchColumns {
+  /** Row index of each sample in the dataset's embedding file. */
+  sampleIndex: ArrayLike<number>;
+  sampleIdentity: readonly string[];
+  sampleImageName: readonly string[];
+  /** Row index of the best match in the CASIA-WebFace embeddings. */
+  bestMatchIndex: ArrayLike<number>;
+  bestMatchIdentity: readonly string[];
+  bestMatchImageName: readonly string[];
+  /** Cosine similarity of each sample to its best match (the search's float32 scores). */
+  similarity: ArrayLike<number>;
+}
+
+/** The best-match table of one dataset, as read: {@linkcode BestMatchColumns} with a name. */
+export interface BestMatchTable extends BestMatchColumns {
+  /** Dataset name, from the file name `<name>_BestMatches_<n>.csv`. */
+  name: string;
+  sampleIndex: Uint32Array;
+  sampleIdentity: string[];
+  sampleImageName: string[];
+  bestMatchIndex: Uint32Array;
+  bestMatchIdentity: string[];
+  bestMatchImageName: string[];
+  similarity: Float64Array;
 }
 
 /**
@@ -73,15 +68,16 @@ export function datasetNameOf(path: string): string {
  * }
  * ```
  */
-export function parseBestMatches(text: string, source: string): BestMatches {
+export function parseBestMatches(text: string, source: string): BestMatchTable {
   const table = parseCsv(text, { source });
   const similarity = numberColumn(table, "similarity");
   for (let r = 0; r < similarity.length; r++) {
-    if (similarity[r] < -1.000001 || similarity[r] > 1.000001) {
+    const s = similarity[r]!;
+    if (s < -1.000001 || s > 1.000001) {
       throw new SyntaxError(
-        `Cannot read ${source} line ${table.lines[r]} as a cosine similarity: current value is ${
-          similarity[r]
-        }`,
+        `Cannot read ${source} line ${
+          table.lines[r]
+        } as a cosine similarity: current value is ${s}`,
       );
     }
   }
@@ -117,6 +113,102 @@ export function parseBestMatches(text: string, source: string): BestMatches {
  * if (m.bestMatchIndex[0] !== 3) throw new Error("unexpected");
  * ```
  */
-export async function readBestMatches(csvPath: string): Promise<BestMatches> {
+export async function readBestMatches(csvPath: string): Promise<BestMatchTable> {
   return parseBestMatches(await Deno.readTextFile(csvPath), csvPath);
+}
+
+/**
+ * Formats the best-match CSV: indices as integers, names quoted where pandas quotes them, the
+ * similarity as Python's `repr` of the score (of the float32 value, for the search's scores).
+ *
+ * @param columns One entry per searched sample, in search order.
+ * @returns CSV text with `\n` line ends and minimal quoting, as pandas writes it.
+ * @throws {RangeError} When the columns differ in length.
+ *
+ * @example
+ * ```ts
+ * import { bestMatchesCsv } from "./_best_match_csv.ts";
+ * const lines = bestMatchesCsv({
+ *   sampleIndex: [0], sampleIdentity: ["7"], sampleImageName: ["a,1.jpg"],
+ *   bestMatchIndex: [0], bestMatchIdentity: ["0001"], bestMatchImageName: ["image_5.jpg"],
+ *   similarity: new Float32Array([0.5]),
+ * }).split("\n");
+ * if (lines[1] !== '0,7,"a,1.jpg",0,0001,image_5.jpg,0.5') throw new Error(lines[1]);
+ * ```
+ */
+export function bestMatchesCsv(columns: BestMatchColumns): string {
+  const n = columns.sampleIndex.length;
+  const lengths = [
+    columns.sampleIdentity.length,
+    columns.sampleImageName.length,
+    columns.bestMatchIndex.length,
+    columns.bestMatchIdentity.length,
+    columns.bestMatchImageName.length,
+    columns.similarity.length,
+  ];
+  if (lengths.some((length) => length !== n)) {
+    throw new RangeError(
+      `Cannot write best matches as CSV: the columns differ in length: current lengths are ${n},${
+        lengths.join(",")
+      }`,
+    );
+  }
+  const rows = new Array<string[]>(n);
+  for (let i = 0; i < n; i++) {
+    rows[i] = [
+      String(columns.sampleIndex[i]),
+      columns.sampleIdentity[i]!,
+      columns.sampleImageName[i]!,
+      String(columns.bestMatchIndex[i]),
+      columns.bestMatchIdentity[i]!,
+      columns.bestMatchImageName[i]!,
+      pythonFloatRepr(columns.similarity[i]!),
+    ];
+  }
+  return formatCsv([...BEST_MATCHES_COLUMNS], rows);
+}
+
+/**
+ * Formats a number as Python's `f"{x:.6f}"`: the exact binary value rounded half to even (JS
+ * `toFixed` rounds exact ties away from zero; ties at 6 decimals are the odd multiples of 1/128).
+ *
+ * @param value The number.
+ * @returns Six-decimal text.
+ *
+ * @example
+ * ```ts
+ * import { formatFixed6 } from "./_best_match_csv.ts";
+ * if (formatFixed6(0.0078125) !== "0.007812" || formatFixed6(0.5) !== "0.500000") throw new Error();
+ * if (formatFixed6(-0.0000001) !== "-0.000000") throw new Error("sign of a rounded negative");
+ * ```
+ */
+export function formatFixed6(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+  const abs = Math.abs(value);
+  let text = abs.toFixed(6);
+  if (Number.isInteger(abs * 128) && abs.toFixed(7).endsWith("5")) {
+    const down = abs.toFixed(7).slice(0, -1); // the tie: keep the even neighbour
+    const last = Number(down.at(-1));
+    if (last % 2 === 0) text = down;
+  }
+  return (value < 0 || Object.is(value, -0) ? "-" : "") + text;
+}
+
+/**
+ * The best-match scores file: one `"%.6f"` line per searched sample, in search order. It reads
+ * back with the score-file reader (`parseScores`), to six decimals.
+ *
+ * @param scores Best-match score of each sample.
+ * @returns File text ending with a newline (empty when there are no scores).
+ *
+ * @example
+ * ```ts
+ * import { bestMatchScoresText } from "./_best_match_csv.ts";
+ * if (bestMatchScoresText([0.25, 1 / 3]) !== "0.250000\n0.333333\n") throw new Error();
+ * ```
+ */
+export function bestMatchScoresText(scores: ArrayLike<number>): string {
+  let out = "";
+  for (let i = 0; i < scores.length; i++) out += formatFixed6(scores[i]!) + "\n";
+  return out;
 }

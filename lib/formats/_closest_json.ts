@@ -1,10 +1,12 @@
 /**
- * Reader of the globally closest (synthetic, CASIA-WebFace) pairs of the published data
- * (`Closest/<name>_Top<K>Global_<N>.json`), as columns.
+ * The globally closest (synthetic, CASIA-WebFace) pairs, `Closest/<name>_Top<K>Global_<N>.json`:
+ * the reader of the published files (as columns, strictly checked) and the writer that streams
+ * them exactly as `find_closest.py` did.
  *
  * @module
  */
-import { datasetNameOf } from "./_best_match_csv.ts";
+import { datasetNameOf } from "./_layout.ts";
+import { pythonFloatRepr, pythonJsonString } from "./_python_float.ts";
 
 /** The `metadata` object of a closest-pairs file. */
 export interface ClosestMetadata {
@@ -18,8 +20,22 @@ export interface ClosestMetadata {
   totalPairsConsidered: number;
 }
 
-/** The closest pairs of one dataset, best first. */
-export interface ClosestPairs {
+/** The columns {@linkcode closestJson} writes: one entry per pair, best first. */
+export interface ClosestPairColumns {
+  /** Score of each pair (the search's float32 scores). */
+  similarity: ArrayLike<number>;
+  /** Identity folder of the synthetic image. */
+  queryIdentity: readonly string[];
+  /** File name of the synthetic image. */
+  queryImageName: readonly string[];
+  /** Identity folder of the CASIA-WebFace image. */
+  casiaIdentity: readonly string[];
+  /** File name of the CASIA-WebFace image. */
+  casiaImageName: readonly string[];
+}
+
+/** The closest pairs of one dataset, best first, as read. */
+export interface ClosestPairs extends ClosestPairColumns {
   /** Dataset name, from the file name. */
   name: string;
   metadata: ClosestMetadata;
@@ -218,4 +234,80 @@ export function parseClosest(text: string, source: string): ClosestPairs {
  */
 export async function readClosest(jsonPath: string): Promise<ClosestPairs> {
   return parseClosest(await Deno.readTextFile(jsonPath), jsonPath);
+}
+
+/** Metadata of {@linkcode closestJson}. */
+export interface ClosestJsonOptions {
+  /** The input path as the user gave it (`metadata.input_file`). */
+  inputFile: string;
+  /** The requested sample count (`n_samples_compared`, also in the file name). */
+  nSamplesCompared: number;
+  /** The requested K (`top_global_matches`). */
+  topGlobalMatches: number;
+}
+
+/**
+ * The closest-pairs JSON exactly as `find_closest.py` streamed it: an indented `metadata` block,
+ * then one compact object per line (`json.dump(..., separators=(",", ":"))`, ASCII-escaped), with
+ * `<identity>/<image>` paths and `total_pairs_considered = n_samples_compared x number of
+ * results` (the original's formula).
+ *
+ * @param pairs One entry per pair, best first.
+ * @param options Metadata values.
+ * @returns File text ending with a newline.
+ * @throws {RangeError} When the columns differ in length.
+ *
+ * @example
+ * ```ts
+ * import { closestJson, parseClosest } from "./_closest_json.ts";
+ * const text = closestJson({
+ *   similarity: new Float32Array([0.75]), queryIdentity: ["7"], queryImageName: ["a.png"],
+ *   casiaIdentity: ["01"], casiaImageName: ["b.jpg"],
+ * }, { inputFile: "X.json", nSamplesCompared: 1, topGlobalMatches: 100 });
+ * const read = parseClosest(text, "X_Top100Global_1.json");
+ * if (read.casiaPath[0] !== "01/b.jpg" || read.metadata.totalPairsConsidered !== 1) {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function closestJson(pairs: ClosestPairColumns, options: ClosestJsonOptions): string {
+  const { inputFile, nSamplesCompared, topGlobalMatches } = options;
+  const n = pairs.similarity.length;
+  const lengths = [
+    pairs.queryIdentity.length,
+    pairs.queryImageName.length,
+    pairs.casiaIdentity.length,
+    pairs.casiaImageName.length,
+  ];
+  if (lengths.some((length) => length !== n)) {
+    throw new RangeError(
+      `Cannot write closest pairs as JSON: the columns differ in length: current lengths are ${n},${
+        lengths.join(",")
+      }`,
+    );
+  }
+  const lines = [
+    "{",
+    '  "metadata": {',
+    `    "input_file": ${JSON.stringify(inputFile)},`,
+    `    "n_samples_compared": ${nSamplesCompared},`,
+    `    "top_global_matches": ${topGlobalMatches},`,
+    `    "total_pairs_considered": ${nSamplesCompared * n}`,
+    "  },",
+    '  "results": [',
+  ];
+  const str = pythonJsonString;
+  for (let r = 0; r < n; r++) {
+    const qId = pairs.queryIdentity[r]!, qName = pairs.queryImageName[r]!;
+    const gId = pairs.casiaIdentity[r]!, gName = pairs.casiaImageName[r]!;
+    lines.push(
+      `{"rank":${r + 1},"similarity_score":${pythonFloatRepr(pairs.similarity[r]!)},` +
+        `"query_identity":${str(qId)},"query_image_name":${str(qName)},` +
+        `"query_path":${str(`${qId}/${qName}`)},"casia_identity":${str(gId)},` +
+        `"casia_image_name":${str(gName)},"casia_path":${str(`${gId}/${gName}`)}}` +
+        (r < n - 1 ? "," : ""),
+    );
+  }
+  lines.push("  ]", "}");
+  return lines.join("\n") + "\n";
 }

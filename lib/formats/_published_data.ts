@@ -1,9 +1,11 @@
 /**
- * Locating the paper's published `Data/` folder and the files it holds.
+ * Locating the paper's published `Data/` folder and the files it holds. The folder is laid out as
+ * the kit's own `Metrics/` tree, so its names come from the layout (`_layout.ts`).
  *
  * @module
  */
 import { join } from "node:path";
+import { BEST_MATCH_CSV_PATTERN, CLOSEST_JSON_PATTERN, metricsLayout } from "./_layout.ts";
 
 /** The files of a published `Data/` folder, each list sorted by file name. */
 export interface PublishedData {
@@ -14,7 +16,7 @@ export interface PublishedData {
   /** `Closest/*_Top*Global_*.json`. */
   closest: string[];
   /** `CI/` when it holds `eer_95.csv`, else undefined. */
-  ciDir?: string;
+  ciDir: string | undefined;
   /** `SimilarityScores/*.txt`. */
   similarityScores: string[];
 }
@@ -52,19 +54,19 @@ async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
  */
 export async function listPublishedData(dir: string): Promise<PublishedData> {
   await Deno.stat(dir);
-  const ci = join(dir, "CI");
+  const tree = metricsLayout(dir);
   let ciDir: string | undefined;
   try {
-    if ((await Deno.stat(join(ci, "eer_95.csv"))).isFile) ciDir = ci;
+    if ((await Deno.stat(tree.ciTable("eer_95"))).isFile) ciDir = tree.dir("ci");
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return {
     dir,
-    bestMatches: await listFiles(join(dir, "Best_Matches"), /_BestMatches_\d+\.csv$/),
-    closest: await listFiles(join(dir, "Closest"), /_Top\d+Global_\d+\.json$/),
+    bestMatches: await listFiles(tree.dir("bestMatches"), BEST_MATCH_CSV_PATTERN),
+    closest: await listFiles(tree.dir("closest"), CLOSEST_JSON_PATTERN),
     ciDir,
-    similarityScores: await listFiles(join(dir, "SimilarityScores"), /\.txt$/),
+    similarityScores: await listFiles(tree.dir("scores"), /\.txt$/),
   };
 }
 

@@ -36,7 +36,7 @@ export function parseScores(text: string, options: ParseScoresOptions = {}): Flo
   const out = new Float64Array(lines.length);
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
+    const line = lines[i]!.trim();
     if (line === "") continue;
     const value = Number(line);
     if (!DECIMAL.test(line) || !Number.isFinite(value)) {
@@ -86,6 +86,6 @@ export async function readScoreFile(path: string): Promise<Float64Array> {
  */
 export function scoresText(scores: ArrayLike<number>): string {
   const parts = new Array<string>(scores.length);
-  for (let i = 0; i < scores.length; i++) parts[i] = pythonFloatRepr(scores[i]) + "\n";
+  for (let i = 0; i < scores.length; i++) parts[i] = pythonFloatRepr(scores[i]!) + "\n";
   return parts.join("");
 }

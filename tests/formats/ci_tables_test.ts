@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CI_LAYOUT, parseCiTables, readCiTables } from "../../lib/formats/_ci_tables.ts";
+import { datasetMetrics } from "../../lib/metrics/_dataset_metrics.ts";
+import {
+  CI_LAYOUT,
+  CI_TABLE_COLUMNS,
+  ciTable,
+  type CiTableName,
+  ciTablesCsv,
+  formatCiTables,
+  parseCiTables,
+  parseCsv,
+  readCiTables,
+} from "../../lib/formats/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
 
@@ -18,7 +29,7 @@ Deno.test("parseCiTables(files) aligns datasets across files and leaves NaN wher
   const t = parseCiTables(FILES);
   assert.deepEqual(t.datasets, ["A", "B"]);
   const fmr100 = t.metrics.find((m) => m.name === "FMR100")!;
-  assert.ok(Number.isNaN(fmr100.value[0]));
+  assert.ok(Number.isNaN(fmr100.value[0]!));
   assert.equal(fmr100.value[1], 0.2);
   assert.equal(t.metrics.find((m) => m.name === "FDR")!.lower[1], 4);
 });
@@ -66,6 +77,72 @@ Deno.test({
           `${layout.name} ${dataset}`,
         );
       }
+    }
+  },
+});
+
+/** The four files keyed as {@linkcode parseCiTables} takes them. */
+const asFiles = (tables: Record<CiTableName, string>) =>
+  Object.fromEntries(Object.entries(tables).map(([name, text]) => [`${name}.csv`, text]));
+
+Deno.test({
+  name: "CI_TABLE_COLUMNS equal the headers of the paper's published CI tables",
+  ignore: !hasPaperData,
+  fn() {
+    for (const [name, columns] of Object.entries(CI_TABLE_COLUMNS)) {
+      const header = Deno.readTextFileSync(join(PAPER_DATA, "CI", `${name}.csv`)).split("\n")[0]!
+        .trim();
+      assert.equal(columns.join(","), header, name);
+    }
+  },
+});
+
+Deno.test("ciTablesCsv(rows) writes point estimates, bounds and half-width margins per dataset", () => {
+  const gen = Array.from({ length: 300 }, (_, i) => 0.5 + 0.2 * Math.sin(i * 1.7));
+  const imp = Array.from({ length: 600 }, (_, i) => 0.1 + 0.2 * Math.cos(i * 2.3));
+  const metrics = datasetMetrics(gen, imp, { resamples: 40, seed: 1 });
+  const tables = ciTablesCsv([{ dataset: "A", metrics }, { dataset: "B", metrics }]);
+  const eer = parseCsv(tables.eer_95);
+  assert.deepEqual(eer.header, [...CI_TABLE_COLUMNS.eer_95]);
+  assert.equal(eer.rows.length, 2);
+  const [name, point, lower, upper, margin] = eer.rows[0]!;
+  assert.equal(name, "A");
+  assert.equal(Number(point), metrics.stats.eer);
+  assert.equal(Number(lower), metrics.bootstrap!.intervals.eer.lower);
+  assert.equal(Number(margin), (Number(upper) - Number(lower)) / 2);
+  const mean = parseCsv(tables.mean_95);
+  assert.equal(Number(mean.rows[1]![4]), metrics.stats.imean);
+  const fmr = parseCsv(tables.fmr_95);
+  assert.equal(Number(fmr.rows[0]![4]), metrics.stats.fmr1000);
+  assert.equal(Number(parseCsv(tables.fdr_95).rows[0]![1]), metrics.fdr);
+});
+
+Deno.test("ciTablesCsv(rows) leaves the bounds empty when no bootstrap ran", () => {
+  const metrics = datasetMetrics([0.9, 0.8], [0.1, 0.2], { resamples: 0 });
+  assert.equal(ciTablesCsv([{ dataset: "A", metrics }]).eer_95.split("\n")[1], "A,0.0,,,");
+});
+
+Deno.test("formatCiTables(ciTable(rows)) round-trips through parseCiTables, with and without bootstrap", () => {
+  const gen = Array.from({ length: 300 }, (_, i) => 0.5 + 0.2 * Math.sin(i * 1.7));
+  const imp = Array.from({ length: 600 }, (_, i) => 0.1 + 0.2 * Math.cos(i * 2.3));
+  const rows = [
+    { dataset: "Boot", metrics: datasetMetrics(gen, imp, { resamples: 40, seed: 1 }) },
+    { dataset: "Plain", metrics: datasetMetrics(gen, imp, { resamples: 0 }) },
+  ];
+  const table = ciTable(rows);
+  assert.deepEqual(table.metrics.map((m) => m.name), CI_LAYOUT.map((c) => c.name));
+  assert.deepEqual(parseCiTables(asFiles(formatCiTables(table))), table);
+  assert.deepEqual(formatCiTables(table), ciTablesCsv(rows));
+});
+
+Deno.test({
+  name: "formatCiTables(readCiTables(dir)) rebuilds the published CI files byte for byte",
+  ignore: !hasPaperData,
+  fn: async () => {
+    const dir = join(PAPER_DATA, "CI");
+    const tables = formatCiTables(await readCiTables(dir));
+    for (const [name, text] of Object.entries(tables)) {
+      assert.equal(text, await Deno.readTextFile(join(dir, `${name}.csv`)), name);
     }
   },
 });

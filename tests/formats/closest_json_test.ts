@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseClosest, readClosest } from "../../lib/formats/_closest_json.ts";
-import { listPublishedData } from "../../lib/formats/_published_data.ts";
+import {
+  closestJson,
+  listPublishedData,
+  parseClosest,
+  readClosest,
+} from "../../lib/formats/mod.ts";
 import { hasPython, runPython } from "../_python.ts";
 import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
 
@@ -54,7 +58,7 @@ Deno.test({
       const c = await readClosest(path);
       assert.equal(c.rank.length, c.metadata.topGlobalMatches, path);
       for (let i = 1; i < c.similarity.length; i++) {
-        assert.ok(c.similarity[i] <= c.similarity[i - 1], path);
+        assert.ok(c.similarity[i]! <= c.similarity[i - 1]!, path);
       }
     }
     const path = join(PAPER_DATA, "Closest", "Vec2Face_Top100Global_468600.json");
@@ -70,5 +74,65 @@ Deno.test({
     assert.equal(c.metadata.nSamplesCompared, py.n);
     assert.deepEqual(Array.from(c.similarity), py.s);
     assert.deepEqual(c.queryPath, py.q);
+  },
+});
+
+Deno.test("closestJson(pairs, options) round-trips through parseClosest", () => {
+  const pairs = {
+    similarity: Float64Array.from([0.9, 0.75, 0.5].map(Math.fround)),
+    queryIdentity: ["1", "é", "3"],
+    queryImageName: ["a.png", 'q"uote.png', "c,d.png"],
+    casiaIdentity: ["0001", "0002", "0003"],
+    casiaImageName: ["x.jpg", "y.jpg", "z.jpg"],
+  };
+  const text = closestJson(pairs, {
+    inputFile: "E/D.jsonl",
+    nSamplesCompared: 40,
+    topGlobalMatches: 3,
+  });
+  const read = parseClosest(text, "Closest/D_Top3Global_40.json");
+  assert.equal(read.name, "D");
+  assert.deepEqual(read.metadata, {
+    inputFile: "E/D.jsonl",
+    nSamplesCompared: 40,
+    topGlobalMatches: 3,
+    totalPairsConsidered: 120,
+  });
+  assert.deepEqual(Array.from(read.rank), [1, 2, 3]);
+  assert.deepEqual(read.similarity, pairs.similarity);
+  for (
+    const key of ["queryIdentity", "queryImageName", "casiaIdentity", "casiaImageName"] as const
+  ) {
+    assert.deepEqual(read[key], pairs[key], key);
+  }
+  assert.deepEqual(read.queryPath, ["1/a.png", 'é/q"uote.png', "3/c,d.png"]);
+  assert.throws(
+    () =>
+      closestJson({ ...pairs, casiaImageName: ["x.jpg"] }, {
+        inputFile: "x",
+        nSamplesCompared: 1,
+        topGlobalMatches: 1,
+      }),
+    RangeError,
+  );
+});
+
+Deno.test({
+  name:
+    "closestJson(parseClosest(text), metadata) rebuilds every published Closest file byte for byte",
+  ignore: !hasPaperData,
+  async fn() {
+    const data = await listPublishedData(PAPER_DATA);
+    assert.ok(data.closest.length > 0);
+    for (const path of data.closest) {
+      const text = await Deno.readTextFile(path);
+      const read = parseClosest(text, path);
+      const ours = closestJson(read, {
+        inputFile: read.metadata.inputFile,
+        nSamplesCompared: read.metadata.nSamplesCompared,
+        topGlobalMatches: read.metadata.topGlobalMatches,
+      });
+      assert.equal(ours, text, path);
+    }
   },
 });

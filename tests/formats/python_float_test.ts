@@ -29,3 +29,14 @@ Deno.test({
     assertEquals(got, want);
   },
 });
+
+Deno.test("pythonFloatRepr(x) reads back to the same float64 with Number", () => {
+  let seed = 99;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const values = Array.from(
+    { length: 500 },
+    () => (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20),
+  );
+  values.push(0, -0, 5e-324, Number.MAX_VALUE, 1e16, 1e-4, Math.fround(0.1));
+  for (const v of values) assertEquals(Object.is(Number(pythonFloatRepr(v)), v), true);
+});
