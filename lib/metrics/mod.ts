@@ -15,6 +15,7 @@
  *
  * @module
  */
+export * from "./_best_match_summary.ts";
 export * from "./_bootstrap.ts";
 export * from "./_dataset_metrics.ts";
 export * from "./_eer_stats.ts";
