@@ -9,7 +9,8 @@
  * 1, then converted to fixed point with 22 fractional bits (`PRECISION_BITS = 32 - 8 - 2`),
  * rounding half away from zero; each output sample is `(2^21 + sum(k * v)) >> 22` clipped to
  * 0..255, and the intermediate image is 8-bit. Integer sums are exact, so accumulating row by row
- * (as here) gives Pillow's values bit for bit.
+ * (as here) gives Pillow's values bit for bit. Written by hand: no package reproduces Pillow's
+ * fixed-point coefficients and 8-bit intermediate image.
  *
  * @module
  */

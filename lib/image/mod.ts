@@ -3,16 +3,22 @@
  * `Image.open(p).convert("RGB")`, `Resize((112, 112))`, `ToTensor()`,
  * `Normalize([0.5] * 3, [0.5] * 3)`, bit for bit, for PNG and JPEG of any mode.
  *
+ * `decodeImage` / `decodePixels` read the file (grey and colour JPEGs through libjpeg-turbo built
+ * to wasm, call `initJpegDecoder` once to load it early; CMYK JPEGs and PNGs through decoders
+ * written here to Pillow's outcomes), `resizeBilinear` / `resizeInto` are Pillow's fixed-point
+ * bilinear resampler, `writeInputTensor` writes the normalised CHW float32 tensor, and
+ * `preprocessImage` does the three in one call.
+ *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resizeBilinear, writeInputTensor } from "./mod.ts";
  * const image = { width: 2, height: 1, data: new Uint8Array([0, 0, 0, 255, 255, 255]) };
  * const small = resizeBilinear(image, 1, 1);
+ * assert.deepEqual([...small.data], [128, 128, 128]);
  * const tensor = new Float32Array(3);
  * writeInputTensor(small, tensor);
- * if (small.data[0] !== 128 || tensor[0] !== Math.fround(Math.fround(128 / 255) - 0.5) * 2) {
- *   throw new Error(`unexpected ${small.data} ${tensor}`);
- * }
+ * assert.equal(tensor[0], Math.fround(Math.fround(128 / 255) - 0.5) * 2);
  * ```
  *
  * @module
