@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { drawFace, type FaceParams, identityParams, imageVariation } from "./_faces.ts";
 import { encodeJpeg, encodePng } from "./_encode.ts";
 import { streamRng } from "../random/mod.ts";
@@ -113,12 +114,13 @@ export function demoIdentityParams(index: number, seed: number): FaceParams["ide
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { demoDatasetPlan } from "./_dataset.ts";
  * const plan = demoDatasetPlan({ identities: 2, images: 8 });
- * if (plan.length !== 16 || plan[0].identity !== "id_000" || plan[9].imageName !== "01.jpeg") {
- *   throw new Error("unexpected plan");
- * }
- * if (plan.filter((e) => e.grey).length !== 1) throw new Error("expected one grey image");
+ * assert.equal(plan.length, 16);
+ * assert.equal(plan[0]?.identity, "id_000");
+ * assert.equal(plan[9]?.imageName, "01.jpeg");
+ * assert.equal(plan.filter((e) => e.grey).length, 1);
  * ```
  */
 export function demoDatasetPlan(options: DemoDatasetOptions = {}): DemoImage[] {
@@ -133,7 +135,7 @@ export function demoDatasetPlan(options: DemoDatasetOptions = {}): DemoImage[] {
     const name = `id_${String(i).padStart(idDigits, "0")}`;
     for (let k = 0; k < images; k++) {
       const g = i * images + k;
-      const kind = KINDS[g % KINDS.length];
+      const kind = KINDS[g % KINDS.length]!;
       const variation = imageVariation(streamRng(seed, `demo/image/${i}/${k}`));
       plan.push({
         identity: name,
@@ -158,10 +160,12 @@ export function demoDatasetPlan(options: DemoDatasetOptions = {}): DemoImage[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { demoDatasetPlan, encodeDemoImage } from "./_dataset.ts";
  * const [first] = demoDatasetPlan({ identities: 1, images: 1 });
+ * assert(first !== undefined);
  * const bytes = await encodeDemoImage(first);
- * if (bytes[1] !== 0x50) throw new Error("expected a PNG");
+ * assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
  * ```
  */
 export async function encodeDemoImage(image: DemoImage): Promise<Uint8Array> {
@@ -197,12 +201,12 @@ export async function writeDemoImages(
 ): Promise<DemoDatasetSummary> {
   const folders = new Set<string>();
   for (const image of plan) {
-    const folder = `${dir}/${image.identity}`;
+    const folder = join(dir, image.identity);
     if (!folders.has(image.identity)) {
       await Deno.mkdir(folder, { recursive: true });
       folders.add(image.identity);
     }
-    await Deno.writeFile(`${folder}/${image.imageName}`, await encodeDemoImage(image));
+    await Deno.writeFile(join(folder, image.imageName), await encodeDemoImage(image));
   }
   return { identities: folders.size, images: plan.length };
 }

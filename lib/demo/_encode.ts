@@ -1,11 +1,18 @@
 /**
- * Encoding demo images as PNG (fast-png) and JPEG (MozJPEG via @jsquash/jpeg), in colour or grey.
+ * Encoding demo images as PNG (fast-png: filter 0, fflate's zlib at level 3) and JPEG (MozJPEG
+ * through `@jsquash/jpeg`, baseline or progressive), in colour or grey. Only the grey conversion
+ * is written here (PIL's `convert("L")` luma); the files themselves come from those libraries, so
+ * the demo's bytes are fixed by their pinned versions.
+ *
+ * `imagescript` was measured for this job and does not fit: its PNG writer always stores RGBA with
+ * a tEXt chunk (none of the 220 demo PNGs came out equal), and its JPEG encoder is not MozJPEG and
+ * has no progressive or grey mode (none of the 100 demo JPEGs equal).
  *
  * @module
  */
 import { encode as encodePngBytes } from "fast-png";
 import encodeJpegBytes from "@jsquash/jpeg/encode.js";
-import type { RgbImage } from "./_faces.ts";
+import type { RgbImage } from "../image/mod.ts";
 
 /** Options shared by the encoders. */
 export interface EncodeOptions {
@@ -56,7 +63,7 @@ export function toGrey(image: RgbImage): Uint8Array {
   const { data } = image;
   const out = new Uint8Array(data.length / 3);
   for (let i = 0, j = 0; i < out.length; i++, j += 3) {
-    out[i] = Math.floor((data[j] * 299 + data[j + 1] * 587 + data[j + 2] * 114) / 1000);
+    out[i] = Math.floor((data[j]! * 299 + data[j + 1]! * 587 + data[j + 2]! * 114) / 1000);
   }
   return out;
 }
@@ -112,9 +119,9 @@ export async function encodeJpeg(
   const { width, height, data } = image;
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0, j = 0; j < data.length; i += 4, j += 3) {
-    rgba[i] = data[j];
-    rgba[i + 1] = data[j + 1];
-    rgba[i + 2] = data[j + 2];
+    rgba[i] = data[j]!;
+    rgba[i + 1] = data[j + 1]!;
+    rgba[i + 2] = data[j + 2]!;
     rgba[i + 3] = 255;
   }
   const buffer = await encodeJpegBytes(new ImageData(rgba, width, height), {

@@ -10,9 +10,7 @@
  * @module
  */
 import { createRng, normal, type Rng, uniformFloat } from "../random/mod.ts";
-import type { RgbImage } from "../image/_rgb_image.ts";
-
-export type { RgbImage };
+import type { RgbImage } from "../image/mod.ts";
 
 /** What stays the same across the images of one identity. Lengths are in face units. */
 export interface IdentityParams {
@@ -132,7 +130,9 @@ export interface ImageVariation {
 
 /** Everything {@linkcode drawFace} needs. */
 export interface FaceParams {
+  /** What the identity's images share. */
   identity: IdentityParams;
+  /** What changes from image to image. */
   variation: ImageVariation;
 }
 
@@ -144,10 +144,9 @@ export interface DrawFaceOptions {
   height?: number;
 }
 
-type NumericKeys<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
-/** Closed `[low, high]` ranges of the continuous parameters of `T`. */
+/** Closed `[low, high]` ranges of the continuous (numeric, not `hairStyle` or `noiseSeed`) parameters of `T`. */
 export type Ranges<T> = Record<
-  Exclude<NumericKeys<T>, "hairStyle" | "noiseSeed">,
+  Exclude<{ [K in keyof T]: T[K] extends number ? K : never }[keyof T], "hairStyle" | "noiseSeed">,
   readonly [number, number]
 >;
 
@@ -333,11 +332,11 @@ export function perturbFace(
 type Rgb = [number, number, number];
 
 function lerpPalette(stops: readonly (readonly [number, Rgb])[], t: number): Rgb {
-  if (t <= stops[0][0]) return [...stops[0][1]];
+  if (t <= stops[0]![0]) return [...stops[0]![1]];
   for (let i = 1; i < stops.length; i++) {
-    const [t1, c1] = stops[i];
+    const [t1, c1] = stops[i]!;
     if (t <= t1) {
-      const [t0, c0] = stops[i - 1];
+      const [t0, c0] = stops[i - 1]!;
       const f = (t - t0) / (t1 - t0);
       return [
         c0[0] + (c1[0] - c0[0]) * f,
@@ -346,7 +345,7 @@ function lerpPalette(stops: readonly (readonly [number, Rgb])[], t: number): Rgb
       ];
     }
   }
-  return [...stops[stops.length - 1][1]];
+  return [...stops[stops.length - 1]![1]];
 }
 
 function mix(a: Rgb, b: Rgb, f: number): Rgb {
@@ -803,10 +802,10 @@ export function drawFace(params: FaceParams, options: DrawFaceOptions = {}): Rgb
       const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
         // The sum of three bytes of one 32-bit draw: roughly normal noise (sd ~128).
-        const z = bits[o + c];
+        const z = bits[o + c]!;
         const n = (z & 255) + ((z >>> 8) & 255) + ((z >>> 16) & 255);
         const tint = c === 0 ? warmR : c === 2 ? warmB : 1;
-        const value = colour[c] * light * tint + (n - 382.5) / 128 * noise;
+        const value = colour[c]! * light * tint + (n - 382.5) / 128 * noise;
         data[o + c] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
       }
     }

@@ -75,12 +75,13 @@ export interface DemoGallerySummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { demoGalleryPlan } from "./_gallery.ts";
  * const { entries, copies } = demoGalleryPlan({ identities: 6, images: 2, planted: 2 });
- * if (entries.length !== 12 || copies.length !== 4) throw new Error("unexpected counts");
- * if (!/^\d{7}$/.test(entries[0].identity) || entries[0].imageName !== "image_1.jpg") {
- *   throw new Error("not CASIA-style names");
- * }
+ * assert.equal(entries.length, 12);
+ * assert.equal(copies.length, 4);
+ * assert.match(entries[0]?.identity ?? "", /^\d{7}$/);
+ * assert.equal(entries[0]?.imageName, "image_1.jpg");
  * ```
  */
 export function demoGalleryPlan(options: DemoGalleryOptions = {}): DemoGalleryPlan {
@@ -118,7 +119,7 @@ export function demoGalleryPlan(options: DemoGalleryOptions = {}): DemoGalleryPl
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < k; i++) {
       const j = i + uniformInt(rng, n - i);
-      [order[i], order[j]] = [order[j], order[i]];
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
     return order.slice(0, k);
   };
@@ -133,7 +134,7 @@ export function demoGalleryPlan(options: DemoGalleryOptions = {}): DemoGalleryPl
   const copies: PlantedCopy[] = [];
   let n = 1;
   for (let f = 0; f < identities; f++) {
-    const identity = names[f];
+    const identity = names[f]!;
     const source = sourceOf.get(f);
     const own = source === undefined
       ? []
@@ -146,7 +147,7 @@ export function demoGalleryPlan(options: DemoGalleryOptions = {}): DemoGalleryPl
       const stream = streamRng(seed, `gallery/image/${identity}/${j}`);
       let params;
       if (source !== undefined && candidates.length > 0) {
-        const original = candidates[j % candidates.length];
+        const original = candidates[j % candidates.length]!;
         params = perturbFace(original.params, stream, {
           identityAmount: perturbation,
           variationAmount: perturbation,
@@ -186,13 +187,18 @@ export function demoGalleryPlan(options: DemoGalleryOptions = {}): DemoGalleryPl
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeDemoGallery } from "./_gallery.ts";
  * const dir = await Deno.makeTempDir();
  * const g = await writeDemoGallery(dir, { identities: 2, images: 1, planted: 1 });
- * const [path, demoIdentity] = [...g.planted][0];
+ * const [planted] = g.planted;
+ * assert(planted !== undefined);
+ * const [path, demoIdentity] = planted;
  * const stat = await Deno.stat(`${dir}/${path}`);
  * await Deno.remove(dir, { recursive: true });
- * if (!stat.isFile || g.images !== 2 || !demoIdentity.startsWith("id_")) throw new Error("unexpected");
+ * assert.ok(stat.isFile);
+ * assert.equal(g.images, 2);
+ * assert.match(demoIdentity, /^id_\d{3}$/);
  * ```
  */
 export async function writeDemoGallery(

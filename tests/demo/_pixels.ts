@@ -4,6 +4,6 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
     throw new RangeError(`Cannot compare ${a.length} and ${b.length} bytes`);
   }
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
   return sum / a.length;
 }

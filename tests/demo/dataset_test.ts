@@ -37,8 +37,8 @@ Deno.test("demoDatasetPlan() makes 40 identities of 8 images with the documented
   const plan = demoDatasetPlan();
   assert.equal(plan.length, 320);
   assert.equal(new Set(plan.map((e) => e.identity)).size, 40);
-  assert.equal(plan[0].identity, "id_000");
-  assert.equal(plan[319].identity, "id_039");
+  assert.equal(plan[0]!.identity, "id_000");
+  assert.equal(plan[319]!.identity, "id_039");
   const counts = new Map<string, number>();
   for (const image of plan) counts.set(kindOf(image), (counts.get(kindOf(image)) ?? 0) + 1);
   // Each cycle of 16: ten 112x112 PNG (one grey in the whole set), two .jpg, one progressive .JPG,
@@ -63,20 +63,20 @@ Deno.test("demoDatasetPlan({seed}) is deterministic and identities keep their pa
   const b = demoDatasetPlan({ identities: 3, images: 2, seed: 5 });
   assert.deepEqual(a, b);
   const bigger = demoDatasetPlan({ identities: 5, images: 4, seed: 5 });
-  assert.deepEqual(bigger[4].params.identity, a[2].params.identity);
-  assert.deepEqual(bigger[4].params.variation, a[2].params.variation);
-  assert.deepEqual(demoIdentityParams(1, 5), a[2].params.identity);
+  assert.deepEqual(bigger[4]!.params.identity, a[2]!.params.identity);
+  assert.deepEqual(bigger[4]!.params.variation, a[2]!.params.variation);
+  assert.deepEqual(demoIdentityParams(1, 5), a[2]!.params.identity);
   const other = demoDatasetPlan({ identities: 3, images: 2, seed: 6 });
-  assert.notDeepEqual(other[0].params, a[0].params);
+  assert.notDeepEqual(other[0]!.params, a[0]!.params);
 });
 
 Deno.test("demoDatasetPlan pads names to the counts", () => {
   const many = demoDatasetPlan({ identities: 1001, images: 1 });
-  assert.equal(many[0].identity, "id_0000");
+  assert.equal(many[0]!.identity, "id_0000");
   assert.equal(many.at(-1)!.identity, "id_1000");
-  assert.equal(many[0].imageName, "00.png");
+  assert.equal(many[0]!.imageName, "00.png");
   const long = demoDatasetPlan({ identities: 1, images: 101 });
-  assert.equal(long[0].imageName, "000.png");
+  assert.equal(long[0]!.imageName, "000.png");
   assert.equal(long.at(-1)!.imageName, "100.png");
 });
 
@@ -175,14 +175,14 @@ Deno.test("demo identities are closer to themselves than to each other in pixel 
       for (let j = 0; j < plan.length; j++) {
         const same = Math.floor(j / images) === i;
         if (same && j <= i * images + k) continue;
-        const d = meanAbsDiff(pixels[i * images + k], pixels[j]);
+        const d = meanAbsDiff(pixels[i * images + k]!, pixels[j]!);
         if (same) (within += d, nw++);
         else (between += d, nb++);
       }
     }
     assert.ok(
       within / nw < between / nb,
-      `${plan[i * images].identity}: within ${within / nw}, between ${between / nb}`,
+      `${plan[i * images]!.identity}: within ${within / nw}, between ${between / nb}`,
     );
   }
 });

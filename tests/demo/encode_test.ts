@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { decode as decodePng } from "fast-png";
 import decodeJpeg from "@jsquash/jpeg/decode.js";
 import { encodeJpeg, encodePng, toGrey } from "../../lib/demo/_encode.ts";
-import { drawFace, identityParams, imageVariation, type RgbImage } from "../../lib/demo/_faces.ts";
+import { drawFace, identityParams, imageVariation } from "../../lib/demo/_faces.ts";
+import type { RgbImage } from "../../lib/image/mod.ts";
 import { streamRng } from "../../lib/random/mod.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
@@ -18,14 +19,14 @@ function startOfFrame(
   let i = 2;
   while (i + 9 < bytes.length) {
     assert.equal(bytes[i], 0xff, `no marker at ${i}`);
-    const marker = bytes[i + 1];
-    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    const marker = bytes[i + 1]!;
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
     if (marker >= 0xc0 && marker <= 0xc3) {
       return {
         marker,
-        height: (bytes[i + 5] << 8) | bytes[i + 6],
-        width: (bytes[i + 7] << 8) | bytes[i + 8],
-        components: bytes[i + 9],
+        height: (bytes[i + 5]! << 8) | bytes[i + 6]!,
+        width: (bytes[i + 7]! << 8) | bytes[i + 8]!,
+        components: bytes[i + 9]!,
       };
     }
     i += 2 + length;
@@ -36,9 +37,9 @@ function startOfFrame(
 function rgbOf(rgba: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array((rgba.length / 4) * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-    out[j] = rgba[i];
-    out[j + 1] = rgba[i + 1];
-    out[j + 2] = rgba[i + 2];
+    out[j] = rgba[i]!;
+    out[j + 1] = rgba[i + 1]!;
+    out[j + 2] = rgba[i + 2]!;
   }
   return out;
 }

@@ -6,9 +6,9 @@ import {
   identityParams,
   imageVariation,
   perturbFace,
-  type RgbImage,
   VARIATION_RANGES,
 } from "../../lib/demo/_faces.ts";
+import type { RgbImage } from "../../lib/image/mod.ts";
 import { streamRng } from "../../lib/random/mod.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
@@ -25,9 +25,9 @@ function mirrored(image: RgbImage): Uint8Array {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const from = (y * width + x) * 3, to = (y * width + width - 1 - x) * 3;
-      out[to] = data[from];
-      out[to + 1] = data[from + 1];
-      out[to + 2] = data[from + 2];
+      out[to] = data[from]!;
+      out[to + 1] = data[from + 1]!;
+      out[to + 2] = data[from + 2]!;
     }
   }
   return out;
@@ -115,7 +115,7 @@ Deno.test("drawFace(params) draws skin-toned pixels (r > g > b) over the middle 
     // Both cheeks: a fifth of the width either side of the centre, just below the middle.
     for (const x of [Math.round(width * 0.3), Math.round(width * 0.7)]) {
       const o = (Math.round(width * 0.55) * width + x) * 3;
-      const [r, g, b] = data.subarray(o, o + 3);
+      const [r = 0, g = 0, b = 0] = data.subarray(o, o + 3);
       assert.ok(r > g && g > b, `identity ${i} at x=${x}: ${r},${g},${b}`);
     }
   }
@@ -125,7 +125,7 @@ Deno.test("drawFace antialiases edges: a row through the head has values between
   const params = frontal(face(3, 0));
   const { data, width } = drawFace(params, { width: 112, height: 112 });
   const y = 56;
-  const green = (x: number) => data[(y * width + x) * 3 + 1];
+  const green = (x: number) => data[(y * width + x) * 3 + 1]!;
   const background = green(0);
   const skin = green(56);
   assert.notEqual(background, skin);
@@ -150,7 +150,7 @@ Deno.test("images of one identity are closer in pixel space than images of diffe
       for (let k = 0; k < per; k++) {
         for (let l = 0; l < per; l++) {
           if (j === i && l <= k) continue;
-          const d = meanAbsDiff(images[i][k], images[j][l]);
+          const d = meanAbsDiff(images[i]![k]!, images[j]![l]!);
           if (j === i) (wi += d, nwi++);
           else (bi += d, nbi++);
         }
@@ -191,7 +191,7 @@ function assertInRanges(record: object, ranges: Record<string, readonly [number,
   const values = record as Record<string, number>;
   for (const [key, [lo, hi]] of Object.entries(ranges)) {
     assert.ok(
-      values[key] >= lo && values[key] <= hi,
+      values[key]! >= lo && values[key]! <= hi,
       `${key} = ${values[key]} outside [${lo}, ${hi}]`,
     );
   }

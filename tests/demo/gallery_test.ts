@@ -80,7 +80,7 @@ Deno.test("planted copies are the closest gallery-demo pairs in pixel space", ()
     let best = Infinity, bestDemo = "";
     for (const d of demo) {
       const demoKey = `${d.identity}/${d.imageName}`;
-      const distance = meanAbsDiff(pixels, demoPixels[demoIndex.get(demoKey)!]);
+      const distance = meanAbsDiff(pixels, demoPixels[demoIndex.get(demoKey)!]!);
       pairs.push({ distance, gallery: key, demo: demoKey });
       if (distance < best) (best = distance, bestDemo = demoKey);
     }
