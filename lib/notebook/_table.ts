@@ -57,41 +57,47 @@ export function formatCell(value: string | number, digits: number): string {
  */
 export function displayTable(columns: Columns, options: DisplayTableOptions = {}): Displayable {
   const { digits = 4, caption } = options;
-  const names = Object.keys(columns);
-  const n = names.length ? columns[names[0]].length : 0;
-  for (const name of names) {
-    if (columns[name].length !== n) {
+  const table = Object.entries(columns);
+  const [firstName, firstValues] = table[0] ?? ["", []];
+  const n = firstValues.length;
+  for (const [name, values] of table) {
+    if (values.length !== n) {
       throw new RangeError(
-        `Cannot display the table: column "${name}" has ${columns[name].length} rows, "${
-          names[0]
-        }" has ${n}`,
+        `Cannot display the table: column "${name}" has ${values.length} rows, "${firstName}" has ${n}`,
       );
     }
   }
-  const cells = names.map((name) =>
-    Array.from({ length: n }, (_, r) => formatCell(columns[name][r], digits))
-  );
-  const numeric = names.map((name) => n > 0 && typeof columns[name][0] === "number");
+  const shown = table.map(([name, values]) => {
+    const cells = Array.from({ length: n }, (_, r) => formatCell(values[r]!, digits));
+    return {
+      name,
+      cells,
+      numeric: n > 0 && typeof values[0] === "number",
+      width: Math.max(name.length, ...cells.map((s) => s.length)),
+    };
+  });
   const html = [
     "<table>",
     caption ? `<caption>${escapeHtml(caption)}</caption>` : "",
     "<thead><tr>",
-    ...names.map((name) => `<th>${escapeHtml(name)}</th>`),
+    ...shown.map(({ name }) => `<th>${escapeHtml(name)}</th>`),
     "</tr></thead><tbody>",
   ];
   for (let r = 0; r < n; r++) {
     html.push("<tr>");
-    names.forEach((_, c) => {
-      const align = numeric[c] ? ' style="text-align:right"' : "";
-      html.push(`<td${align}>${escapeHtml(cells[c][r])}</td>`);
-    });
+    for (const { cells, numeric } of shown) {
+      const align = numeric ? ' style="text-align:right"' : "";
+      html.push(`<td${align}>${escapeHtml(cells[r]!)}</td>`);
+    }
     html.push("</tr>");
   }
   html.push("</tbody></table>");
-  const widths = names.map((name, c) => Math.max(name.length, ...cells[c].map((s) => s.length)));
-  const pad = (s: string, c: number) => numeric[c] ? s.padStart(widths[c]) : s.padEnd(widths[c]);
-  const text = [names.map((name, c) => pad(name, c)).join("  ")];
-  for (let r = 0; r < n; r++) text.push(names.map((_, c) => pad(cells[c][r], c)).join("  "));
+  const pad = (s: string, { numeric, width }: { numeric: boolean; width: number }) =>
+    numeric ? s.padStart(width) : s.padEnd(width);
+  const text = [shown.map((column) => pad(column.name, column)).join("  ")];
+  for (let r = 0; r < n; r++) {
+    text.push(shown.map((column) => pad(column.cells[r]!, column)).join("  "));
+  }
   if (caption) text.unshift(caption);
   return displayable({ "text/html": html.join(""), "text/plain": text.join("\n") });
 }

@@ -56,7 +56,8 @@ export function closestPairsStripFigure(
   if (present.length === 0) {
     throw new RangeError("Cannot draw closest pairs: current sets hold no pair");
   }
-  const domain = [...present].sort((a, b) => b.similarity[0] - a.similarity[0]).map((s) => s.name);
+  const top = (s: ClosestPairs) => s.similarity[0]!; // every present set has a first pair
+  const domain = [...present].sort((a, b) => top(b) - top(a)).map((s) => s.name);
   const ticks = present.flatMap((s) =>
     Array.from(s.similarity, (similarity, i) => ({ dataset: s.name, similarity, rank: i + 1 }))
   );
@@ -68,7 +69,7 @@ export function closestPairsStripFigure(
     : [];
   const marks: Plot.Markish[] = [
     Plot.tickX(ticks, { y: "dataset", x: "similarity", stroke: "#c0392b", strokeOpacity: 0.45 }),
-    Plot.dot(present.map((s) => ({ dataset: s.name, top: s.similarity[0] })), {
+    Plot.dot(present.map((s) => ({ dataset: s.name, top: top(s) })), {
       y: "dataset",
       x: "top",
       fill: "#c0392b",

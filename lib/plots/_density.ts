@@ -83,7 +83,20 @@ interface LegendEntry {
   label: string;
   color: string;
   kind: "fill" | "line";
-  dash?: string;
+  dash?: string | undefined;
+}
+
+/** A threshold line: its value, colour, optional dash pattern and legend label. */
+interface ThresholdLine {
+  value: number;
+  color: string;
+  dash?: string | undefined;
+  label: string;
+}
+
+/** Plot's `strokeDasharray` option for a dash pattern; none for a solid line. */
+function dashOption(dash: string | undefined): { strokeDasharray?: string } {
+  return dash === undefined ? {} : { strokeDasharray: dash };
 }
 
 interface Layout {
@@ -136,7 +149,7 @@ function legendMarks(entries: LegendEntry[], layout: Layout): Plot.Markish[] {
           y2: y,
           stroke: e.color,
           strokeWidth: 2,
-          strokeDasharray: e.dash,
+          ...dashOption(e.dash),
         }),
       );
     }
@@ -155,7 +168,7 @@ function legendMarks(entries: LegendEntry[], layout: Layout): Plot.Markish[] {
 
 function densityPlot(
   data: DensityData,
-  lines: { value: number; color: string; dash?: string; label: string }[],
+  lines: ThresholdLine[],
   xDomain: [number, number] | null,
   options: DensityFigureOptions,
   title: string | undefined,
@@ -198,7 +211,7 @@ function densityPlot(
       Plot.ruleX([l.value], {
         stroke: l.color,
         strokeWidth: 2,
-        strokeDasharray: l.dash,
+        ...dashOption(l.dash),
         clip: true,
       })
     ),

@@ -39,8 +39,9 @@ function rowsOf(table: CiTable, metric: string): IntervalRow[] {
   if (!m) return [];
   const rows: IntervalRow[] = [];
   table.datasets.forEach((dataset, d) => {
-    if (Number.isFinite(m.value[d])) {
-      rows.push({ dataset, value: m.value[d], lower: m.lower[d], upper: m.upper[d] });
+    const value = m.value[d];
+    if (value !== undefined && Number.isFinite(value)) {
+      rows.push({ dataset, value, lower: m.lower[d] ?? NaN, upper: m.upper[d] ?? NaN });
     }
   });
   return rows;
@@ -93,7 +94,7 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
   [first, second].forEach((rows, k) => {
     if (rows.length === 0) return;
     const dy = both ? (k === 0 ? -4 : 4) : 0;
-    const color = COLORS[k];
+    const color = COLORS[k]!;
     marks.push(
       Plot.ruleY(rows, {
         y: "dataset",
@@ -127,7 +128,7 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
           frameAnchor: "top-right",
           dy: 12 * k,
           dx: -4,
-          fill: COLORS[k],
+          fill: COLORS[k]!,
           fontWeight: "bold",
         }),
       );

@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 /**
- * SVG output of figures: serialise a Plot figure made on a linkedom document, and rasterise SVG to
- * PNG with resvg (native, system fonts; DejaVu Sans is the fallback family).
+ * SVG output of figures: serialise a Plot figure made on a linkedom document, rasterise SVG to PNG
+ * with resvg (native, system fonts; DejaVu Sans is the fallback family), and the one writer of
+ * figure files ({@linkcode writeFigureFiles}: every `.svg` and `.png` the kit writes goes through it).
  *
  * @module
  */
+import { dirname } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 
 /** Options of {@linkcode svgToPng}. */
@@ -79,8 +81,7 @@ export async function writeFigureFiles(
   options: SvgToPngOptions = {},
 ): Promise<FigureFiles> {
   const svg = typeof figure === "string" ? figure : figureToSvg(figure);
-  const slash = Math.max(stem.lastIndexOf("/"), stem.lastIndexOf("\\"));
-  if (slash > 0) await Deno.mkdir(stem.slice(0, slash), { recursive: true });
+  await Deno.mkdir(dirname(stem), { recursive: true });
   const files = { svg: `${stem}.svg`, png: `${stem}.png` };
   await Deno.writeTextFile(files.svg, svg);
   await Deno.writeFile(files.png, svgToPng(svg, options));

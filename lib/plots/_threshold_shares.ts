@@ -47,28 +47,30 @@ export function thresholdSharesFigure(
 ): Element {
   const { document, width = 640 } = options;
   const entries = [...summaries];
-  if (entries.length === 0) {
+  const first = entries[0];
+  if (first === undefined) {
     throw new RangeError("Cannot draw threshold shares: current count of datasets is 0");
   }
-  const thresholds = entries[0][1].thresholds;
+  const [firstName, { thresholds }] = first;
   for (const [name, s] of entries) {
     if (s.thresholds.join() !== thresholds.join()) {
       throw new RangeError(
-        `Cannot draw threshold shares: ${name} has thresholds ${s.thresholds}, ${
-          entries[0][0]
-        } has ${thresholds}`,
+        `Cannot draw threshold shares: ${name} has thresholds ${s.thresholds}, ${firstName} has ${thresholds}`,
       );
     }
   }
-  const byDescendingThreshold = thresholds.map((t, k) => [t, k]).sort((a, b) => b[0] - a[0]);
+  // A summary has one share per threshold, and all have the same thresholds (checked above).
+  const byDescendingThreshold = thresholds.map((t, k) => [t, k] as const).sort((a, b) =>
+    b[0] - a[0]
+  );
   const domain = entries.sort(([, a], [, b]) => {
     for (const [, k] of byDescendingThreshold) {
-      if (a.shareAbove[k] !== b.shareAbove[k]) return b.shareAbove[k] - a.shareAbove[k];
+      if (a.shareAbove[k] !== b.shareAbove[k]) return b.shareAbove[k]! - a.shareAbove[k]!;
     }
     return 0;
   }).map(([name]) => name);
   const rows = entries.flatMap(([dataset, s]) =>
-    thresholds.map((t, k) => ({ dataset, threshold: `≥ ${t}`, percent: 100 * s.shareAbove[k] }))
+    thresholds.map((t, k) => ({ dataset, threshold: `≥ ${t}`, percent: 100 * s.shareAbove[k]! }))
   );
   const spans = entries.map(([dataset, s]) => ({
     dataset,

@@ -15,9 +15,9 @@ Deno.test("displayTable(columns) renders every cell as an HTML table row and ali
   );
   assert.deepEqual(rows, [["A", "0.123", "10000"], ["B&C", "", "7"]]);
   assert.equal(document.querySelector("caption")?.textContent, "Metrics");
-  const lines = bundle["text/plain"].split("\n");
+  const lines = (bundle["text/plain"] ?? "").split("\n");
   assert.deepEqual(lines.map((l) => l.length), [7, 21, 21, 21]);
-  assert.match(lines[2], /^A {4}\s+0\.123\s+10000$/);
+  assert.match(lines[2] ?? "", /^A {4}\s+0\.123\s+10000$/);
 });
 
 Deno.test("displayTable(columns) rejects columns of different lengths", () => {

@@ -78,7 +78,9 @@ Deno.test({
       for await (const e of Deno.readDir(out)) written.push(e.name);
       assert.deepEqual(written, ["fine.ipynb"], "only the notebook that passed is written");
       const fine = parseNotebook(await Deno.readTextFile(join(out, "fine.ipynb")), "fine");
-      const [output] = fine.cells[0].outputs as { output_type: string; text: string | string[] }[];
+      type StreamOutput = { output_type: string; text: string | string[] };
+      const [output] = (fine.cells[0]?.outputs ?? []) as StreamOutput[];
+      assert.ok(output, "fine.ipynb's cell has an output");
       assert.equal(output.output_type, "stream");
       assert.equal([output.text].flat().join(""), "shown\n");
     } finally {

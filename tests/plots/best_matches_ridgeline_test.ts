@@ -16,7 +16,7 @@ Deno.test("bestMatchesRidgelineFigure(sets) draws one KDE row per dataset, highe
   assert.deepEqual(labels, ["High", "Low"], "a constant set has no density and is left out");
   const lines = [...svg.querySelectorAll("[aria-label='line'] path")];
   assert.equal(lines.length, 2);
-  const points = lines[0].getAttribute("d")!.split(/[ML]/).filter(Boolean);
+  const points = (lines[0]?.getAttribute("d") ?? "").split(/[ML]/).filter(Boolean);
   assert.equal(points.length, kde(high)!.x.length);
   assert.equal(
     svg.querySelectorAll("[aria-label='rule'] line").length,

@@ -20,10 +20,14 @@ Deno.test("thresholdSharesFigure(summaries) draws a dot per dataset and threshol
   const xAxis = [...svg.querySelectorAll("[aria-label='x-axis tick'] path")].map((p) =>
     Number(/translate\(([\d.]+)/.exec(p.getAttribute("transform") ?? "")?.[1])
   );
-  const at = (percent: number) => xAxis[0] + (xAxis[xAxis.length - 1] - xAxis[0]) * percent / 100;
+  const first = xAxis[0] ?? NaN, last = xAxis.at(-1) ?? NaN;
+  const at = (percent: number) => first + (last - first) * percent / 100;
   // Rows follow the sorted datasets: High (50% >= 0.3, 50% >= 0.5), then Low (50%, 0%).
-  for (const [x, expected] of xs.map((x, i) => [x, [50, 50, 50, 0][i]])) {
-    assert.ok(Math.abs(x - at(expected)) < 0.5, `${x} vs ${at(expected)}`);
+  const expected = [50, 50, 50, 0];
+  assert.equal(xs.length, expected.length);
+  for (const [i, x] of xs.entries()) {
+    const want = at(expected[i] ?? NaN);
+    assert.ok(Math.abs(x - want) < 0.5, `${x} vs ${want}`);
   }
 });
 
