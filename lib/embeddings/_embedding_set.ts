@@ -102,7 +102,7 @@ export function groupByIdentity(set: EmbeddingSet): IdentityGroups {
   const names: string[] = [];
   const labels = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const id = set.identities[i];
+    const id = set.identities[i]!;
     let k = index.get(id);
     if (k === undefined) {
       k = names.length;
@@ -112,10 +112,10 @@ export function groupByIdentity(set: EmbeddingSet): IdentityGroups {
     labels[i] = k;
   }
   const offsets = new Uint32Array(names.length + 1);
-  for (let i = 0; i < n; i++) offsets[labels[i] + 1]++;
-  for (let k = 0; k < names.length; k++) offsets[k + 1] += offsets[k];
+  for (let i = 0; i < n; i++) offsets[labels[i]! + 1]!++;
+  for (let k = 0; k < names.length; k++) offsets[k + 1]! += offsets[k]!;
   const cursor = offsets.slice(0, names.length);
   const rows = new Uint32Array(n);
-  for (let i = 0; i < n; i++) rows[cursor[labels[i]]++] = i;
+  for (let i = 0; i < n; i++) rows[cursor[labels[i]!]!++] = i;
   return { names, labels, offsets, rows };
 }

@@ -17,7 +17,7 @@ export interface ReadJsonLinesOptions {
   /** Skip malformed lines (counted in `skipped`) instead of throwing. @default false */
   lenient?: boolean;
   /** Called with the number of bytes read so far and the file size. */
-  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
   /** Bytes read per chunk. @default 8 MiB */
   chunkSize?: number;
 }

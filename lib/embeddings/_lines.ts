@@ -9,7 +9,7 @@ export interface ForEachLineOptions {
   /** Bytes read per chunk. @default 8 MiB */
   chunkSize?: number;
   /** Called after each chunk with the bytes read so far and the file size. */
-  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
   /** Also hand over a last line that has no newline. @default true */
   includeUnterminated?: boolean;
 }

@@ -80,7 +80,7 @@ export function parseNpyHeader(bytes: Uint8Array, path = "<npy>"): NpyInfo {
   if (dims.length !== 2) {
     throw new SyntaxError(`${path}: expected a 2-d array, found shape (${shape})`);
   }
-  return { rows: dims[0], dim: dims[1], dataOffset: start + headerLength };
+  return { rows: dims[0]!, dim: dims[1]!, dataOffset: start + headerLength };
 }
 
 /**
@@ -148,7 +148,7 @@ export async function readNpy(path: string): Promise<EmbeddingSet> {
   new Uint8Array(vectors.buffer).set(bytes.subarray(info.dataOffset, expected));
   const lpath = labelsPath(path);
   const lines = (await Deno.readTextFile(lpath)).split("\n");
-  if (lines[0].replace(/\r$/, "") !== LABELS_HEADER) {
+  if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
     throw new SyntaxError(
       `${lpath}:1: expected the header "${LABELS_HEADER.replace("\t", "\\t")}"`,
     );
@@ -156,7 +156,7 @@ export async function readNpy(path: string): Promise<EmbeddingSet> {
   const identities: string[] = [];
   const imageNames: string[] = [];
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
+    const line = lines[i]!.replace(/\r$/, "");
     if (line === "") continue;
     const tab = line.indexOf("\t");
     if (tab < 0) throw new SyntaxError(`${lpath}:${i + 1}: expected identity<TAB>image_name`);
@@ -188,7 +188,7 @@ export async function writeNpy(path: string, set: EmbeddingSet): Promise<void> {
   await Deno.writeFile(path, out);
   const labels = [LABELS_HEADER];
   for (let i = 0; i < rows; i++) {
-    labels.push(`${checkLabel(set.identities[i])}\t${checkLabel(set.imageNames[i])}`);
+    labels.push(`${checkLabel(set.identities[i]!)}\t${checkLabel(set.imageNames[i]!)}`);
   }
   await Deno.writeTextFile(labelsPath(path), labels.join("\n") + "\n");
 }

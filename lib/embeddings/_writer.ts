@@ -108,7 +108,7 @@ async function jsonlKeys(path: string): Promise<JsonlKeys> {
       if (head.trim() === "") return;
       const m = KEY_PREFIX.exec(head);
       let key: ImageKey;
-      if (m) key = { identity: JSON.parse(m[1]), imageName: JSON.parse(m[2]) };
+      if (m) key = { identity: JSON.parse(m[1]!), imageName: JSON.parse(m[2]!) };
       else {
         let row: { identity?: unknown; image_name?: unknown } = {};
         try {
@@ -171,8 +171,8 @@ async function openJsonl(
       let text = "";
       for (let i = 0; i < batch.length; i++) {
         text += embeddingLine(
-          batch[i].identity,
-          batch[i].imageName,
+          batch[i]!.identity,
+          batch[i]!.imageName,
           vectors.subarray(i * dim, (i + 1) * dim),
           {
             decimals,
@@ -209,8 +209,8 @@ async function openNpyWriter(path: string, overwrite: boolean, dim: number): Pro
       .filter((l) => l.includes("\t"));
     rows = Math.min(info.rows, labelRows.length, Math.floor((size - NPY_HEADER_BYTES) / (dim * 4)));
     for (let i = 0; i < rows; i++) {
-      const tab = labelRows[i].indexOf("\t");
-      keys.push({ identity: labelRows[i].slice(0, tab), imageName: labelRows[i].slice(tab + 1) });
+      const tab = labelRows[i]!.indexOf("\t");
+      keys.push({ identity: labelRows[i]!.slice(0, tab), imageName: labelRows[i]!.slice(tab + 1) });
     }
   }
   const data = await Deno.open(path, { create: true, read: true, write: true });
@@ -268,8 +268,8 @@ export async function openEmbeddingWriter(
   let writers = await Promise.all(
     formats.map((f, i) =>
       f === "npy"
-        ? openNpyWriter(paths[i], overwrite, dim)
-        : openJsonl(paths[i], overwrite, decimals, dim)
+        ? openNpyWriter(paths[i]!, overwrite, dim)
+        : openJsonl(paths[i]!, overwrite, decimals, dim)
     ),
   );
   const common = Math.min(...writers.map((w) => w.keys.length));
@@ -278,24 +278,24 @@ export async function openEmbeddingWriter(
     writers.forEach((w) => w.close());
     writers = await Promise.all(formats.map(async (f, i) => {
       if (f === "npy") {
-        const info = parseNpyHeader(await readNpyHead(paths[i]), paths[i]);
-        const lpath = labelsPath(paths[i]);
+        const info = parseNpyHeader(await readNpyHead(paths[i]!), paths[i]);
+        const lpath = labelsPath(paths[i]!);
         const lines = (await Deno.readTextFile(lpath)).split("\n").slice(0, common + 1);
         await Deno.writeTextFile(lpath, lines.join("\n") + "\n");
-        const file = await Deno.open(paths[i], { write: true });
+        const file = await Deno.open(paths[i]!, { write: true });
         await file.write(npyHeader(Math.min(info.rows, common), dim));
         file.close();
-        return openNpyWriter(paths[i], false, dim);
+        return openNpyWriter(paths[i]!, false, dim);
       }
-      const { ends } = await jsonlKeys(paths[i]);
-      await Deno.truncate(paths[i], common > 0 ? ends[common - 1] : 0);
-      return openJsonl(paths[i], false, decimals, dim);
+      const { ends } = await jsonlKeys(paths[i]!);
+      await Deno.truncate(paths[i]!, common > 0 ? ends[common - 1] : 0);
+      return openJsonl(paths[i]!, false, decimals, dim);
     }));
   }
-  const done = new Set(writers[0].keys.map(keyOf));
+  const done = new Set(writers[0]!.keys.map(keyOf));
   return {
     paths,
-    resumedRows: writers[0].keys.length,
+    resumedRows: writers[0]!.keys.length,
     has: (key) => done.has(keyOf(key)),
     async append(keys, vectors) {
       for (const w of writers) await w.append(keys, vectors);

@@ -65,7 +65,7 @@ export function summarizeBestMatches(
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid] < t) lo = mid + 1;
+      if (sorted[mid]! < t) lo = mid + 1;
       else hi = mid;
     }
     shareAbove[k] = (n - lo) / n;
@@ -74,8 +74,8 @@ export function summarizeBestMatches(
     n,
     mean,
     median: percentileSorted(sorted, 50),
-    min: sorted[0],
-    max: sorted[n - 1],
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
     thresholds: [...thresholds],
     shareAbove,
   };

@@ -57,11 +57,11 @@ export interface BootstrapOptions {
   /** Seed of the default generator (ignored when `rng` is given). @default 42 */
   seed?: number;
   /** The random source; by default `createRng(seed)` (xoshiro128**). */
-  rng?: Rng;
+  rng?: Rng | undefined;
   /** Confidence level in percent: bounds at (100 − level)/2 and (100 + level)/2. @default 95 */
   level?: number;
   /** Called after each resample with the number done. */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** Intervals and the replicate values behind them. */
@@ -100,7 +100,7 @@ function slotsOf(tally: ScoreTally): Slots {
   };
   const gLast = tally.genuine.values.length - 1, iLast = tally.impostor.values.length - 1;
   for (let t = 0, g = 0, i = 0; t < k; t++) {
-    const m = tally.membership[t];
+    const m = tally.membership[t]!;
     slots.genuine[t] = Math.min(g, gLast);
     slots.impostor[t] = Math.min(i, iLast);
     slots.genuineBit[t] = m & 1;
@@ -128,10 +128,10 @@ class ThresholdCounts {
     readonly ic: Uint32Array,
   ) {}
   genuineAt(t: number): number {
-    return this.gc[this.slots.genuine[t]] * this.slots.genuineBit[t];
+    return this.gc[this.slots.genuine[t]!]! * this.slots.genuineBit[t]!;
   }
   impostorAt(t: number): number {
-    return this.ic[this.slots.impostor[t]] * this.slots.impostorBit[t];
+    return this.ic[this.slots.impostor[t]!]! * this.slots.impostorBit[t]!;
   }
   /** The last threshold before `t` that the resample holds, or -1. */
   previousPresent(t: number): number {
@@ -143,10 +143,10 @@ class ThresholdCounts {
 
 function moments(values: Float64Array, counts: Uint32Array) {
   // Deviations from the middle distinct value keep cancellation in the variance small.
-  const shift = values[values.length >> 1];
+  const shift = values[values.length >> 1]!;
   let total = 0, s1 = 0, s2 = 0;
   for (let k = 0; k < values.length; k++) {
-    const c = counts[k], d = values[k] - shift;
+    const c = counts[k]!, d = values[k]! - shift;
     total += c;
     s1 += c * d;
     s2 += c * (d * d);
@@ -234,8 +234,8 @@ export function replicateFromCounts(
         if (eerFound) break;
       }
     }
-    genBelow += genuineCounts[gSlot[t]] * gBit[t];
-    impBelow += impostorCounts[iSlot[t]] * iBit[t];
+    genBelow += genuineCounts[gSlot[t]!]! * gBit[t]!;
+    impBelow += impostorCounts[iSlot[t]!]! * iBit[t]!;
   }
   // An FMR that never fell below a target: the nearest is the first index of the last plateau.
   const fm = iTotal - impBelow;

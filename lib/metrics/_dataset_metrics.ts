@@ -18,9 +18,9 @@ export interface DatasetMetricsOptions {
   /** Seed of the bootstrap generator (ignored when `rng` is given). @default 42 */
   seed?: number;
   /** The bootstrap's random source. */
-  rng?: Rng;
+  rng?: Rng | undefined;
   /** Called after each resample. */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** The metrics of one dataset. */

@@ -89,9 +89,9 @@ export function errorCounts(tally: ScoreTally): ErrorCounts {
   for (let t = 0; t < k; t++) {
     falseMatches[t] = impTotal - impBelow;
     falseNonMatches[t] = genBelow;
-    const m = membership[t];
-    if (m & 1) genBelow += genuine.counts[gi++];
-    if (m & 2) impBelow += impostor.counts[ii++];
+    const m = membership[t]!;
+    if (m & 1) genBelow += genuine.counts[gi++]!;
+    if (m & 2) impBelow += impostor.counts[ii++]!;
   }
   return { falseMatches, falseNonMatches };
 }
@@ -132,15 +132,15 @@ export function eerPoint(fmr: Float64Array, fnmr: Float64Array): EerPoint {
   }
   let b = -1;
   for (let t = 0; t < k; t++) {
-    if (fmr[t] - fnmr[t] <= 0) {
+    if (fmr[t]! - fnmr[t]! <= 0) {
       b = t;
       break;
     }
   }
   if (b < 0) return { eer: 1, eerLow: 1, eerHigh: 1, index: 0 };
-  const a = fmr[b] - fnmr[b] !== 0 && b !== 0 ? b - 1 : b;
-  const idx = fmr[a] + fnmr[a] <= fmr[b] + fnmr[b] ? a : b;
-  const x = fmr[idx], y = fnmr[idx];
+  const a = fmr[b]! - fnmr[b]! !== 0 && b !== 0 ? b - 1 : b;
+  const idx = fmr[a]! + fnmr[a]! <= fmr[b]! + fnmr[b]! ? a : b;
+  const x = fmr[idx]!, y = fnmr[idx]!;
   return { eer: (y + x) / 2, eerLow: Math.min(x, y), eerHigh: Math.max(x, y), index: idx };
 }
 
@@ -162,9 +162,9 @@ export function eerPoint(fmr: Float64Array, fnmr: Float64Array): EerPoint {
 export function nearestFmrIndex(fmr: Float64Array, target: number): number {
   if (fmr.length === 0) throw new RangeError("Cannot find an operating point: current length is 0");
   let best = 0;
-  let bestDistance = Math.abs(fmr[0] - target);
+  let bestDistance = Math.abs(fmr[0]! - target);
   for (let t = 1; t < fmr.length; t++) {
-    const d = Math.abs(fmr[t] - target);
+    const d = Math.abs(fmr[t]! - target);
     if (d < bestDistance) {
       bestDistance = d;
       best = t;
@@ -175,7 +175,7 @@ export function nearestFmrIndex(fmr: Float64Array, target: number): number {
 
 function firstArgmax(values: Float64Array): number {
   let best = 0;
-  for (let t = 1; t < values.length; t++) if (values[t] > values[best]) best = t;
+  for (let t = 1; t < values.length; t++) if (values[t]! > values[best]!) best = t;
   return best;
 }
 
@@ -236,25 +236,25 @@ export function eerStatsFromTally(
   const fmr = new Float64Array(k);
   const fnmr = new Float64Array(k);
   for (let t = 0; t < k; t++) {
-    fmr[t] = fm[t] / iTotal;
-    fnmr[t] = fnm[t] / gTotal;
+    fmr[t] = fm[t]! / iTotal;
+    fnmr[t] = fnm[t]! / gTotal;
   }
 
   const terms = new Float64Array(Math.max(k - 1, 0));
   for (let t = 0; t + 1 < k; t++) {
-    const tpr0 = 1 - fnmr[t], tpr1 = 1 - fnmr[t + 1];
-    terms[t] = (fmr[t] - fmr[t + 1]) * (tpr0 + (tpr1 - tpr0) / 2);
+    const tpr0 = 1 - fnmr[t]!, tpr1 = 1 - fnmr[t + 1]!;
+    terms[t] = (fmr[t]! - fmr[t + 1]!) * (tpr0 + (tpr1 - tpr0) / 2);
   }
   const auc = numpySum(terms);
 
   const j = new Float64Array(k);
   const mcc = new Float64Array(k);
   for (let t = 0; t < k; t++) {
-    j[t] = (1 - fnmr[t]) - fmr[t];
-    const tp = gTotal - fnm[t], tn = iTotal - fm[t];
-    const num = tp * tn - fm[t] * fnm[t];
-    let den = (Math.sqrt(tp + fm[t]) * Math.sqrt(tp + fnm[t])) *
-      (Math.sqrt(tn + fm[t]) * Math.sqrt(tn + fnm[t]));
+    j[t] = (1 - fnmr[t]!) - fmr[t]!;
+    const tp = gTotal - fnm[t]!, tn = iTotal - fm[t]!;
+    const num = tp * tn - fm[t]! * fnm[t]!;
+    let den = (Math.sqrt(tp + fm[t]!) * Math.sqrt(tp + fnm[t]!)) *
+      (Math.sqrt(tn + fm[t]!) * Math.sqrt(tn + fnm[t]!));
     if (den === 0) den = 1;
     mcc[t] = num / den;
   }
@@ -278,22 +278,22 @@ export function eerStatsFromTally(
     fmr,
     fnmr,
     auc,
-    j_index: j[jIdx],
-    j_index_th: thrs[jIdx],
-    mccoef: mcc[mccIdx],
-    mccoef_th: thrs[mccIdx],
-    fmr0: fnmr[i0],
-    fmr1000: fnmr[i1000],
-    fmr100: fnmr[i100],
-    fmr20: fnmr[i20],
-    fmr10: fnmr[i10],
-    fnmr0: fmr[iFnmr0],
-    fmr0_th: thrs[i0],
-    fmr1000_th: thrs[i1000],
-    fmr100_th: thrs[i100],
-    fmr20_th: thrs[i20],
-    fmr10_th: thrs[i10],
-    fnmr0_th: thrs[iFnmr0],
+    j_index: j[jIdx]!,
+    j_index_th: thrs[jIdx]!,
+    mccoef: mcc[mccIdx]!,
+    mccoef_th: thrs[mccIdx]!,
+    fmr0: fnmr[i0]!,
+    fmr1000: fnmr[i1000]!,
+    fmr100: fnmr[i100]!,
+    fmr20: fnmr[i20]!,
+    fmr10: fnmr[i10]!,
+    fnmr0: fmr[iFnmr0]!,
+    fmr0_th: thrs[i0]!,
+    fmr1000_th: thrs[i1000]!,
+    fmr100_th: thrs[i100]!,
+    fmr20_th: thrs[i20]!,
+    fmr10_th: thrs[i10]!,
+    fnmr0_th: thrs[iFnmr0]!,
     gmean,
     gstd,
     imean,
@@ -302,6 +302,6 @@ export function eerStatsFromTally(
     eer: e.eer,
     eer_low: e.eerLow,
     eer_high: e.eerHigh,
-    eer_th: thrs[e.index],
+    eer_th: thrs[e.index]!,
   };
 }

@@ -52,29 +52,29 @@ function addKernels(
   h: number,
 ): void {
   const last = grid.length - 1;
-  const a = (grid[last] - grid[0]) / last;
+  const a = (grid[last]! - grid[0]!) / last;
   if (!(a > 0)) {
     for (let i = 0; i < data.length; i++) {
-      const p = data[i] / h;
-      for (let k = 0; k <= last; k++) y[k] += scale * Math.exp(-((p - grid[k]) ** 2) / 2);
+      const p = data[i]! / h;
+      for (let k = 0; k <= last; k++) y[k]! += scale * Math.exp(-((p - grid[k]!) ** 2) / 2);
     }
     return;
   }
   const decay = Math.exp(-a * a);
   for (let i = 0; i < data.length; i++) {
-    const p = data[i] / h;
-    const lo = Math.max(0, Math.ceil((p - UNDERFLOW_RADIUS - grid[0]) / a));
-    const hi = Math.min(last, Math.floor((p + UNDERFLOW_RADIUS - grid[0]) / a));
+    const p = data[i]! / h;
+    const lo = Math.max(0, Math.ceil((p - UNDERFLOW_RADIUS - grid[0]!) / a));
+    const hi = Math.min(last, Math.floor((p + UNDERFLOW_RADIUS - grid[0]!) / a));
     for (let start = lo; start <= hi; start += ANCHOR_EVERY) {
-      const r = p - grid[start];
+      const r = p - grid[start]!;
       let e = Math.exp(-(r * r) / 2);
       let q = Math.exp(a * r - (a * a) / 2);
       const end = Math.min(hi, start + ANCHOR_EVERY - 1);
-      y[start] += scale * e;
+      y[start]! += scale * e;
       for (let k = start + 1; k <= end; k++) {
         e *= q;
         q *= decay;
-        y[k] += scale * e;
+        y[k]! += scale * e;
       }
     }
   }
@@ -100,7 +100,7 @@ function addKernels(
  * ```ts
  * import { kde } from "./_kde.ts";
  * const curve = kde([0.9, 0.8, 0.7, 0.4]);
- * if (!curve || curve.x.length !== 200 || Math.abs(curve.y[0] - 0.006772986899458403) > 1e-15) {
+ * if (!curve || curve.x.length !== 200 || Math.abs(curve.y[0]! - 0.006772986899458403) > 1e-15) {
  *   throw new Error("unexpected");
  * }
  * if (kde([1, 1, 1]) !== null) throw new Error("constant data draws nothing");
@@ -128,7 +128,7 @@ export function kde(values: Scores, options: KdeOptions = {}): KdeCurve | null {
   const data = new Float64Array(n);
   let min = Infinity, max = -Infinity;
   for (let i = 0, k = 0; i < values.length; i++) {
-    const v = values[i];
+    const v = values[i]!;
     if (!Number.isFinite(v)) continue;
     data[k++] = v;
     if (v < min) min = v;
@@ -138,7 +138,7 @@ export function kde(values: Scores, options: KdeOptions = {}): KdeCurve | null {
 
   const weight = 1 / n;
   const weighted = new Float64Array(n);
-  for (let i = 0; i < n; i++) weighted[i] = data[i] * weight;
+  for (let i = 0; i < n; i++) weighted[i] = data[i]! * weight;
   const weights = new Float64Array(n).fill(weight);
   const weightSum = numpySum(weights);
   const mean = numpySum(weighted) / weightSum;
@@ -147,7 +147,7 @@ export function kde(values: Scores, options: KdeOptions = {}): KdeCurve | null {
   const fact = weightSum - squaredWeightSum / weightSum;
   let dot = 0;
   for (let i = 0; i < n; i++) {
-    const d = data[i] - mean;
+    const d = data[i]! - mean;
     dot += d * (d * weight);
   }
   const variance = dot * (1 / fact);
@@ -163,7 +163,7 @@ export function kde(values: Scores, options: KdeOptions = {}): KdeCurve | null {
   x[gridsize - 1] = hi;
 
   const scaledGrid = new Float64Array(gridsize);
-  for (let k = 0; k < gridsize; k++) scaledGrid[k] = x[k] / h;
+  for (let k = 0; k < gridsize; k++) scaledGrid[k] = x[k]! / h;
   const norm = Math.pow(2 * Math.PI, -0.5) / h;
   const y = new Float64Array(gridsize);
   addKernels(data, scaledGrid, weight * norm, y, h);

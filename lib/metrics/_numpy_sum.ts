@@ -19,27 +19,27 @@ const BLOCK = 128;
 function pairwise(a: NumericArray, start: number, n: number): number {
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i];
+    for (let i = 0; i < n; i++) res += a[start + i]!;
     return res;
   }
   if (n <= BLOCK) {
-    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
-    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    let r0 = a[start]!, r1 = a[start + 1]!, r2 = a[start + 2]!, r3 = a[start + 3]!;
+    let r4 = a[start + 4]!, r5 = a[start + 5]!, r6 = a[start + 6]!, r7 = a[start + 7]!;
     const end = n - (n % 8);
     let i = 8;
     for (; i < end; i += 8) {
       const o = start + i;
-      r0 += a[o];
-      r1 += a[o + 1];
-      r2 += a[o + 2];
-      r3 += a[o + 3];
-      r4 += a[o + 4];
-      r5 += a[o + 5];
-      r6 += a[o + 6];
-      r7 += a[o + 7];
+      r0 += a[o]!;
+      r1 += a[o + 1]!;
+      r2 += a[o + 2]!;
+      r3 += a[o + 3]!;
+      r4 += a[o + 4]!;
+      r5 += a[o + 5]!;
+      r6 += a[o + 6]!;
+      r7 += a[o + 7]!;
     }
     let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += a[start + i];
+    for (; i < n; i++) res += a[start + i]!;
     return res;
   }
   let n2 = Math.floor(n / 2);
@@ -93,7 +93,7 @@ export interface NumpyVarOptions {
   /** Delta degrees of freedom: the divisor is `n - ddof`. @default 0 */
   ddof?: number;
   /** The mean if already known (must be {@linkcode numpyMean} of the values for exactness). */
-  mean?: number;
+  mean?: number | undefined;
 }
 
 /**
@@ -116,7 +116,7 @@ export function numpyVar(values: NumericArray, options: NumpyVarOptions = {}): n
   const { ddof = 0, mean = numpyMean(values) } = options;
   const squares = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const d = values[i] - mean;
+    const d = values[i]! - mean;
     squares[i] = d * d;
   }
   const divisor = n - ddof;

@@ -45,7 +45,7 @@ export function fnmrAtFmr(
   }
   const { thrs, fmr, fnmr } = stats;
   for (let t = 0; t < thrs.length; t++) {
-    if (fmr[t] <= alpha) return { fnmr: fnmr[t], fmr: fmr[t], threshold: thrs[t] };
+    if (fmr[t]! <= alpha) return { fnmr: fnmr[t]!, fmr: fmr[t]!, threshold: thrs[t]! };
   }
   return { fnmr: 1, fmr: 0, threshold: null };
 }
@@ -71,5 +71,5 @@ export function fnmrAtNearestFmr(
   target: number,
 ): OperatingPoint {
   const t = nearestFmrIndex(stats.fmr, target);
-  return { fnmr: stats.fnmr[t], fmr: stats.fmr[t], threshold: stats.thrs[t] };
+  return { fnmr: stats.fnmr[t]!, fmr: stats.fmr[t]!, threshold: stats.thrs[t]! };
 }

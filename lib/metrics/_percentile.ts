@@ -32,7 +32,7 @@ export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
   const lower = Math.min(Math.max(below, 0), n - 1);
   const upper = Math.min(below + 1, n - 1);
   const gamma = virtual - below;
-  const a = sorted[lower], b = sorted[upper];
+  const a = sorted[lower]!, b = sorted[upper]!;
   const diff = b - a;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }

@@ -88,11 +88,11 @@ export function valueCounts(scores: Scores, label: string): ValueCounts {
   const counts = new Uint32Array(distinct);
   const rankOfPosition = distinct === n ? null : new Uint32Array(n);
   let k = 0;
-  values[0] = sorted[0];
+  values[0] = sorted[0]!;
   counts[0] = 1;
   for (let i = 1; i < n; i++) {
-    if (sorted[i] !== sorted[i - 1]) values[++k] = sorted[i];
-    counts[k]++;
+    if (sorted[i] !== sorted[i - 1]) values[++k] = sorted[i]!;
+    counts[k]!++;
     if (rankOfPosition) rankOfPosition[i] = k;
   }
   // -0 and 0 are one threshold; keep the value numpy's unique would keep (the first sorted).
@@ -122,14 +122,14 @@ export function scoreTally(genuine: Scores, impostor: Scores): ScoreTally {
   const membership = new Uint8Array(gv.length + iv.length);
   let a = 0, b = 0, k = 0;
   while (a < gv.length || b < iv.length) {
-    if (b >= iv.length || (a < gv.length && gv[a] < iv[b])) {
-      thresholds[k] = gv[a++];
+    if (b >= iv.length || (a < gv.length && gv[a]! < iv[b]!)) {
+      thresholds[k] = gv[a++]!;
       membership[k++] = 1;
-    } else if (a >= gv.length || iv[b] < gv[a]) {
-      thresholds[k] = iv[b++];
+    } else if (a >= gv.length || iv[b]! < gv[a]!) {
+      thresholds[k] = iv[b++]!;
       membership[k++] = 2;
     } else {
-      thresholds[k] = gv[a++];
+      thresholds[k] = gv[a++]!;
       b++;
       membership[k++] = 3;
     }

@@ -48,7 +48,7 @@ export class PythonRandom {
    */
   nextUint32(): number {
     if (this.#index >= N) this.#twist();
-    let y = this.#mt[this.#index++];
+    let y = this.#mt[this.#index++]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -115,8 +115,8 @@ export class PythonRandom {
       const pool = Uint32Array.from({ length: n }, (_, i) => i);
       for (let i = 0; i < k; i++) {
         const j = this.randbelow(n - i);
-        result[i] = pool[j];
-        pool[j] = pool[n - i - 1];
+        result[i] = pool[j]!;
+        pool[j] = pool[n - i - 1]!;
       }
     } else {
       const selected = new Set<number>();
@@ -134,7 +134,7 @@ export class PythonRandom {
     const mt = this.#mt;
     mt[0] = s >>> 0;
     for (let i = 1; i < N; i++) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.#index = N;
@@ -146,22 +146,22 @@ export class PythonRandom {
     let i = 1;
     let j = 0;
     for (let k = Math.max(N, key.length); k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0;
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1664525)) + key[j]! + j) >>> 0;
       i++;
       j++;
       if (i >= N) {
-        mt[0] = mt[N - 1];
+        mt[0] = mt[N - 1]!;
         i = 1;
       }
       if (j >= key.length) j = 0;
     }
     for (let k = N - 1; k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1566083941)) - i) >>> 0;
       i++;
       if (i >= N) {
-        mt[0] = mt[N - 1];
+        mt[0] = mt[N - 1]!;
         i = 1;
       }
     }
@@ -171,8 +171,8 @@ export class PythonRandom {
   #twist(): void {
     const mt = this.#mt;
     for (let i = 0; i < N; i++) {
-      const y = (mt[i] & 0x80000000) | (mt[(i + 1) % N] & 0x7fffffff);
-      mt[i] = mt[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % N]! & 0x7fffffff);
+      mt[i] = mt[(i + M) % N]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
     }
     this.#index = 0;
   }

@@ -61,16 +61,16 @@ export class Xoshiro128 implements Rng {
    * @throws {RangeError} When the state is all zero or not four words.
    */
   static fromState(state: ArrayLike<number>): Xoshiro128 {
-    if (state.length !== 4 || (state[0] | state[1] | state[2] | state[3]) === 0) {
+    if (state.length !== 4 || (state[0]! | state[1]! | state[2]! | state[3]!) === 0) {
       throw new RangeError(
         `Cannot start xoshiro128** from this state: it must be four words, not all zero`,
       );
     }
     const rng = new Xoshiro128(0);
-    rng._s0 = state[0] | 0;
-    rng._s1 = state[1] | 0;
-    rng._s2 = state[2] | 0;
-    rng._s3 = state[3] | 0;
+    rng._s0 = state[0]! | 0;
+    rng._s1 = state[1]! | 0;
+    rng._s2 = state[2]! | 0;
+    rng._s3 = state[3]! | 0;
     return rng;
   }
 

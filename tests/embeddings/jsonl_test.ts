@@ -17,7 +17,9 @@ Deno.test("readJsonLines(path) reads lines written by embeddingLine across chunk
     const v = new Float32Array(dim);
     for (let i = 0; i < dim; i++) v[i] = Math.sin(r * 31 + i) * 0.1;
     lines.push(embeddingLine(`id${r % 7}`, `${r}.png`, v));
-    for (let i = 0; i < dim; i++) expected[r * dim + i] = Number(JSON.parse(lines[r]).embedding[i]);
+    for (let i = 0; i < dim; i++) {
+      expected[r * dim + i] = Number(JSON.parse(lines[r]!).embedding[i]);
+    }
   }
   const path = await tempFile(lines.join("\n") + "\n\n");
   const { set, skipped } = await readJsonLines(path, { chunkSize: 4096 });
@@ -74,7 +76,7 @@ Deno.test({
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
     const vector = new Float32Array(2048);
     for (let i = 0; i < vector.length; i++) {
-      const scale = [1, 1e-3, 1e-4, 1e-5, 1e-6][i % 5];
+      const scale = [1, 1e-3, 1e-4, 1e-5, 1e-6][i % 5]!;
       vector[i] = (rand() * 2 - 1) * scale;
     }
     vector.set([0, -0, 0.015625, -0.046875, 1, 1 / 64 + 1 / 1024], 0);

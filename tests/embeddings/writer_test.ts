@@ -26,8 +26,8 @@ Deno.test("openEmbeddingWriter(out) resumes after a line cut by a kill, without 
   await Deno.writeTextFile(out, '{"identity": "p0", "image_na', { append: true });
   w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
   assertEquals(w.resumedRows, 6);
-  assertEquals(w.has(keys[5]), true);
-  assertEquals(w.has(keys[6]), false);
+  assertEquals(w.has(keys[5]!), true);
+  assertEquals(w.has(keys[6]!), false);
   await w.append(keys.slice(6), rows(6, 10));
   await w.close();
   const { set } = await readJsonLines(out);

@@ -19,7 +19,7 @@ function normals(rng: Rng, n: number, mean: number, sd: number): Float64Array {
 function expand(values: Float64Array, counts: Uint32Array): number[] {
   const out: number[] = [];
   counts.forEach((c, k) => {
-    for (let j = 0; j < c; j++) out.push(values[k]);
+    for (let j = 0; j < c; j++) out.push(values[k]!);
   });
   return out;
 }
@@ -27,7 +27,7 @@ function expand(values: Float64Array, counts: Uint32Array): number[] {
 Deno.test("replicateFromCounts(tally, g, i) equals eerStats and fdr on the resampled scores", () => {
   const rng = createRng(9);
   for (let c = 0; c < 600; c++) {
-    const grid = [2, 5, 20, 1000][c % 4];
+    const grid = [2, 5, 20, 1000][c % 4]!;
     const shift = uniformFloat(rng) * 0.8 - 0.2;
     const gen = Array.from(
       { length: 1 + uniformInt(rng, 60) },

@@ -89,7 +89,7 @@ print(json.dumps(out))`;
     cases.forEach((c, k) => {
       const s = eerStats(c.gen, c.imp);
       const last = s.fmr.length - 1;
-      const expected = sk[k] - s.fmr[last] * (1 - s.fnmr[last]) / 2;
+      const expected = sk[k]! - s.fmr[last]! * (1 - s.fnmr[last]!) / 2;
       assert.ok(Math.abs(s.auc - expected) < 1e-12, `case ${k}: ${s.auc} vs ${expected}`);
     });
   },
@@ -98,7 +98,7 @@ print(json.dumps(out))`;
 Deno.test("eerStats(genuine, impostor) rates and operating points equal a brute-force count on random ties", () => {
   const rng = createRng(5);
   for (let c = 0; c < 200; c++) {
-    const grid = [4, 10, 100][c % 3];
+    const grid = [4, 10, 100][c % 3]!;
     const gen = Array.from(
       { length: 1 + uniformInt(rng, 40) },
       () => Math.round(uniformFloat(rng) * grid) / grid,

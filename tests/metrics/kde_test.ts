@@ -11,14 +11,14 @@ function assertCurveClose(
   label: string,
 ) {
   assert.equal(got.x.length, want.x.length, label);
-  const span = Math.abs(want.x[want.x.length - 1] - want.x[0]);
+  const span = Math.abs(want.x[want.x.length - 1]! - want.x[0]!);
   for (let k = 0; k < want.x.length; k++) {
     assert.ok(
-      Math.abs(got.x[k] - want.x[k]) <= 1e-12 * Math.max(Math.abs(want.x[k]), span),
+      Math.abs(got.x[k]! - want.x[k]!) <= 1e-12 * Math.max(Math.abs(want.x[k]!), span),
       `${label} x[${k}]`,
     );
     assert.ok(
-      Math.abs(got.y[k] - want.y[k]) <= 1e-12 * Math.abs(want.y[k]),
+      Math.abs(got.y[k]! - want.y[k]!) <= 1e-12 * Math.abs(want.y[k]!),
       `${label} y[${k}]: ${got.y[k]} vs ${want.y[k]}`,
     );
   }
@@ -68,10 +68,12 @@ Deno.test("kde(values) integrates to about 1 and peaks near the mode", () => {
   });
   const c = kde(v)!;
   let area = 0, peak = 0;
-  for (let k = 1; k < c.x.length; k++) area += (c.x[k] - c.x[k - 1]) * (c.y[k] + c.y[k - 1]) / 2;
-  for (let k = 1; k < c.x.length; k++) if (c.y[k] > c.y[peak]) peak = k;
+  for (let k = 1; k < c.x.length; k++) {
+    area += (c.x[k]! - c.x[k - 1]!) * (c.y[k]! + c.y[k - 1]!) / 2;
+  }
+  for (let k = 1; k < c.x.length; k++) if (c.y[k]! > c.y[peak]!) peak = k;
   assert.ok(Math.abs(area - 1) < 1e-3, `area ${area}`);
-  assert.ok(Math.abs(c.x[peak] - 0.3) < 0.02);
+  assert.ok(Math.abs(c.x[peak]! - 0.3) < 0.02);
 });
 
 Deno.test({
@@ -98,7 +100,7 @@ print(json.dumps(out))`;
       x: number[];
       y: number[];
     }[];
-    sets.forEach((s, k) => assertCurveClose(kde(s)!, want[k], `set ${k}`));
+    sets.forEach((s, k) => assertCurveClose(kde(s)!, want[k]!, `set ${k}`));
   },
 });
 
@@ -111,9 +113,11 @@ Deno.test({
     assert.equal(scores.length, 10008);
     const c = kde(scores)!;
     let area = 0;
-    for (let k = 1; k < c.x.length; k++) area += (c.x[k] - c.x[k - 1]) * (c.y[k] + c.y[k - 1]) / 2;
+    for (let k = 1; k < c.x.length; k++) {
+      area += (c.x[k]! - c.x[k - 1]!) * (c.y[k]! + c.y[k - 1]!) / 2;
+    }
     assert.ok(Math.abs(area - 1) < 2e-3, `area ${area}`);
-    assert.ok(c.x[0] < Math.min(...scores) && c.x[199] > Math.max(...scores));
+    assert.ok(c.x[0]! < Math.min(...scores) && c.x[199]! > Math.max(...scores));
   },
 });
 if (control === null) console.log("skip reason: ../shared/paper-data/SimilarityScores is absent");
@@ -125,8 +129,8 @@ Deno.test("kde(values) equals the direct kernel sum within 1e-12 relative on 20,
   const h = c.bandwidth, norm = 1 / (h * Math.sqrt(2 * Math.PI));
   for (const k of [0, 1, 17, 50, 99, 150, 198, 199]) {
     let direct = 0;
-    for (let i = 0; i < v.length; i++) direct += Math.exp(-(((v[i] - c.x[k]) / h) ** 2) / 2);
+    for (let i = 0; i < v.length; i++) direct += Math.exp(-(((v[i]! - c.x[k]!) / h) ** 2) / 2);
     direct *= norm / v.length;
-    assert.ok(Math.abs(c.y[k] - direct) <= 1e-12 * direct, `y[${k}] ${c.y[k]} vs ${direct}`);
+    assert.ok(Math.abs(c.y[k]! - direct) <= 1e-12 * direct, `y[${k}] ${c.y[k]} vs ${direct}`);
   }
 });

@@ -19,9 +19,9 @@ Deno.test("numpySum(values) adds fewer than 8 values left to right", () => {
 Deno.test("numpySum(values) uses 8 interleaved accumulators for 8 to 128 values", () => {
   const v = data(20, 1);
   const r = Array.from(v.subarray(0, 8));
-  for (let i = 8; i < 16; i++) r[i % 8] += v[i];
-  let expected = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-  for (let i = 16; i < 20; i++) expected += v[i];
+  for (let i = 8; i < 16; i++) r[i % 8]! += v[i]!;
+  let expected = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
+  for (let i = 16; i < 20; i++) expected += v[i]!;
   assert.equal(numpySum(v), expected);
 });
 
@@ -46,11 +46,11 @@ for a in json.load(sys.stdin):
 print(json.dumps(out))`;
     const want = JSON.parse(await runPython(["-c", code], JSON.stringify(arrays))) as string[][];
     arrays.forEach((a, k) => {
-      assert.equal(numpySum(a), Number(want[k][0]), `sum n=${a.length}`);
-      assert.equal(numpyMean(a), Number(want[k][1]), `mean n=${a.length}`);
-      assert.equal(numpyStd(a), Number(want[k][2]), `std n=${a.length}`);
+      assert.equal(numpySum(a), Number(want[k]![0]), `sum n=${a.length}`);
+      assert.equal(numpyMean(a), Number(want[k]![1]), `mean n=${a.length}`);
+      assert.equal(numpyStd(a), Number(want[k]![2]), `std n=${a.length}`);
       if (a.length > 1) {
-        assert.equal(numpyVar(a, { ddof: 1 }), Number(want[k][3]), `var n=${a.length}`);
+        assert.equal(numpyVar(a, { ddof: 1 }), Number(want[k]![3]), `var n=${a.length}`);
       }
     });
   },
