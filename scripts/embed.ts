@@ -7,6 +7,7 @@
  */
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
 import { formatDuration, Progress } from "../lib/cli/_progress.ts";
+import { consoleReporter } from "../lib/cli/_reporter.ts";
 import { openDataset } from "../lib/data/_open.ts";
 import { type EmbeddingFormat, openEmbeddingWriter } from "../lib/embeddings/_writer.ts";
 import { type Backend, loadModel } from "../lib/model/mod.ts";
@@ -73,7 +74,7 @@ export async function runEmbed(
   const log = options.log ?? ((line: string) => console.error(line));
   const reader = await openDataset(options.dataset, {
     order,
-    onWarning: (m) => log(`warning: ${m}`),
+    reporter: consoleReporter({ warn: log }),
   });
   const out = options.out ?? `Metrics/Embeddings/${reader.name}.jsonl`;
   const model = await loadModel(options.model, { backend, log });

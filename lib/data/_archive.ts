@@ -1,21 +1,20 @@
 /**
- * Random access to the images of a dataset by entry path, whatever holds them: a folder, `.zip`,
- * `.tar`, `.tar.gz`/`.tgz` or RecordIO (`.rec` + `.idx`). Used to show a few images of huge
- * archives (the closest-pairs grids) without extracting anything: only the entries asked for are
- * read. When a path does not match exactly, {@linkcode resolveImagePath} falls back to the search
- * by file name of the original `plot_similar.py`.
+ * The image lookup of `plot-similar`, {@linkcode openImageSource}: images of a dataset by entry
+ * path, whatever holds them (a folder, `.zip`, `.tar`, `.tar.gz`/`.tgz` or RecordIO `.rec` +
+ * `.idx`), through {@linkcode openContainer}. Used to show a few images of huge archives (the
+ * closest-pairs grids) without extracting anything: only the entries asked for are read. When a
+ * path does not match exactly, {@linkcode resolveImagePath} falls back to the search by file name
+ * of the original `plot_similar.py`.
  *
  * @module
  */
+import type { Reporter } from "../cli/mod.ts";
+import { openContainer } from "./_container.ts";
 import { isImageName } from "./_dataset.ts";
-import { safeEntryPath } from "./_archive_entries.ts";
-import { RecordIOFile, recordIOLayout, recordKey } from "./_recordio.ts";
-import { indexTar, isGzipTar, listTar, openTarStream, walkTar } from "./_tar.ts";
-import { ZipFile } from "./_zip.ts";
 
 /** Images of a dataset addressed by `/`-separated entry path. */
 export interface ImageSource {
-  /** The path the user gave. */
+  /** The path the user gave (for RecordIO, the `.rec` file). */
   source: string;
   /** Every file entry path (for RecordIO: `<label>/<key>.jpg` or the `list.txt` names). */
   paths(): Promise<string[]>;
@@ -32,159 +31,21 @@ export interface ImageSource {
   close(): Promise<void>;
 }
 
-async function getEach(
-  get: (p: string) => Promise<Uint8Array | undefined>,
-  paths: readonly string[],
-): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
-  for (const p of paths) {
-    const bytes = await get(p);
-    if (bytes) out.set(p, bytes);
-  }
-  return out;
-}
-
-function folderSource(root: string): ImageSource {
-  const walk = async (dir: string, prefix: string, out: string[]) => {
-    const entries: Deno.DirEntry[] = [];
-    for await (const e of Deno.readDir(dir)) entries.push(e);
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.isDirectory) await walk(`${dir}/${e.name}`, `${prefix}${e.name}/`, out);
-      else if (e.isFile) out.push(`${prefix}${e.name}`);
-    }
-  };
-  let listed: Promise<string[]> | undefined;
-  const paths = () => {
-    // One walk shared by concurrent callers: a half-filled list must never be returned.
-    listed ??= (async () => {
-      const out: string[] = [];
-      await walk(root, "", out);
-      return out;
-    })();
-    return listed;
-  };
-  const get = async (path: string) => {
-    const safe = safeEntryPath(path);
-    if (safe === undefined) return undefined;
-    try {
-      return await Deno.readFile(`${root}/${safe}`);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-        return undefined;
-      }
-      throw error;
-    }
-  };
-  return withResolve({
-    source: root,
-    paths,
-    get,
-    getMany: (paths) => getEach(get, paths),
-    close: () => Promise.resolve(),
-  });
-}
-
-function withResolve(source: Omit<ImageSource, "resolve">): ImageSource {
-  return { ...source, resolve: async (wanted) => resolveImagePath(await source.paths(), wanted) };
-}
-
-async function zipSource(path: string): Promise<ImageSource> {
-  const zip = await ZipFile.open(path);
-  const get = (p: string) => zip.read(p);
-  return withResolve({
-    source: path,
-    paths: () => Promise.resolve(zip.entries().map((e) => e.path)),
-    get,
-    getMany: (paths) => getEach(get, paths),
-    close: () => Promise.resolve(zip.close()),
-  });
-}
-
-async function tarSource(path: string): Promise<ImageSource> {
-  if (!isGzipTar(path)) {
-    const index = await indexTar(path);
-    return withResolve({
-      source: path,
-      paths: () => Promise.resolve([...index.entries.keys()]),
-      get: (p) => index.read(p),
-      getMany: (paths) => getEach((p) => index.read(p), paths),
-      close: () => Promise.resolve(index.close()),
-    });
-  }
-  await Deno.stat(path);
-  let listed: Promise<string[]> | undefined;
-  const getMany = async (paths: readonly string[]) => {
-    const wanted = new Set(paths);
-    const out = new Map<string, Uint8Array>();
-    const walk = walkTar(await openTarStream(path), path, (e) => {
-      if (out.size === wanted.size) return "stop";
-      return wanted.has(e.path) ? "read" : "skip";
-    });
-    for await (const { entry, bytes } of walk) out.set(entry.path, bytes);
-    return out;
-  };
-  return withResolve({
-    source: path,
-    paths() {
-      listed ??= listTar(path).then((entries) => entries.map((e) => e.path));
-      return listed;
-    },
-    get: async (p) => (await getMany([p])).get(p),
-    getMany,
-    close: () => Promise.resolve(),
-  });
-}
-
-async function recordIOSource(path: string): Promise<ImageSource> {
-  const rec = await RecordIOFile.open(path);
-  const layout = await recordIOLayout(rec);
-  const isImage = new Set(layout.keys);
-  const named = new Map<string, number>();
-  for (const [k, key] of layout.names ?? []) named.set(`${key.identity}/${key.imageName}`, k);
-  /** Entry path of an image record, reading only its label when no list.txt names it. */
-  const pathOf = async (k: number) => {
-    const key = await recordKey(rec, layout, k);
-    return `${key.identity}/${key.imageName}`;
-  };
-  /** Record key of an entry path, checked without reading the whole index. */
-  const keyOf = async (p: string) => {
-    if (layout.names) return named.get(p);
-    const m = /^([^/]+)\/(\d+)\.jpg$/.exec(p);
-    const k = m ? Number(m[2]) : NaN;
-    return isImage.has(k) && (await pathOf(k)) === p ? k : undefined;
-  };
-  const get = async (p: string) => {
-    const k = await keyOf(p);
-    return k === undefined ? undefined : (await rec.read(k))?.payload;
-  };
-  const paths = async () => {
-    const out: string[] = [];
-    for (const k of layout.keys) out.push(await pathOf(k));
-    return out;
-  };
-  return {
-    source: rec.source,
-    paths,
-    async resolve(wanted) {
-      if ((await keyOf(wanted)) !== undefined) return wanted;
-      const m = /(\d+)\.[^./]+$/.exec(wanted);
-      if (m && isImage.has(Number(m[1]))) return await pathOf(Number(m[1]));
-      return resolveImagePath(await paths(), wanted);
-    },
-    get,
-    getMany: (paths) => getEach(get, paths),
-    close: () => Promise.resolve(rec.close()),
-  };
+/** Options of {@linkcode openImageSource}. */
+export interface ImageSourceOptions {
+  /** Receives warnings (unsafe archive entries). @default consoleReporter() */
+  reporter?: Reporter;
 }
 
 /**
- * Opens a folder or archive for reads by entry path, chosen by extension (`.zip`, `.tar`,
- * `.tar.gz`, `.tgz`, `.rec`/`.idx`; anything else must be a folder).
+ * Opens a folder or archive for reads by entry path, its kind chosen by the extension table of
+ * {@linkcode openContainer}.
  *
  * @param path Folder or archive.
+ * @param options The reporter.
  * @returns The source; close it after use.
- * @throws {Deno.errors.NotFound} When the path does not exist.
+ * @throws {Deno.errors.NotFound} When the path does not exist, saying what was expected.
+ * @throws {TypeError} When the path is a file of no known archive kind.
  * @throws {SyntaxError} When an archive is corrupt or truncated.
  *
  * @example
@@ -194,23 +55,28 @@ async function recordIOSource(path: string): Promise<ImageSource> {
  * const path = await Deno.makeTempFile({ suffix: ".zip" });
  * await Deno.writeFile(path, zipSync({ "CASIA/0001/image_5.jpg": new Uint8Array([5]) }));
  * const source = await openImageSource(path);
+ * const found = await source.resolve("0001/image_5.jpg");
  * const bytes = await source.get("CASIA/0001/image_5.jpg");
  * await source.close();
- * if (bytes?.[0] !== 5) throw new Error("unexpected");
+ * if (found !== "CASIA/0001/image_5.jpg" || bytes?.[0] !== 5) throw new Error("unexpected");
  * ```
  */
-export async function openImageSource(path: string): Promise<ImageSource> {
-  const lower = path.toLowerCase();
-  if (lower.endsWith(".zip")) return await zipSource(path);
-  if (/\.(tar|tar\.gz|tgz)$/.test(lower)) return await tarSource(path);
-  if (/\.(rec|idx)$/.test(lower)) return await recordIOSource(path);
-  const info = await Deno.stat(path);
-  if (!info.isDirectory) {
-    throw new TypeError(
-      `Cannot open ${path} as images: expected a folder, .zip, .tar, .tar.gz, .tgz or .rec, current value is a file`,
-    );
-  }
-  return await folderSource(path);
+export async function openImageSource(
+  path: string,
+  options: ImageSourceOptions = {},
+): Promise<ImageSource> {
+  const container = await openContainer(path, options);
+  return {
+    source: container.source,
+    paths: () => container.list(),
+    async resolve(wanted) {
+      const own = await container.lookup?.(wanted);
+      return own ?? resolveImagePath(await container.list(), wanted);
+    },
+    get: (p) => container.read(p),
+    getMany: (paths) => container.readMany(paths),
+    close: () => container.close(),
+  };
 }
 
 /**

@@ -1,14 +1,27 @@
 /**
- * Shared by the archive readers: safe entry paths, the `<identity>/<image>` mapping with its
- * single-wrapping-folder rule, and exact reads from a file handle.
+ * What the containers share: safe entry paths and the warning for an unsafe one, the
+ * `<identity>/<image>` mapping of archive entries with its single-wrapping-folder rule, dataset
+ * names, exact reads at an offset of a file, a one-at-a-time queue for a file handle, and CRC-32.
  *
  * @module
  */
+import { basename } from "node:path";
 import { type ImageKey, isImageName } from "./_dataset.ts";
 
 /**
  * The entry path with `\` turned into `/` and leading `./` removed, or `undefined` when it is
  * absolute (`/x`, `C:x`) or climbs (`..` segment): such entries are never read or written.
+ *
+ * @param name Entry name as the archive records it.
+ * @returns The safe path, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { safeEntryPath } from "./_archive_entries.ts";
+ * if (safeEntryPath("./a\\b.jpg") !== "a/b.jpg" || safeEntryPath("x/../../y") !== undefined) {
+ *   throw new Error("unexpected");
+ * }
+ * ```
  */
 export function safeEntryPath(name: string): string | undefined {
   const path = name.replaceAll("\\", "/").replace(/^(\.\/)+/, "");
@@ -17,9 +30,15 @@ export function safeEntryPath(name: string): string | undefined {
   return path;
 }
 
-/** Warns once per archive entry that was skipped as unsafe. */
-export function warnUnsafe(archive: string, name: string): void {
-  console.warn(`warning: ${archive}: skipped entry '${name}' (absolute path or '..' segment)`);
+/**
+ * The warning for an archive entry skipped as unsafe (see {@linkcode safeEntryPath}).
+ *
+ * @param archive Archive path.
+ * @param name The entry name as recorded.
+ * @returns The text of the warning.
+ */
+export function unsafeEntryWarning(archive: string, name: string): string {
+  return `${archive}: skipped entry '${name}' (absolute path or '..' segment)`;
 }
 
 /**
@@ -30,6 +49,13 @@ export function warnUnsafe(archive: string, name: string): void {
  *
  * @param paths Safe entry paths (any kind of file; non-images are ignored).
  * @returns For each path, its key or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { imageKeys } from "./_archive_entries.ts";
+ * const keys = imageKeys(["Set/a/1.jpg", "Set/a/notes.txt", "Set/b/2.png"]);
+ * if (keys.map((k) => k?.identity).join() !== "a,,b") throw new Error("unexpected");
+ * ```
  */
 export function imageKeys(paths: readonly string[]): (ImageKey | undefined)[] {
   const images = paths.map((p) => (isImageName(p) && !p.endsWith("/") ? p.split("/") : undefined));
@@ -49,19 +75,39 @@ export function imageKeys(paths: readonly string[]): (ImageKey | undefined)[] {
   const skip = shared && deep ? 1 : 0;
   return images.map((parts) => {
     if (!parts || parts.length - skip !== 2) return undefined;
-    return { identity: parts[skip], imageName: parts[skip + 1] };
+    return { identity: parts[skip]!, imageName: parts[skip + 1]! };
   });
 }
 
-/** The dataset name of an archive: its base name without `.zip`, `.tar`, `.tar.gz`, `.tgz`, `.rec`, `.idx`. */
+/**
+ * The dataset name of a container: its base name without `.zip`, `.tar`, `.tar.gz`, `.tgz`,
+ * `.rec` or `.idx` (a folder keeps its whole name).
+ *
+ * @param path Folder or archive path.
+ * @returns The name used for output files.
+ *
+ * @example
+ * ```ts
+ * import { archiveName } from "./_archive_entries.ts";
+ * if (archiveName("data/DCFace.tar.gz") !== "DCFace" || archiveName("data/Set/") !== "Set") {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
 export function archiveName(path: string): string {
-  const base = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? path;
-  return base.replace(/\.(zip|tar\.gz|tgz|tar|rec|idx)$/i, "");
+  return basename(path).replace(/\.(zip|tar\.gz|tgz|tar|rec|idx)$/i, "");
 }
 
 /**
- * Reads exactly `length` bytes at `offset`, or throws a SyntaxError naming the archive and what
- * was being read (a truncated file).
+ * Reads exactly `length` bytes at `offset`, or throws a SyntaxError naming what was being read
+ * (a truncated file).
+ *
+ * @param file Open file.
+ * @param offset Byte offset.
+ * @param length Number of bytes.
+ * @param what What is read, for the message (`entry 'x' of y.tar`).
+ * @returns The bytes.
+ * @throws {SyntaxError} When the file ends first.
  */
 export async function readAt(
   file: Deno.FsFile,
@@ -74,19 +120,52 @@ export async function readAt(
   let got = 0;
   while (got < length) {
     const n = await file.read(out.subarray(got));
-    if (n === null) {
-      throw new SyntaxError(
-        `Cannot read ${what}: the archive ends after ${offset + got} bytes, ${
-          length - got
-        } bytes short (truncated?)`,
-      );
-    }
+    if (n === null) throw shortRead(what, offset, got, length);
     got += n;
   }
   return out;
 }
 
-/** A queue that runs async tasks one at a time (one file position per handle). */
+/**
+ * {@linkcode readAt} without awaiting: for parsers that read small ranges synchronously.
+ *
+ * @param file Open file.
+ * @param offset Byte offset.
+ * @param length Number of bytes.
+ * @param what What is read, for the message.
+ * @returns The bytes.
+ * @throws {SyntaxError} When the file ends first.
+ */
+export function readAtSync(
+  file: Deno.FsFile,
+  offset: number,
+  length: number,
+  what: string,
+): Uint8Array {
+  const out = new Uint8Array(length);
+  file.seekSync(offset, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < length) {
+    const n = file.readSync(out.subarray(got));
+    if (n === null) throw shortRead(what, offset, got, length);
+    got += n;
+  }
+  return out;
+}
+
+function shortRead(what: string, offset: number, got: number, length: number): SyntaxError {
+  return new SyntaxError(
+    `Cannot read ${what}: the archive ends after ${offset + got} bytes, ${
+      length - got
+    } bytes short (truncated?)`,
+  );
+}
+
+/**
+ * A queue that runs async tasks one at a time (one file position per handle).
+ *
+ * @returns A function that runs a task after every task given before it.
+ */
 export function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(task: () => Promise<T>) => {
@@ -98,7 +177,18 @@ export function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (IEEE 802.3, reflected, as zip and gzip use). */
+/**
+ * CRC-32 (IEEE 802.3, reflected, as zip and gzip use), table-driven.
+ *
+ * @param bytes The data.
+ * @returns The unsigned CRC.
+ *
+ * @example
+ * ```ts
+ * import { crc32 } from "./_archive_entries.ts";
+ * if (crc32(new TextEncoder().encode("123456789")) !== 0xcbf43926) throw new Error("unexpected");
+ * ```
+ */
 export function crc32(bytes: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
@@ -108,7 +198,8 @@ export function crc32(bytes: Uint8Array): number {
       crcTable[n] = c >>> 0;
     }
   }
+  const table = crcTable;
   let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -1,31 +1,21 @@
 /**
- * A dataset as the original package walked it: a folder with one sub-folder per identity, holding
- * `.png`/`.jpg`/`.jpeg` images (any letter case). Other files and deeper folders are ignored.
+ * A folder as a {@linkcode Container}: a depth-first walk in code-point or directory order, files
+ * read by path. A folder dataset, as the original package walked it, is a folder with one
+ * sub-folder per identity holding `.png`/`.jpg`/`.jpeg` images (any letter case); `openDataset`
+ * lists it with depth 2 and ignores other files and deeper folders.
  *
  * @module
  */
-import {
-  type DatasetReader,
-  type ImageKey,
-  type ImageRecord,
-  isImageName,
-  type ReadOptions,
-} from "./_dataset.ts";
+import { basename, join } from "node:path";
+import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
+import { safeEntryPath } from "./_archive_entries.ts";
 
-/** Options of {@linkcode openFolderDataset}. */
-export interface FolderDatasetOptions {
-  /**
-   * `sorted` lists identities and images in code-point order (reproducible everywhere);
-   * `listdir` keeps the directory order, as Python's `os.listdir` in the original.
-   * @default "sorted"
-   */
+/** Options of {@linkcode openFolderContainer}. */
+export interface FolderContainerOptions {
+  /** `sorted` (code-point order) or `listdir` (directory order). @default "sorted" */
   order?: "sorted" | "listdir";
-  /** Receives warnings, e.g. an identity folder without images. @default console.warn */
-  onWarning?: (message: string) => void;
-}
-
-function basename(path: string): string {
-  return path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? path;
+  /** The deepest level listed (1: the folder's own files). @default Infinity */
+  depth?: number;
 }
 
 async function entries(dir: string, order: "sorted" | "listdir"): Promise<Deno.DirEntry[]> {
@@ -36,72 +26,89 @@ async function entries(dir: string, order: "sorted" | "listdir"): Promise<Deno.D
 }
 
 /**
- * Opens a folder dataset.
+ * Opens a folder as a container. Files (and links to files) are listed; sub-folders are walked,
+ * links to folders are not followed.
  *
- * @param path The dataset folder.
- * @param options Listing order.
- * @returns A reader over `<identity>/<image>` files.
- * @throws {Deno.errors.NotFound} When the folder does not exist.
- * @throws {TypeError} When the path is not a folder.
+ * @param root The folder (checked to exist by `openContainer`).
+ * @param options Walk order and depth.
+ * @returns The container.
  *
  * @example
  * ```ts
- * import { openFolderDataset } from "./_folder.ts";
+ * import { openFolderContainer } from "./_folder.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.mkdir(`${dir}/alice`);
  * await Deno.writeFile(`${dir}/alice/1.PNG`, new Uint8Array([1]));
- * await Deno.writeTextFile(`${dir}/alice/notes.txt`, "not an image");
- * const keys = await (await openFolderDataset(dir)).list();
- * if (keys.length !== 1 || keys[0].imageName !== "1.PNG") throw new Error("unexpected");
+ * const folder = await openFolderContainer(dir);
+ * const paths = await folder.list();
+ * if (paths.join() !== "alice/1.PNG" || (await folder.read("alice/1.PNG"))?.[0] !== 1) {
+ *   throw new Error("unexpected");
+ * }
  * ```
  */
-export async function openFolderDataset(
-  path: string,
-  options: FolderDatasetOptions = {},
-): Promise<DatasetReader> {
-  const { order = "sorted", onWarning = (m: string) => console.warn(`warning: ${m}`) } = options;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(
-        `Cannot open the dataset ${path}: it does not exist (expected a folder of identity sub-folders, or a .zip/.tar/.tar.gz/.rec archive)`,
-      );
-    }
-    throw error;
-  }
-  if (!info.isDirectory) {
-    throw new TypeError(`Cannot open the dataset ${path}: it is not a folder`);
-  }
-  let listed: ImageKey[] | undefined;
-  const list = async (): Promise<ImageKey[]> => {
-    if (listed) return listed;
-    const keys: ImageKey[] = [];
-    for (const identity of await entries(path, order)) {
-      if (!identity.isDirectory) continue;
-      const before = keys.length;
-      for (const file of await entries(`${path}/${identity.name}`, order)) {
-        if (file.isDirectory || !isImageName(file.name)) continue;
-        keys.push({ identity: identity.name, imageName: file.name });
-      }
-      if (keys.length === before) {
-        onWarning(`${path}/${identity.name}: identity folder holds no .png/.jpg/.jpeg image`);
-      }
-    }
-    listed = keys;
-    return keys;
+export function openFolderContainer(
+  root: string,
+  options: FolderContainerOptions = {},
+): Promise<Container> {
+  const { order = "sorted", depth = Infinity } = options;
+  let walked: Promise<{ files: string[]; folders: string[] }> | undefined;
+  const walk = () => {
+    // One walk shared by concurrent callers: a half-filled list must never be returned.
+    walked ??= (async () => {
+      const files: string[] = [];
+      const folders: string[] = [];
+      const visit = async (dir: string, prefix: string, level: number) => {
+        for (const entry of await entries(dir, order)) {
+          const path = `${prefix}${entry.name}`;
+          if (entry.isDirectory) {
+            folders.push(path);
+            if (level < depth) await visit(join(dir, entry.name), `${path}/`, level + 1);
+          } else if (level <= depth) files.push(path);
+        }
+      };
+      await visit(root, "", 1);
+      return { files, folders };
+    })();
+    return walked;
   };
-  async function* read(readOptions: ReadOptions = {}): AsyncIterable<ImageRecord> {
-    for (const key of await list()) {
-      if (readOptions.skip?.(key)) continue;
+  const read = async (path: string) => {
+    const safe = safeEntryPath(path);
+    if (safe === undefined) return undefined;
+    try {
+      return await Deno.readFile(join(root, safe));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
+    for (const path of (await walk()).files) {
+      if (options.filter && !options.filter(path)) continue;
       try {
-        const bytes = await Deno.readFile(`${path}/${key.identity}/${key.imageName}`);
-        yield { ...key, bytes };
+        yield { path, bytes: await Deno.readFile(join(root, path)) };
       } catch (error) {
-        yield { ...key, error: error instanceof Error ? error.message : String(error) };
+        yield { path, error: error instanceof Error ? error.message : String(error) };
       }
     }
   }
-  return { source: path, name: basename(path), list, read, close: () => Promise.resolve() };
+  return Promise.resolve({
+    kind: "folder",
+    source: root,
+    name: basename(root),
+    list: async () => (await walk()).files,
+    folders: async () => (await walk()).folders,
+    read,
+    async readMany(paths) {
+      const out = new Map<string, Uint8Array>();
+      for (const p of paths) {
+        const bytes = await read(p);
+        if (bytes) out.set(p, bytes);
+      }
+      return out;
+    },
+    stream,
+    close: () => Promise.resolve(),
+  });
 }

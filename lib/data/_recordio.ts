@@ -5,12 +5,17 @@
  *
  * Keys: identity = the record's class label as an integer string, image name = record index +
  * `.jpg`; a `list.txt` beside the `.rec` (tab-separated, first field the record index, last field
- * `<identity>/<image>`, as DCFace ships) names them instead.
+ * `<identity>/<image>`, as DCFace ships) names them instead. As a {@linkcode Container}, each
+ * image record is the entry `<identity>/<image name>`.
+ *
+ * Hand-written: no maintained npm package reads RecordIO.
  *
  * @module
  */
+import { dirname, join } from "node:path";
 import { archiveName, readAt, serialQueue } from "./_archive_entries.ts";
-import type { DatasetReader, ImageKey, ImageRecord, ReadOptions } from "./_dataset.ts";
+import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
+import type { ImageKey } from "./_dataset.ts";
 
 const MAGIC = 0xced7230a;
 const LENGTH_MASK = (1 << 29) - 1;
@@ -63,7 +68,7 @@ export function decodeIRHeader(data: Uint8Array, what: string): RecordIORecord {
   for (let i = 0; i < flag; i++) labels[i] = v.getFloat32(24 + 4 * i, true);
   return {
     flag,
-    label: flag > 0 ? labels[0] : v.getFloat32(4, true),
+    label: flag > 0 ? labels[0]! : v.getFloat32(4, true),
     labels,
     id: v.getBigUint64(8, true),
     id2: v.getBigUint64(16, true),
@@ -105,7 +110,7 @@ export class RecordIOFile {
     const index = new Map<number, number>();
     const lines = idxText.split("\n");
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i].trim();
+      const line = lines[i]!.trim();
       if (!line) continue;
       const m = /^(\d+)\s+(\d+)$/.exec(line);
       if (!m) {
@@ -192,7 +197,7 @@ export class RecordIOFile {
         throw new SyntaxError(`Cannot read ${what}: it starts with continuation flag ${cflag}`);
       }
     }
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return parts[0]!;
     const total = parts.reduce((n, p) => n + p.length, 0) + 4 * (parts.length - 1);
     const out = new Uint8Array(total);
     const magic = new Uint8Array(new Uint32Array([MAGIC]).buffer);
@@ -229,7 +234,7 @@ async function readListTxt(path: string): Promise<Map<number, ImageKey> | undefi
   for (const line of text.split("\n")) {
     const fields = line.trim().split("\t");
     if (fields.length < 2) continue;
-    const parts = fields[fields.length - 1].replaceAll("\\", "/").split("/");
+    const parts = fields[fields.length - 1]!.replaceAll("\\", "/").split("/");
     if (parts.length < 2) continue;
     names.set(Number(fields[0]), { identity: parts.at(-2)!, imageName: parts.at(-1)! });
   }
@@ -247,15 +252,14 @@ export async function recordIOLayout(rec: RecordIOFile): Promise<RecordIOLayout>
   const header = rec.index.has(0) ? await rec.read(0) : undefined;
   let keys: number[];
   if (header && header.flag > 0 && header.payload.length === 0) {
-    const end = Math.round(header.labels[0]);
+    const end = Math.round(header.labels[0]!);
     keys = [];
     for (let k = 1; k < end; k++) if (rec.index.has(k)) keys.push(k);
   } else {
     keys = [...rec.index.keys()];
   }
-  const dir = rec.source.includes("/") ? rec.source.slice(0, rec.source.lastIndexOf("/") + 1) : "";
-  const names = await readListTxt(`${dir}list.txt`);
-  return { keys, names };
+  const names = await readListTxt(join(dirname(rec.source), "list.txt"));
+  return names ? { keys, names } : { keys };
 }
 
 /**
@@ -281,41 +285,83 @@ export async function recordKey(
 }
 
 /**
- * Opens a RecordIO dataset (`x.rec` + `x.idx`; either path may be given).
- *
- * `list()` reads every image record's header when no `list.txt` names them (labels live in the
- * records); `read()` yields images in index order.
+ * Opens a RecordIO dataset (`x.rec` + `x.idx`; either path may be given) as a
+ * {@linkcode Container} of its image records, in `.idx` order. `list()` reads every image
+ * record's header when no `list.txt` names them (labels live in the records); `lookup()` finds the
+ * record whose key is the last number of a wanted file name (`0424848/image_2.jpg` -> record 2).
  *
  * @param path The `.rec` or `.idx` path.
- * @returns A {@linkcode DatasetReader}; `name` is the file name without extension.
+ * @returns The container; `source` is the `.rec` path, `name` the file name without extension.
  * @throws {Deno.errors.NotFound} When the `.rec` or `.idx` is missing.
  * @throws {SyntaxError} When the index or a record is corrupt or truncated.
  */
-export async function openRecordIODataset(path: string): Promise<DatasetReader> {
+export async function openRecordIOContainer(path: string): Promise<Container> {
   const rec = await RecordIOFile.open(path);
-  const layout = await recordIOLayout(rec);
-  let listed: ImageKey[] | undefined;
-  async function* read(options: ReadOptions = {}): AsyncIterable<ImageRecord> {
+  let layout: RecordIOLayout;
+  try {
+    layout = await recordIOLayout(rec);
+  } catch (error) {
+    rec.close();
+    throw error;
+  }
+  const isImage = new Set(layout.keys);
+  const named = new Map<string, number>();
+  for (const [k, key] of layout.names ?? []) named.set(`${key.identity}/${key.imageName}`, k);
+  /** Entry path of an image record, reading only its label when no list.txt names it. */
+  const pathOf = async (k: number, label?: number) => {
+    const key = await recordKey(rec, layout, k, label);
+    return `${key.identity}/${key.imageName}`;
+  };
+  /** Record key of an entry path, checked without reading the whole index. */
+  const keyOf = async (p: string) => {
+    if (layout.names) return named.get(p);
+    const m = /^([^/]+)\/(\d+)\.jpg$/.exec(p);
+    const k = m ? Number(m[2]) : NaN;
+    return isImage.has(k) && (await pathOf(k)) === p ? k : undefined;
+  };
+  const read = async (p: string) => {
+    const k = await keyOf(p);
+    return k === undefined ? undefined : (await rec.read(k))?.payload;
+  };
+  let listed: Promise<string[]> | undefined;
+  const list = () =>
+    listed ??= (async () => {
+      const out: string[] = [];
+      for (const k of layout.keys) out.push(await pathOf(k));
+      return out;
+    })();
+  async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
+    const { filter } = options;
     for (const k of layout.keys) {
-      const named = layout.names?.get(k);
-      if (named && options.skip?.(named)) continue;
+      const known = layout.names?.get(k);
+      if (known && filter && !filter(`${known.identity}/${known.imageName}`)) continue;
       const record = (await rec.read(k))!;
-      const key = await recordKey(rec, layout, k, record.label);
-      if (!named && options.skip?.(key)) continue;
-      yield { ...key, bytes: record.payload };
+      const p = await pathOf(k, record.label);
+      if (!known && filter && !filter(p)) continue;
+      yield { path: p, bytes: record.payload };
     }
   }
   return {
+    kind: "recordio",
     source: rec.source,
     name: archiveName(path),
-    async list() {
-      if (listed) return listed;
-      const keys: ImageKey[] = [];
-      for (const k of layout.keys) keys.push(await recordKey(rec, layout, k));
-      listed = keys;
-      return keys;
-    },
+    list,
     read,
+    async readMany(paths) {
+      const out = new Map<string, Uint8Array>();
+      for (const p of paths) {
+        const bytes = await read(p);
+        if (bytes) out.set(p, bytes);
+      }
+      return out;
+    },
+    stream,
+    async lookup(wanted) {
+      if ((await keyOf(wanted)) !== undefined) return wanted;
+      const m = /(\d+)\.[^./]+$/.exec(wanted);
+      if (m && isImage.has(Number(m[1]))) return await pathOf(Number(m[1]));
+      return undefined;
+    },
     close: () => Promise.resolve(rec.close()),
   };
 }

@@ -1,19 +1,36 @@
 /**
- * Tar archives, plain or gzip-compressed (`.tar`, `.tar.gz`, `.tgz`), read as a stream: headers
- * (ustar, GNU long names, pax `path`) are parsed as they come, entry data is handed over or
- * skipped, and nothing is written to disk. A plain `.tar` is also indexed once for random access.
+ * Tar archives, plain or gzip-compressed (`.tar`, `.tar.gz`, `.tgz`), as a {@linkcode Container}
+ * read as a stream: `tar-stream` parses the headers as the bytes go by (ustar, GNU long names,
+ * pax), entry data is handed over or skipped, and nothing is written to disk. A plain `.tar` is
+ * indexed in one pass, then read by offset; a compressed one is streamed once per request, and
+ * {@linkcode Container.readMany} gathers many entries in one pass.
+ *
+ * Library choice, measured on an archive of 100,000 entries (577 MB) on the 2-core build
+ * machine: `tar-stream` 3.2.2 lists and reads as fast as the hand-written reader it replaces
+ * (list 0.8-1.2 s against 1.1-1.2 s, read 1.4-2.3 s against 1.5-1.6 s). `modern-tar` 0.8.6 was
+ * tried first and not taken: its strict decoder, the only mode that reports corrupt headers and
+ * truncation, rejects an archive that ends without end-of-archive blocks (which the kit reads, as
+ * Python's `tarfile` does), and a later error drops the entries it had parsed but not yet handed
+ * out (of three entries before junk at the end, one came out). Neither library gives the offset of
+ * an entry's data: the index takes it from the first chunk of the entry's data, which `tar-stream`
+ * hands out as a view into the chunk this module read from the file at a known position (the
+ * tests check the offsets; an entry without one is read by streaming).
+ *
+ * Entries after the end-of-archive blocks that are not zeros are reported as a corrupt header
+ * (the hand-written reader stopped at the first zero block).
  *
  * @module
  */
+import tarStream from "tar-stream";
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
   archiveName,
-  imageKeys,
   readAt,
   safeEntryPath,
   serialQueue,
-  warnUnsafe,
+  unsafeEntryWarning,
 } from "./_archive_entries.ts";
-import type { DatasetReader, ImageRecord, ReadOptions } from "./_dataset.ts";
+import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
 
 /** One regular file of a tar archive. */
 export interface TarEntry {
@@ -21,8 +38,8 @@ export interface TarEntry {
   path: string;
   /** Data size in bytes. */
   size: number;
-  /** Offset of the data in the (uncompressed) tar stream. */
-  offset: number;
+  /** Offset of the data in a plain `.tar` (not known for compressed ones, nor for empty entries). */
+  offset: number | undefined;
 }
 
 /** Whether a path names a gzip-compressed tar (`.tar.gz`, `.tgz`). */
@@ -30,322 +47,298 @@ export function isGzipTar(path: string): boolean {
   return /\.(tar\.gz|tgz)$/i.test(path);
 }
 
-/** Pulls exact byte counts out of a stream of chunks. */
-class StreamReader {
-  position = 0;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #chunk: Uint8Array = new Uint8Array(0);
-  #at = 0;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.getReader();
-  }
-
-  /** Takes the next chunk once the current one is used up; false at the end of the stream. */
-  async #refill(): Promise<boolean> {
-    const { value, done } = await this.#reader.read();
-    if (done) return false;
-    this.#chunk = value;
-    this.#at = 0;
-    return true;
-  }
-
-  /** Up to `n` bytes (fewer only at the end of the stream). */
-  async read(n: number): Promise<Uint8Array> {
-    const out = new Uint8Array(n);
-    let got = 0;
-    while (got < n) {
-      if (this.#at >= this.#chunk.length && !(await this.#refill())) break;
-      const take = Math.min(n - got, this.#chunk.length - this.#at);
-      out.set(this.#chunk.subarray(this.#at, this.#at + take), got);
-      this.#at += take;
-      got += take;
-    }
-    this.position += got;
-    return got === n ? out : out.subarray(0, got);
-  }
-
-  /** Skips `n` bytes; returns how many were skipped. */
-  async skip(n: number): Promise<number> {
-    let left = n;
-    while (left > 0) {
-      if (this.#at >= this.#chunk.length && !(await this.#refill())) break;
-      const take = Math.min(left, this.#chunk.length - this.#at);
-      this.#at += take;
-      left -= take;
-    }
-    this.position += n - left;
-    return n - left;
-  }
-
-  async cancel(): Promise<void> {
-    await this.#reader.cancel().catch(() => {});
-  }
+/** The members of `tar-stream` used here (its `@types` package would bring in `@types/node`). */
+interface TarStreamEntry extends AsyncIterable<Uint8Array> {
+  header: { name: string; size?: number | null; type?: string | null };
 }
-
-const decoder = new TextDecoder();
-
-function field(block: Uint8Array, start: number, length: number): string {
-  const raw = block.subarray(start, start + length);
-  const end = raw.indexOf(0);
-  return decoder.decode(end < 0 ? raw : raw.subarray(0, end));
+interface TarStreamExtract extends AsyncIterable<TarStreamEntry> {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  destroy(error?: Error): void;
+  once(event: "drain" | "close", listener: () => void): unknown;
+  off(event: "drain" | "close", listener: () => void): unknown;
 }
+const extractTar = (tarStream as unknown as {
+  extract(options: { allowUnknownFormat: boolean }): TarStreamExtract;
+}).extract;
 
-function octal(block: Uint8Array, start: number, length: number): number {
-  if (block[start] & 0x80) {
-    let value = 0; // GNU base-256 for sizes of 8 GiB and more
-    for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i];
-    return value;
-  }
-  const text = field(block, start, length).trim();
-  return text === "" ? 0 : parseInt(text, 8);
-}
-
-function checksumOk(block: Uint8Array): boolean {
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : block[i];
-  return sum === octal(block, 148, 8);
-}
-
-function paxPath(data: Uint8Array): string | undefined {
-  const text = decoder.decode(data);
-  let path: string | undefined;
-  for (let at = 0; at < text.length;) {
-    const space = text.indexOf(" ", at);
-    const length = parseInt(text.slice(at, space), 10);
-    if (!(length > 0)) break;
-    const record = text.slice(space + 1, at + length - 1);
-    const eq = record.indexOf("=");
-    if (record.slice(0, eq) === "path") path = record.slice(eq + 1);
-    at += length;
-  }
-  return path;
-}
-
-/** Visitor decision: read the entry's bytes, skip them, or stop the walk. */
+/** What to do with an entry: read its bytes, skip them, or stop the walk. */
 export type TarVisit = "read" | "skip" | "stop";
 
+/** Options of {@linkcode walkTar}. */
+export interface WalkTarOptions {
+  /** Decides per safe regular file. @default skip every entry (a listing) */
+  visit?: (entry: TarEntry) => TarVisit;
+  /** Receives a warning per unsafe entry. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/** Where the file's chunks start, by buffer, to place the views `tar-stream` hands out. */
+type Origins = WeakMap<ArrayBufferLike, number>;
+
+const CHUNK = 1 << 20;
+
+async function* fileChunks(path: string, origins: Origins | undefined): AsyncGenerator<Uint8Array> {
+  const file = await Deno.open(path, { read: true });
+  if (origins === undefined) {
+    const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
+      Uint8Array,
+      Uint8Array
+    >;
+    yield* file.readable.pipeThrough(gunzip);
+    return;
+  }
+  try {
+    for (let position = 0;;) {
+      const buffer = new Uint8Array(CHUNK);
+      const n = await file.read(buffer);
+      if (n === null) return;
+      origins.set(buffer.buffer, position);
+      position += n;
+      yield n === CHUNK ? buffer : buffer.subarray(0, n);
+    }
+  } finally {
+    file.close();
+  }
+}
+
+function drained(extract: TarStreamExtract): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      extract.off("drain", done);
+      extract.off("close", done);
+      resolve();
+    };
+    extract.once("drain", done);
+    extract.once("close", done);
+  });
+}
+
+/** Passes each chunk of an entry's data to `use`; a broken stream becomes a SyntaxError. */
+async function eachChunk(
+  stream: TarStreamEntry,
+  what: string,
+  use: (chunk: Uint8Array) => void,
+): Promise<void> {
+  try {
+    for await (const chunk of stream) use(chunk);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new SyntaxError(
+      /unexpected end/i.test(message)
+        ? `Cannot read ${what}: the archive ends inside it (truncated)`
+        : `Cannot read ${what}: ${message}`,
+    );
+  }
+}
+
+/** The data of one entry: copied out when `keep`, else drained; notes the offset of its data. */
+async function entryData(
+  stream: TarStreamEntry,
+  entry: TarEntry,
+  keep: boolean,
+  origins: Origins | undefined,
+  what: string,
+): Promise<Uint8Array | undefined> {
+  const out = keep ? new Uint8Array(entry.size) : undefined;
+  let got = 0;
+  await eachChunk(stream, what, (chunk) => {
+    if (got === 0 && origins) {
+      const base = origins.get(chunk.buffer);
+      if (base !== undefined) entry.offset = base + chunk.byteOffset;
+    }
+    if (got + chunk.length <= entry.size) out?.set(chunk, got);
+    got += chunk.length;
+  });
+  if (got !== entry.size) {
+    throw new SyntaxError(
+      `Cannot read ${what}: got ${got} bytes of its ${entry.size} (corrupt archive)`,
+    );
+  }
+  return out;
+}
+
 /**
- * Walks the entries of a tar stream in order, yielding the bytes of the entries `visit` asks for.
+ * Walks the safe regular files of a tar archive in order, yielding each with its bytes when
+ * `visit` asks for them. Entries with absolute or `..` paths are skipped with a warning.
  *
- * @param stream The uncompressed tar bytes.
- * @param source Archive path for messages.
- * @param visit Called for each safe regular file: read its data, skip it, or stop the walk.
- * @returns The entries read, with their bytes.
- * @throws {SyntaxError} Naming archive and entry, on a bad header checksum or a truncated entry.
+ * @param path The `.tar`, `.tar.gz` or `.tgz` file.
+ * @param options Per-entry decision and reporter.
+ * @returns Each entry in archive order, with `bytes` when read.
+ * @throws {SyntaxError} Naming archive and entry, on a corrupt header, a truncated entry or bad
+ * gzip data.
  */
 export async function* walkTar(
-  stream: ReadableStream<Uint8Array>,
-  source: string,
-  visit: (entry: TarEntry) => TarVisit,
-): AsyncGenerator<{ entry: TarEntry; bytes: Uint8Array }> {
-  const reader = new StreamReader(stream);
-  let longName: string | undefined;
+  path: string,
+  options: WalkTarOptions = {},
+): AsyncGenerator<{ entry: TarEntry; bytes?: Uint8Array }> {
+  const { visit = () => "skip", reporter = consoleReporter() } = options;
+  const origins: Origins | undefined = isGzipTar(path) ? undefined : new WeakMap();
+  const extract = extractTar({ allowUnknownFormat: true });
+  let finished = false;
+  const pump = (async () => {
+    try {
+      for await (const chunk of fileChunks(path, origins)) {
+        if (finished) break;
+        if (!extract.write(chunk)) await drained(extract);
+      }
+      if (!finished) extract.end();
+    } catch (error) {
+      extract.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
   let previous = "(start of archive)";
   try {
-    for (;;) {
-      const block = await reader.read(512);
-      if (block.length === 0) return; // no end blocks: accept, as Python's tarfile does
-      if (block.length < 512) {
-        throw new SyntaxError(
-          `Cannot read ${source}: the archive ends inside the header after '${previous}' (truncated)`,
-        );
-      }
-      if (block.every((b) => b === 0)) return;
-      if (!checksumOk(block)) {
-        throw new SyntaxError(
-          `Cannot read ${source}: corrupt tar header after '${previous}' at offset ${
-            reader.position - 512
-          }`,
-        );
-      }
-      const type = String.fromCharCode(block[156] || 48);
-      const size = octal(block, 124, 12);
-      const padded = Math.ceil(size / 512) * 512;
-      let name = field(block, 0, 100);
-      const prefix = field(block, 345, 155);
-      if (field(block, 257, 5) === "ustar" && prefix) name = `${prefix}/${name}`;
-      if (type === "L" || type === "x") {
-        const data = await reader.read(padded);
-        if (data.length < padded) {
-          throw new SyntaxError(
-            `Cannot read ${source}: the archive ends inside the long name after '${previous}' (truncated)`,
-          );
-        }
-        longName = type === "L"
-          ? field(data, 0, size)
-          : paxPath(data.subarray(0, size)) ?? longName;
+    for await (const stream of extract) {
+      const { name } = stream.header;
+      const type = stream.header.type ?? "file";
+      previous = name;
+      const regular = type === "file" || type === "contiguous-file";
+      const safe = regular ? safeEntryPath(name) : undefined;
+      if (regular && safe === undefined) reporter.warn(unsafeEntryWarning(path, name));
+      const what = `entry '${name}' of ${path}`;
+      if (safe === undefined) {
+        await eachChunk(stream, what, () => {});
         continue;
       }
-      if (longName !== undefined) name = longName;
-      longName = undefined;
-      previous = name;
-      const offset = reader.position;
-      const regular = type === "0" || type === "7";
-      const safe = regular ? safeEntryPath(name) : undefined;
-      if (regular && safe === undefined) warnUnsafe(source, name);
-      const entry: TarEntry = { path: safe ?? name, size, offset };
-      const decision = safe === undefined ? "skip" : visit(entry);
+      const entry: TarEntry = { path: safe, size: stream.header.size ?? 0, offset: undefined };
+      const decision = visit(entry);
       if (decision === "stop") return;
-      if (decision === "read") {
-        const data = await reader.read(size);
-        if (data.length < size) {
-          throw new SyntaxError(
-            `Cannot read entry '${name}' of ${source}: the archive ends ${
-              size - data.length
-            } bytes short (truncated)`,
-          );
-        }
-        yield { entry, bytes: data };
-        if ((await reader.skip(padded - size)) < padded - size) return;
-      } else if ((await reader.skip(padded)) < size) {
-        throw new SyntaxError(
-          `Cannot read entry '${name}' of ${source}: the archive ends inside it (truncated)`,
-        );
-      }
+      const bytes = await entryData(stream, entry, decision === "read", origins, what);
+      yield bytes ? { entry, bytes } : { entry };
     }
   } catch (error) {
     if (error instanceof SyntaxError) throw error;
-    // gzip errors (bad data, unexpected end) come from the decompressor as TypeError/Error
-    throw new SyntaxError(
-      `Cannot read ${source} after entry '${previous}': ${(error as Error).message}`,
-    );
+    const message = (error as Error).message;
+    if (/unexpected end/i.test(message)) {
+      throw new SyntaxError(
+        `Cannot read ${path}: the archive ends inside the header after '${previous}' (truncated)`,
+      );
+    }
+    if (/invalid tar header/i.test(message)) {
+      throw new SyntaxError(`Cannot read ${path}: corrupt tar header after '${previous}'`);
+    }
+    // gzip errors (bad data, unexpected end) come from the decompressor
+    throw new SyntaxError(`Cannot read ${path} after entry '${previous}': ${message}`);
   } finally {
-    await reader.cancel();
+    finished = true;
+    extract.destroy();
+    await pump;
   }
-}
-
-/**
- * Opens the uncompressed tar stream of a `.tar`, `.tar.gz` or `.tgz` file.
- *
- * @param path The archive.
- * @returns The tar bytes as a stream.
- */
-export async function openTarStream(path: string): Promise<ReadableStream<Uint8Array>> {
-  const file = await Deno.open(path, { read: true });
-  return isGzipTar(path)
-    ? file.readable.pipeThrough(
-      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
-    )
-    : file.readable;
 }
 
 /**
  * Lists the safe regular files of a tar archive (one pass; for `.tar.gz` a full decompression).
  *
  * @param path The archive.
- * @returns Entries in archive order.
+ * @param options The reporter for unsafe entries.
+ * @returns Entries in archive order, with the data offsets of a plain `.tar`.
  * @throws {SyntaxError} When the archive is corrupt or truncated.
  */
-export async function listTar(path: string): Promise<TarEntry[]> {
+export async function listTar(
+  path: string,
+  options: Pick<WalkTarOptions, "reporter"> = {},
+): Promise<TarEntry[]> {
   const entries: TarEntry[] = [];
-  const walk = walkTar(await openTarStream(path), path, (e) => {
-    entries.push(e);
-    return "skip";
-  });
-  for await (const _ of walk) { /* every entry is skipped */ }
+  for await (const { entry } of walkTar(path, options)) entries.push(entry);
   return entries;
 }
 
-/**
- * Reads the bytes of a plain `.tar` entry at its indexed offset.
- *
- * @param file Open archive.
- * @param entry An entry of {@linkcode listTar}.
- * @param source Archive path for messages.
- * @returns The bytes.
- */
-export function readTarEntry(
-  file: Deno.FsFile,
-  entry: TarEntry,
-  source: string,
-): Promise<Uint8Array> {
-  return readAt(file, entry.offset, entry.size, `entry '${entry.path}' of ${source}`);
+/** Options of {@linkcode openTarContainer}. */
+export interface TarContainerOptions {
+  /** Receives a warning per unsafe entry. @default consoleReporter() */
+  reporter?: Reporter;
 }
 
 /**
- * Opens a tar archive (`.tar`, `.tar.gz`, `.tgz`) as a dataset of `<identity>/<image>` entries
- * (one top-level folder holding every identity is skipped). `list()` makes one pass over the
- * archive; `read()` streams it once more, reading only the images.
+ * Opens a tar archive (`.tar`, `.tar.gz`, `.tgz`) as a {@linkcode Container}. `list()` makes one
+ * pass over the archive (kept); `stream()` makes another, reading only the entries it is asked
+ * for; a plain `.tar` reads single entries at their indexed offsets.
  *
  * @param path The archive.
- * @returns A {@linkcode DatasetReader} in archive order; `name` is the file name without its
- * extension.
- * @throws {Deno.errors.NotFound} When the file does not exist.
- * @throws {SyntaxError} When the archive is corrupt or truncated (from `list()` or `read()`).
+ * @param options The reporter.
+ * @returns The container.
+ * @throws {SyntaxError} From its methods, when the archive is corrupt or truncated.
  *
  * @example
  * ```ts
- * import { openTarDataset } from "./_tar.ts";
+ * import { openTarContainer } from "./_tar.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.mkdir(`${dir}/Set/alice`, { recursive: true });
  * await Deno.writeFile(`${dir}/Set/alice/1.png`, new Uint8Array([1, 2]));
  * const path = `${dir}/Set.tar.gz`;
  * const tar = new Deno.Command("tar", { args: ["-czf", path, "-C", dir, "Set"] }).outputSync();
  * if (tar.success) {
- *   const reader = await openTarDataset(path);
- *   const records = [];
- *   for await (const r of reader.read()) records.push(r);
- *   if (records.length !== 1 || records[0].identity !== "alice" || records[0].bytes?.length !== 2) {
+ *   const container = await openTarContainer(path);
+ *   const bytes = await container.read("Set/alice/1.png");
+ *   if ((await container.list()).join() !== "Set/alice/1.png" || bytes?.length !== 2) {
  *     throw new Error("unexpected");
  *   }
  * }
  * ```
  */
-export async function openTarDataset(path: string): Promise<DatasetReader> {
-  await Deno.stat(path);
-  let listed: Map<string, { identity: string; imageName: string }> | undefined;
-  const index = async () => {
-    if (listed) return listed;
-    const entries = await listTar(path);
-    const keys = imageKeys(entries.map((e) => e.path));
-    listed = new Map();
-    entries.forEach((e, i) => {
-      const key = keys[i];
-      if (key) listed!.set(e.path, key);
+export function openTarContainer(
+  path: string,
+  options: TarContainerOptions = {},
+): Promise<Container> {
+  const { reporter = consoleReporter() } = options;
+  const gzip = isGzipTar(path);
+  let indexed: Promise<Map<string, TarEntry>> | undefined;
+  const index = () =>
+    indexed ??= listTar(path, { reporter }).then((entries) =>
+      new Map(entries.map((e) => [e.path, e]))
+    );
+  let file: Promise<Deno.FsFile> | undefined;
+  const queue = serialQueue();
+  /** One pass reading the wanted entries (the first of each path), stopping once all are read. */
+  const readPass = async (paths: readonly string[]) => {
+    const wanted = new Set(paths);
+    const out = new Map<string, Uint8Array>();
+    const walk = walkTar(path, {
+      reporter,
+      visit: (e) => (out.size === wanted.size ? "stop" : wanted.has(e.path) ? "read" : "skip"),
     });
-    return listed;
+    for await (const { entry, bytes } of walk) if (bytes) out.set(entry.path, bytes);
+    return out;
   };
-  async function* read(options: ReadOptions = {}): AsyncIterable<ImageRecord> {
-    const keys = await index();
-    const walk = walkTar(await openTarStream(path), path, (e) => {
-      const key = keys.get(e.path);
-      return key && !options.skip?.(key) ? "read" : "skip";
+  const read = async (p: string): Promise<Uint8Array | undefined> => {
+    if (gzip) return (await readPass([p])).get(p);
+    const entry = (await index()).get(p);
+    if (entry === undefined) return undefined;
+    if (entry.size === 0) return new Uint8Array(0);
+    const { offset } = entry;
+    if (offset === undefined) return (await readPass([p])).get(p);
+    file ??= Deno.open(path, { read: true });
+    const handle = await file;
+    return await queue(() => readAt(handle, offset, entry.size, `entry '${p}' of ${path}`));
+  };
+  async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
+    const { filter } = options;
+    const walk = walkTar(path, {
+      reporter,
+      visit: (e) => (!filter || filter(e.path) ? "read" : "skip"),
     });
-    for await (const { entry, bytes } of walk) yield { ...keys.get(entry.path)!, bytes };
+    for await (const { entry, bytes } of walk) if (bytes) yield { path: entry.path, bytes };
   }
-  return {
+  return Promise.resolve({
+    kind: gzip ? "tar.gz" : "tar",
     source: path,
     name: archiveName(path),
-    list: async () => [...(await index()).values()],
+    list: async () => [...(await index()).keys()],
     read,
-    close: () => Promise.resolve(),
-  };
-}
-
-/** One open plain tar with its index, for random access (see `archive.ts`). */
-export interface TarIndex {
-  entries: Map<string, TarEntry>;
-  read(path: string): Promise<Uint8Array | undefined>;
-  close(): void;
-}
-
-/**
- * Indexes a plain `.tar` for random access by path.
- *
- * @param path A `.tar` (not compressed).
- * @returns The index and a reader.
- */
-export async function indexTar(path: string): Promise<TarIndex> {
-  const entries = new Map((await listTar(path)).map((e) => [e.path, e]));
-  const file = await Deno.open(path, { read: true });
-  const queue = serialQueue();
-  return {
-    entries,
-    read: (p) => {
-      const e = entries.get(p);
-      return e ? queue(() => readTarEntry(file, e, path)) : Promise.resolve(undefined);
+    async readMany(paths) {
+      if (gzip) return await readPass(paths);
+      const out = new Map<string, Uint8Array>();
+      for (const p of paths) {
+        const bytes = await read(p);
+        if (bytes) out.set(p, bytes);
+      }
+      return out;
     },
-    close: () => file.close(),
-  };
+    stream,
+    async close() {
+      if (file) (await file).close();
+      file = undefined;
+    },
+  });
 }

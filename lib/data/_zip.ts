@@ -1,202 +1,332 @@
 /**
- * Zip archives read from disk with random access: the central directory (ZIP64 included) is read
- * once, then each entry is read at its offset, inflated (`fflate`) and checked against its CRC-32.
- * The archive is never loaded whole and never extracted.
+ * The kit's one zip reader, {@linkcode ZipReader}, over an archive held in memory (`.pth`
+ * checkpoints: stored entries come back as zero-copy views) or a file read by range (datasets:
+ * only the central directory and the entries asked for are read, never the whole archive), and
+ * the zip {@linkcode Container} built on it. The zip structures (end records, ZIP64, central
+ * directory, local headers, stored/deflate) are parsed by `./_zip_directory.ts`; deflate is
+ * `fflate`'s. Sizes and offsets come from the central directory only (PyTorch's writer leaves
+ * them zero in the local headers).
+ *
+ * Reads are synchronous, so that the same parser code serves bytes in memory and a file; a file
+ * read is one seek and one read of the range a parse step names.
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
   archiveName,
   crc32,
-  imageKeys,
-  readAt,
+  readAtSync,
   safeEntryPath,
-  serialQueue,
-  warnUnsafe,
+  unsafeEntryWarning,
 } from "./_archive_entries.ts";
+import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
 import { type ByteRange, ZipDirectoryParser, type ZipEntry } from "./_zip_directory.ts";
-import type { DatasetReader, ImageKey, ImageRecord, ReadOptions } from "./_dataset.ts";
 
-/** One file of the central directory, listed under its safe path. */
-export interface ZipFileEntry extends ZipEntry {
-  /** Path inside the archive, `/`-separated, made safe (see {@linkcode ZipFile.entries}). */
-  path: string;
+export type { ZipEntry } from "./_zip_directory.ts";
+
+/** The bytes of an archive by range: the whole archive in memory, or an open file. */
+export interface ZipBytes {
+  /** The archive's length in bytes. */
+  readonly size: number;
+  /**
+   * The bytes `[start, end)`; `what` names them for the message when they cannot be read.
+   * @throws {SyntaxError} When the range runs past the end (a truncated file).
+   */
+  range(start: number, end: number, what: string): Uint8Array;
+  /** Releases the file, when there is one. */
+  close?(): void;
 }
 
-/** A zip archive open for random access. */
-export class ZipFile {
-  /** The archive path, for messages. */
-  readonly source: string;
-  readonly #file: Deno.FsFile;
-  readonly #parser: ZipDirectoryParser;
-  readonly #entries: Map<string, ZipFileEntry>;
-  readonly #queue = serialQueue();
+/** Options of {@linkcode ZipReader}. */
+export interface ZipReaderOptions {
+  /**
+   * Name of the archive used in error messages (typically its path).
+   * @default {"zip archive"}
+   */
+  source?: string;
+  /**
+   * Check each entry read against its recorded CRC-32. Off by default for bytes in memory
+   * (`.pth`: hundreds of MB of weights handed out as views, checked by the pickle and tensor
+   * sizes instead), on for {@linkcode ZipReader.open} (dataset images, where a corrupt entry is
+   * reported and skipped).
+   * @default {false}
+   */
+  verifyCrc?: boolean;
+}
 
-  private constructor(
-    file: Deno.FsFile,
-    parser: ZipDirectoryParser,
-    entries: Map<string, ZipFileEntry>,
-  ) {
-    this.source = parser.source;
-    this.#file = file;
+/**
+ * Reads the entries of a zip archive (ZIP64 included).
+ *
+ * @example Listing and reading entries in memory
+ * ```ts
+ * import { zipSync } from "fflate";
+ * import { ZipReader } from "./_zip.ts";
+ * const bytes = zipSync({ "a/b.txt": new TextEncoder().encode("hi") }, { level: 0 });
+ * const zip = new ZipReader(bytes, { source: "demo.zip" });
+ * if (zip.names().join() !== "a/b.txt") throw new Error("wrong names");
+ * if (new TextDecoder().decode(zip.read("a/b.txt")) !== "hi") throw new Error("wrong data");
+ * ```
+ */
+export class ZipReader {
+  /** Name used in error messages. */
+  readonly source: string;
+  readonly #bytes: ZipBytes;
+  readonly #verifyCrc: boolean;
+  readonly #entries = new Map<string, ZipEntry>();
+  readonly #parser: ZipDirectoryParser;
+
+  /**
+   * Parses the end-of-central-directory record (ZIP64 when present) and the central directory.
+   *
+   * @param bytes The whole archive, or its bytes by range.
+   * @param options See {@linkcode ZipReaderOptions}.
+   * @throws {SyntaxError} When no end record is found, or the central directory is corrupt or
+   * points outside the file (a truncated download, for instance).
+   */
+  constructor(bytes: Uint8Array | ZipBytes, options: ZipReaderOptions = {}) {
+    const { source = "zip archive", verifyCrc = false } = options;
+    this.source = source;
+    this.#verifyCrc = verifyCrc;
+    this.#bytes = bytes instanceof Uint8Array ? inMemory(bytes) : bytes;
+    const parser = new ZipDirectoryParser(source, this.#bytes.size);
     this.#parser = parser;
-    this.#entries = entries;
+    let location = parser.endRecords(
+      this.#range(parser.tailRange(), `the end records of ${source}`),
+    );
+    if (location.zip64EndOffset !== undefined) {
+      const record = this.#range(
+        parser.zip64EndRange(location),
+        `the ZIP64 end record of ${source}`,
+      );
+      location = parser.zip64End(record, location);
+    }
+    const directory = this.#range(
+      parser.directoryRange(location),
+      `the central directory of ${source}`,
+    );
+    for (const entry of parser.entries(directory, location)) this.#entries.set(entry.name, entry);
   }
 
   /**
-   * Opens a zip archive and reads its central directory. Entries with absolute or `..` paths are
-   * skipped with a warning; folders are left out.
+   * Opens a zip file for reads by range: only the end records and the central directory are read
+   * now, each entry when it is read. Entries are checked against their CRC-32.
    *
-   * @param path The `.zip` file.
-   * @returns The open archive; {@linkcode ZipFile.close} it.
+   * @param path The archive.
+   * @param options `source` defaults to `path`; `verifyCrc` to true.
+   * @returns The reader; {@linkcode ZipReader.close} it.
    * @throws {Deno.errors.NotFound} When the file does not exist.
-   * @throws {SyntaxError} When no end-of-central-directory record is found or the directory is
-   * corrupt or truncated.
+   * @throws {SyntaxError} When the file is not a readable zip archive.
    *
    * @example
    * ```ts
    * import { zipSync } from "fflate";
-   * import { ZipFile } from "./_zip.ts";
+   * import { ZipReader } from "./_zip.ts";
    * const path = await Deno.makeTempFile({ suffix: ".zip" });
    * await Deno.writeFile(path, zipSync({ "a/1.png": new Uint8Array([7, 8]) }));
-   * const zip = await ZipFile.open(path);
-   * const bytes = await zip.read("a/1.png");
+   * const zip = await ZipReader.open(path);
+   * const bytes = zip.read("a/1.png");
    * zip.close();
-   * if (bytes?.join() !== "7,8") throw new Error("unexpected");
+   * if (bytes.join() !== "7,8") throw new Error("unexpected");
    * ```
    */
-  static async open(path: string): Promise<ZipFile> {
+  static async open(path: string, options: ZipReaderOptions = {}): Promise<ZipReader> {
     const file = await Deno.open(path, { read: true });
     try {
-      const parser = new ZipDirectoryParser(path, (await file.stat()).size);
-      return new ZipFile(file, parser, await readEntries(file, parser));
+      const size = (await file.stat()).size;
+      const bytes: ZipBytes = {
+        size,
+        range: (start, end, what) => readAtSync(file, start, end - start, what),
+        close: () => file.close(),
+      };
+      return new ZipReader(bytes, { source: path, verifyCrc: true, ...options });
     } catch (error) {
       file.close();
       throw error;
     }
   }
 
-  /** Safe file entries in central-directory order. */
-  entries(): ZipFileEntry[] {
+  /** Entries in central-directory order. */
+  entries(): ZipEntry[] {
     return [...this.#entries.values()];
   }
 
+  /** Entry names in central-directory order. */
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
   /**
-   * Reads one entry's bytes.
+   * Whether the archive has an entry called `name`.
    *
-   * @param path Entry path as listed.
-   * @returns The bytes, or `undefined` when there is no such entry.
-   * @throws {SyntaxError} Naming archive and entry, when the data is truncated, fails to
-   * inflate, has another size or CRC than recorded, or uses an unsupported method.
+   * @param name Full entry name.
+   * @returns `true` when present.
    */
-  read(path: string): Promise<Uint8Array | undefined> {
-    const entry = this.#entries.get(path);
-    if (!entry) return Promise.resolve(undefined);
-    return this.#queue(() => this.#read(entry));
+  has(name: string): boolean {
+    return this.#entries.has(name);
   }
 
-  /** Closes the file. */
-  close(): void {
-    this.#file.close();
+  /**
+   * The central-directory record of `name`.
+   *
+   * @param name Full entry name.
+   * @returns The entry, or `undefined` when absent.
+   */
+  entry(name: string): ZipEntry | undefined {
+    return this.#entries.get(name);
   }
 
-  async #read(entry: ZipFileEntry): Promise<Uint8Array> {
-    const parser = this.#parser;
-    const what = parser.describe(entry);
-    const header = await readRange(this.#file, parser.localHeaderRange(entry), what);
-    const start = parser.dataOffset(header, entry);
-    const data = parser.decompress(
-      await readAt(this.#file, start, entry.compressedSize, what),
-      entry,
-    );
-    if (crc32(data) !== entry.crc32) {
+  /**
+   * Offset of an entry's data in the archive: the local header offset plus the local header's
+   * own name and extra lengths.
+   *
+   * @param name Full entry name.
+   * @returns The byte offset where the (possibly compressed) data starts.
+   * @throws {RangeError} When the entry does not exist.
+   * @throws {SyntaxError} When the local header is missing or the data runs past the end.
+   */
+  dataOffset(name: string): number {
+    const entry = this.#require(name);
+    const what = this.#parser.describe(entry);
+    const header = this.#range(this.#parser.localHeaderRange(entry), what);
+    return this.#parser.dataOffset(header, entry);
+  }
+
+  /**
+   * The uncompressed data of an entry. Stored entries of an archive in memory are views into it
+   * (no copy); deflated ones are inflated into a new array.
+   *
+   * @param name Full entry name.
+   * @returns The entry's bytes.
+   * @throws {RangeError} When the entry does not exist.
+   * @throws {SyntaxError} Naming archive and entry, when the data is truncated, fails to
+   * inflate, has another size (or, with `verifyCrc`, another CRC-32) than recorded, or uses
+   * another method.
+   */
+  read(name: string): Uint8Array {
+    const entry = this.#require(name);
+    const start = this.dataOffset(name);
+    const what = this.#parser.describe(entry);
+    const raw = this.#bytes.range(start, start + entry.compressedSize, what);
+    const data = this.#parser.decompress(raw, entry);
+    if (this.#verifyCrc && crc32(data) !== entry.crc32) {
       throw new SyntaxError(
         `Cannot read ${what}: its data does not match the recorded CRC-32 (corrupt archive)`,
       );
     }
     return data;
   }
-}
 
-/** Reads the bytes of a range that the parser named, or throws a SyntaxError naming `what`. */
-function readRange(file: Deno.FsFile, [start, end]: ByteRange, what: string): Promise<Uint8Array> {
-  return readAt(file, start, end - start, what);
-}
-
-/** The end records, the ZIP64 end record when located, then the safe file entries by path. */
-async function readEntries(
-  file: Deno.FsFile,
-  parser: ZipDirectoryParser,
-): Promise<Map<string, ZipFileEntry>> {
-  const source = parser.source;
-  const tail = await readRange(file, parser.tailRange(), `the end records of ${source}`);
-  let location = parser.endRecords(tail);
-  if (location.zip64EndOffset !== undefined) {
-    const range = parser.zip64EndRange(location);
-    location = parser.zip64End(
-      await readRange(file, range, `the ZIP64 end record of ${source}`),
-      location,
-    );
+  /** Closes the file of {@linkcode ZipReader.open} (nothing to do for bytes in memory). */
+  close(): void {
+    this.#bytes.close?.();
   }
-  const range = parser.directoryRange(location);
-  const directory = await readRange(file, range, `the central directory of ${source}`);
-  const entries = new Map<string, ZipFileEntry>();
-  for (const entry of parser.entries(directory, location)) {
-    if (entry.name.endsWith("/")) continue;
-    const safe = safeEntryPath(entry.name);
-    if (safe === undefined) {
-      warnUnsafe(source, entry.name);
-      continue;
+
+  #range([start, end]: ByteRange, what: string): Uint8Array {
+    return this.#bytes.range(start, end, what);
+  }
+
+  #require(name: string): ZipEntry {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) {
+      throw new RangeError(`Cannot find entry '${name}' in ${this.source}`);
     }
-    entries.set(safe, { ...entry, path: safe });
+    return entry;
   }
-  return entries;
+}
+
+function inMemory(bytes: Uint8Array): ZipBytes {
+  return { size: bytes.length, range: (start, end) => bytes.subarray(start, end) };
 }
 
 /**
- * Opens a zip archive as a dataset of `<identity>/<image>` entries (see the wrapping-folder rule
- * of the kit's archive readers: one top-level folder holding every identity is skipped).
+ * Reads a zip file from disk into memory and parses its central directory.
  *
- * @param path The `.zip` file.
- * @returns A {@linkcode DatasetReader} in central-directory order; `name` is the file name
- * without `.zip`.
+ * @param path Path of the archive.
+ * @returns A {@linkcode ZipReader} over the file's bytes, with `path` as its source name.
  * @throws {Deno.errors.NotFound} When the file does not exist.
- * @throws {SyntaxError} When the archive is corrupt or truncated.
+ * @throws {SyntaxError} When the file is not a readable zip archive.
  *
  * @example
  * ```ts
  * import { zipSync } from "fflate";
- * import { openZipDataset } from "./_zip.ts";
+ * import { openZip } from "./_zip.ts";
  * const path = await Deno.makeTempFile({ suffix: ".zip" });
- * await Deno.writeFile(path, zipSync({ "Set/alice/1.png": new Uint8Array([1]), "Set/bob/2.jpg": new Uint8Array([2]) }));
- * const reader = await openZipDataset(path);
- * const keys = await reader.list();
- * await reader.close();
- * if (keys.map((k) => `${k.identity}/${k.imageName}`).join() !== "alice/1.png,bob/2.jpg") throw new Error();
+ * await Deno.writeFile(path, zipSync({ "x": new Uint8Array([1, 2, 3]) }));
+ * const zip = await openZip(path);
+ * if (zip.read("x")[2] !== 3) throw new Error("wrong data");
+ * await Deno.remove(path);
  * ```
  */
-export async function openZipDataset(path: string): Promise<DatasetReader> {
-  const zip = await ZipFile.open(path);
-  const paths = zip.entries().map((e) => e.path);
-  const keys = imageKeys(paths);
-  const listed: { key: ImageKey; path: string }[] = [];
-  keys.forEach((key, i) => key && listed.push({ key, path: paths[i] }));
-  async function* read(options: ReadOptions = {}): AsyncIterable<ImageRecord> {
-    for (const { key, path: entry } of listed) {
-      if (options.skip?.(key)) continue;
+export async function openZip(path: string): Promise<ZipReader> {
+  return new ZipReader(await Deno.readFile(path), { source: path });
+}
+
+/** Options of {@linkcode openZipContainer}. */
+export interface ZipContainerOptions {
+  /** Receives a warning per unsafe entry. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/**
+ * Opens a zip file as a {@linkcode Container}: file entries in central-directory order under
+ * their safe paths (folders left out, absolute and `..` entries skipped with a warning), read by
+ * range and checked against their CRC-32. A corrupt entry streams as a record with an error.
+ *
+ * @param path The `.zip` file.
+ * @param options The reporter.
+ * @returns The container.
+ * @throws {Deno.errors.NotFound} When the file does not exist.
+ * @throws {SyntaxError} When the end records or the central directory are corrupt or truncated.
+ */
+export async function openZipContainer(
+  path: string,
+  options: ZipContainerOptions = {},
+): Promise<Container> {
+  const { reporter = consoleReporter() } = options;
+  const zip = await ZipReader.open(path);
+  /** Safe path -> entry name, in central-directory order (a repeated path keeps the last entry). */
+  const names = new Map<string, string>();
+  for (const { name } of zip.entries()) {
+    if (name.endsWith("/")) continue;
+    const safe = safeEntryPath(name);
+    if (safe === undefined) reporter.warn(unsafeEntryWarning(path, name));
+    else names.set(safe, name);
+  }
+  const read = (p: string) => {
+    const name = names.get(p);
+    return name === undefined ? undefined : zip.read(name);
+  };
+  async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
+    for (const p of names.keys()) {
+      if (options.filter && !options.filter(p)) continue;
+      let record: ContainerRecord;
       try {
-        yield { ...key, bytes: (await zip.read(entry))! };
+        record = { path: p, bytes: read(p)! };
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
-        yield { ...key, error: error.message };
+        record = { path: p, error: error.message };
       }
+      yield record;
     }
   }
   return {
+    kind: "zip",
     source: path,
     name: archiveName(path),
-    list: () => Promise.resolve(listed.map((l) => l.key)),
-    read,
+    list: () => Promise.resolve([...names.keys()]),
+    read: (p) => Promise.resolve().then(() => read(p)),
+    readMany(paths) {
+      return Promise.resolve().then(() => {
+        const out = new Map<string, Uint8Array>();
+        for (const p of paths) {
+          const bytes = read(p);
+          if (bytes) out.set(p, bytes);
+        }
+        return out;
+      });
+    },
+    stream,
     close: () => Promise.resolve(zip.close()),
   };
 }

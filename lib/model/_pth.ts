@@ -10,7 +10,7 @@
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import { PickleGlobal, PickleObject, unpickle } from "./_pickle.ts";
 import type { DType, StateDict, StateTensor } from "./_state_dict.ts";
-import { ZipReader } from "../data/_zip_reader.ts";
+import { ZipReader } from "../data/_zip.ts";
 
 /** Options of {@linkcode readStateDict} and {@linkcode loadStateDict}. */
 export interface ReadStateDictOptions {

@@ -98,7 +98,7 @@ function padded(data: Uint8Array): Uint8Array {
 }
 
 /** A ustar archive; names over 100 bytes get a GNU `L` long-name entry. Ends with two zero blocks. */
-export function tar(files: [string, Uint8Array][]): Uint8Array {
+export function tar(files: readonly (readonly [string, Uint8Array])[]): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const [name, data] of files) {
     if (enc.encode(name).length > 100) {

@@ -5,11 +5,11 @@ import { gzip, irRecord, recordIO, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
-const files: [string, Uint8Array][] = [
+const files = [
   ["CASIA/0424848/image_191979.jpg", bytes(40, 1)],
   ["CASIA/0000045/image_2.jpg", bytes(41, 2)],
   ["CASIA/0000045/IMAGE_3.JPG", bytes(42, 3)],
-];
+] as const;
 
 async function makeSources(dir: string): Promise<string[]> {
   for (const [p, data] of files) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { openRecordIODataset, RecordIOFile } from "../../lib/data/_recordio.ts";
+import { openDataset } from "../../lib/data/_open.ts";
+import { RecordIOFile } from "../../lib/data/_recordio.ts";
 import { irRecord, MAGIC_BYTES, recordIO } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>
@@ -14,8 +15,8 @@ function withMagic(): Uint8Array {
 }
 
 /** insightface layout: header record 0 written last in the .idx, images 1..3, identity records 4..5. */
-async function writeInsightface(dir: string): Promise<{ payloads: Uint8Array[] }> {
-  const payloads = [bytes(50, 1), withMagic(), bytes(7, 3)];
+async function writeInsightface(dir: string): Promise<{ payloads: readonly Uint8Array[] }> {
+  const payloads = [bytes(50, 1), withMagic(), bytes(7, 3)] as const;
   const records = [
     irRecord([4, 6], new Uint8Array(0)),
     irRecord(10, payloads[0]),
@@ -31,10 +32,10 @@ async function writeInsightface(dir: string): Promise<{ payloads: Uint8Array[] }
   return { payloads };
 }
 
-Deno.test("openRecordIODataset(path) reads insightface records: header last in .idx, labels, multi-part", async () => {
+Deno.test("openDataset(rec) reads insightface records: header last in .idx, labels, multi-part", async () => {
   const dir = await Deno.makeTempDir();
   const { payloads } = await writeInsightface(dir);
-  const reader = await openRecordIODataset(`${dir}/train.idx`);
+  const reader = await openDataset(`${dir}/train.idx`);
   assert.equal(reader.name, "train");
   assert.deepEqual(
     (await reader.list()).map((k) => `${k.identity}/${k.imageName}`),
@@ -62,13 +63,13 @@ Deno.test("RecordIOFile.read(key) joins cflag 1/2/3 parts with the magic word", 
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("openRecordIODataset(path) names images from list.txt when present (no header record)", async () => {
+Deno.test("openDataset(rec) names images from list.txt when present (no header record)", async () => {
   const dir = await Deno.makeTempDir();
   const { rec, offsets } = recordIO([irRecord(0, bytes(9, 1)), irRecord(1, bytes(9, 2))]);
   await Deno.writeFile(`${dir}/file.rec`, rec);
   await Deno.writeTextFile(`${dir}/file.idx`, `0\t${offsets[0]}\n1\t${offsets[1]}\n`);
   await Deno.writeTextFile(`${dir}/list.txt`, "0\t8949/35.jpg\n1\t12/0.jpg\n");
-  const reader = await openRecordIODataset(`${dir}/file.rec`);
+  const reader = await openDataset(`${dir}/file.rec`);
   assert.deepEqual((await reader.list()).map((k) => `${k.identity}/${k.imageName}`), [
     "8949/35.jpg",
     "12/0.jpg",

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import { openContainer } from "../../lib/data/_container.ts";
 import type { ImageRecord } from "../../lib/data/_dataset.ts";
-import { indexTar, listTar, openTarDataset } from "../../lib/data/_tar.ts";
+import { openDataset } from "../../lib/data/_open.ts";
+import { listTar } from "../../lib/data/_tar.ts";
 import { gzip, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>
@@ -14,22 +17,22 @@ async function tempFile(data: Uint8Array, suffix: string): Promise<string> {
 }
 
 async function collect(path: string): Promise<ImageRecord[]> {
-  const reader = await openTarDataset(path);
+  const reader = await openDataset(path);
   const out: ImageRecord[] = [];
   for await (const r of reader.read()) out.push(r);
   await reader.close();
   return out;
 }
 
-const files: [string, Uint8Array][] = [
+const files = [
   ["Set/001/a.jpg", bytes(1000, 1)],
   ["Set/001/readme.txt", bytes(20, 2)],
   [`Set/${longId}/r2_g0.png`, bytes(513, 3)],
   ["Set/002/b.JPEG", bytes(0, 4)],
-];
+] as const;
 
 for (const suffix of [".tar", ".tar.gz", ".tgz"]) {
-  Deno.test(`openTarDataset(path) streams ${suffix} images with long names under a wrapping folder`, async () => {
+  Deno.test(`openDataset(${suffix}) streams images with long names under a wrapping folder`, async () => {
     const raw = tar(files);
     const path = await tempFile(suffix === ".tar" ? raw : await gzip(raw), suffix);
     const records = await collect(path);
@@ -37,10 +40,10 @@ for (const suffix of [".tar", ".tar.gz", ".tgz"]) {
       records.map((r) => `${r.identity}/${r.imageName}`),
       ["001/a.jpg", `${longId}/r2_g0.png`, "002/b.JPEG"],
     );
-    assert.deepEqual(records[0].bytes, files[0][1]);
-    assert.deepEqual(records[1].bytes, files[2][1]);
-    assert.equal(records[2].bytes?.length, 0);
-    const reader = await openTarDataset(path);
+    assert.deepEqual(records[0]?.bytes, files[0][1]);
+    assert.deepEqual(records[1]?.bytes, files[2][1]);
+    assert.equal(records[2]?.bytes?.length, 0);
+    const reader = await openDataset(path);
     assert.equal((await reader.list()).length, 3);
     const skipped = [];
     for await (const r of reader.read({ skip: (k) => k.identity === "001" })) {
@@ -51,12 +54,21 @@ for (const suffix of [".tar", ".tar.gz", ".tgz"]) {
   });
 }
 
-Deno.test("indexTar(path) reads plain tar entries at their offsets", async () => {
+Deno.test("openContainer(tar).read(path) reads plain tar entries at their indexed offsets", async () => {
   const path = await tempFile(tar(files), ".tar");
-  const index = await indexTar(path);
-  assert.deepEqual(await index.read(`Set/${longId}/r2_g0.png`), files[2][1]);
-  assert.equal(await index.read("Set/none.jpg"), undefined);
-  index.close();
+  // Data offsets: a.jpg after its header; readme.txt after a.jpg's 2 data blocks and its header;
+  // the long name after readme's block, the GNU long-name header with its block, and its header.
+  assert.deepEqual((await listTar(path)).map((e) => [e.path, e.offset]), [
+    ["Set/001/a.jpg", 512],
+    ["Set/001/readme.txt", 512 + 1024 + 512],
+    [`Set/${longId}/r2_g0.png`, 2048 + 512 + 1024 + 512],
+    ["Set/002/b.JPEG", undefined],
+  ]);
+  const container = await openContainer(path);
+  assert.deepEqual(await container.read(`Set/${longId}/r2_g0.png`), files[2][1]);
+  assert.deepEqual(await container.read("Set/002/b.JPEG"), new Uint8Array(0));
+  assert.equal(await container.read("Set/none.jpg"), undefined);
+  await container.close();
   await Deno.remove(path);
 });
 
@@ -65,19 +77,16 @@ Deno.test("listTar(path) skips absolute and '..' entries with a warning", async 
     tar([["../up/1.jpg", bytes(3, 1)], ["/etc/2.jpg", bytes(3, 2)], ["ok/3.jpg", bytes(3, 3)]]),
     ".tar",
   );
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (m: string) => warnings.push(m);
-  try {
-    assert.deepEqual((await listTar(path)).map((e) => e.path), ["ok/3.jpg"]);
-  } finally {
-    console.warn = warn;
-  }
-  assert.equal(warnings.length, 2);
+  const reporter = memoryReporter();
+  assert.deepEqual((await listTar(path, { reporter })).map((e) => e.path), ["ok/3.jpg"]);
+  assert.deepEqual([...reporter.warnings().keys()], [
+    `${path}: skipped entry '../up/1.jpg' (absolute path or '..' segment)`,
+    `${path}: skipped entry '/etc/2.jpg' (absolute path or '..' segment)`,
+  ]);
   await Deno.remove(path);
 });
 
-Deno.test("openTarDataset(path) reports truncated and corrupt archives as SyntaxErrors naming archive and entry", async () => {
+Deno.test("openDataset(tar) reports truncated and corrupt archives as SyntaxErrors naming archive and entry", async () => {
   const raw = tar(files);
   const cut = await tempFile(raw.subarray(0, 512 + 600), ".tar");
   await assert.rejects(
@@ -92,7 +101,7 @@ Deno.test("openTarDataset(path) reports truncated and corrupt archives as Syntax
     (e) => e instanceof SyntaxError && e.message.includes(cutGz),
   );
   const bad = raw.slice();
-  bad[1024 + 512 + 10] ^= 0xff; // the second header (after a.jpg's two data blocks)
+  bad[1024 + 512 + 10]! ^= 0xff; // the second header (after a.jpg's two data blocks)
   const badPath = await tempFile(bad, ".tar");
   await assert.rejects(
     () => listTar(badPath),
@@ -102,7 +111,7 @@ Deno.test("openTarDataset(path) reports truncated and corrupt archives as Syntax
 });
 
 Deno.test({
-  name: "openTarDataset(path) reads what /usr/bin/tar writes (gzip)",
+  name: "openDataset(tgz) reads what /usr/bin/tar writes (gzip)",
   ignore: !(() => {
     try {
       return Deno.statSync("/usr/bin/tar").isFile;

@@ -10,7 +10,7 @@ import {
   stripModulePrefix,
 } from "../../lib/model/_pth.ts";
 import type { StateDict, StateTensor } from "../../lib/model/_state_dict.ts";
-import { ZipReader } from "../../lib/data/_zip_reader.ts";
+import { ZipReader } from "../../lib/data/_zip.ts";
 import {
   generateReference,
   type Reference,
