@@ -22,6 +22,7 @@ export interface EmbeddingSet {
  * the row indices of identity `names[k]`, in first-appearance order of identities.
  */
 export interface IdentityGroups {
+  /** Identities, in first-appearance order. */
   names: string[];
   /** Identity index of each row. */
   labels: Uint32Array;

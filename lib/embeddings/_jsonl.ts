@@ -24,15 +24,42 @@ export interface ReadJsonLinesOptions {
 
 /** An embedding set with the count of lines skipped in lenient mode. */
 export interface JsonLinesResult {
+  /** The rows read. */
   set: EmbeddingSet;
+  /** Malformed lines skipped (0 unless lenient). */
   skipped: number;
 }
 
-/** A malformed line of an embeddings file. */
+/**
+ * A malformed line of an embeddings file; the message reads `<path>:<line>: <reason>`.
+ *
+ * @example
+ * ```ts
+ * import { EmbeddingFileError } from "./_jsonl.ts";
+ * import assert from "node:assert/strict";
+ * const error = new EmbeddingFileError("E.jsonl", 3, "not valid JSON");
+ * assert.ok(error instanceof SyntaxError);
+ * assert.equal(error.message, "E.jsonl:3: not valid JSON");
+ * ```
+ */
 export class EmbeddingFileError extends SyntaxError {
+  /** `"EmbeddingFileError"`. */
   override name = "EmbeddingFileError";
-  constructor(readonly path: string, readonly line: number, reason: string) {
+  /** The file. */
+  readonly path: string;
+  /** The 1-based line number. */
+  readonly line: number;
+  /**
+   * Creates the error for one line.
+   *
+   * @param path The file.
+   * @param line The 1-based line number.
+   * @param reason What is wrong with the line.
+   */
+  constructor(path: string, line: number, reason: string) {
     super(`${path}:${line}: ${reason}`);
+    this.path = path;
+    this.line = line;
   }
 }
 

@@ -29,6 +29,21 @@ export interface LinesSummary {
  * @param fn Receives each line; the bytes are only valid during the call.
  * @param options Chunk size, progress, unterminated last line.
  * @returns File size and the length of the newline-terminated part.
+ *
+ * @example
+ * ```ts
+ * import { forEachLine } from "./_lines.ts";
+ * import assert from "node:assert/strict";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "a\nbc\nd");
+ * const lines: string[] = [];
+ * using file = await Deno.open(path);
+ * const summary = await forEachLine(file, (line) => lines.push(new TextDecoder().decode(line)), {
+ *   chunkSize: 2,
+ * });
+ * assert.deepEqual(lines, ["a", "bc", "d"]);
+ * assert.deepEqual(summary, { totalBytes: 6, completeBytes: 5 });
+ * ```
  */
 export async function forEachLine(
   file: Deno.FsFile,

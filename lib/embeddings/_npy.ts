@@ -45,8 +45,11 @@ export function npyHeader(rows: number, dim: number): Uint8Array {
 
 /** Shape and data offset of a `.npy` file. */
 export interface NpyInfo {
+  /** Rows (the first dimension of the shape). */
   rows: number;
+  /** Columns (the second dimension). */
   dim: number;
+  /** Byte offset of the first value. */
   dataOffset: number;
 }
 
@@ -57,6 +60,14 @@ export interface NpyInfo {
  * @param path For messages.
  * @returns Shape and data offset.
  * @throws {SyntaxError} When the header is not such an array.
+ *
+ * @example
+ * ```ts
+ * import { npyHeader, NPY_HEADER_BYTES, parseNpyHeader } from "./_npy.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseNpyHeader(npyHeader(3, 512)), { rows: 3, dim: 512, dataOffset: NPY_HEADER_BYTES });
+ * assert.throws(() => parseNpyHeader(new Uint8Array(16), "x.npy"), SyntaxError);
+ * ```
  */
 export function parseNpyHeader(bytes: Uint8Array, path = "<npy>"): NpyInfo {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
@@ -108,6 +119,14 @@ export const LABELS_HEADER = "identity\timage_name";
  * @param label Identity or image name.
  * @returns The label.
  * @throws {RangeError} When it holds a tab or a line break.
+ *
+ * @example
+ * ```ts
+ * import { checkLabel } from "./_npy.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(checkLabel("a b,c"), "a b,c");
+ * assert.throws(() => checkLabel("a\tb"), RangeError);
+ * ```
  */
 export function checkLabel(label: string): string {
   if (/[\t\r\n]/.test(label)) {
@@ -176,6 +195,18 @@ export async function readNpy(path: string): Promise<EmbeddingSet> {
  *
  * @param path The `.npy` path.
  * @param set The embeddings.
+ * @throws {RangeError} When a label holds a tab or a line break.
+ *
+ * @example
+ * ```ts
+ * import { embeddingSet } from "./_embedding_set.ts";
+ * import { labelsPath, writeNpy } from "./_npy.ts";
+ * import assert from "node:assert/strict";
+ * const path = `${await Deno.makeTempDir()}/x.npy`;
+ * await writeNpy(path, embeddingSet(["a"], ["1.png"], new Float32Array([0.6, 0.8]), 2));
+ * assert.equal(await Deno.readTextFile(labelsPath(path)), "identity\timage_name\na\t1.png\n");
+ * assert.equal((await Deno.stat(path)).size, 128 + 8);
+ * ```
  */
 export async function writeNpy(path: string, set: EmbeddingSet): Promise<void> {
   const rows = set.identities.length;

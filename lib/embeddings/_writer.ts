@@ -42,6 +42,7 @@ export interface EmbeddingWriter {
   has(key: ImageKey): boolean;
   /** Appends a batch: `vectors` holds `keys.length` rows. */
   append(keys: ImageKey[], vectors: Float32Array): Promise<void>;
+  /** Closes every file. */
   close(): Promise<void>;
 }
 
@@ -256,6 +257,20 @@ async function openNpyWriter(path: string, overwrite: boolean, dim: number): Pro
  * @param options Formats, dimension, overwrite, decimals.
  * @returns The writer.
  * @throws {SyntaxError} When an existing output cannot be resumed.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddingWriter } from "./_writer.ts";
+ * import assert from "node:assert/strict";
+ * const out = `${await Deno.makeTempDir()}/E.jsonl`;
+ * const first = await openEmbeddingWriter(out, { formats: ["jsonl", "npy"], dim: 2 });
+ * await first.append([{ identity: "a", imageName: "1.png" }], new Float32Array([0.6, 0.8]));
+ * await first.close();
+ * const again = await openEmbeddingWriter(out, { formats: ["jsonl", "npy"], dim: 2 });
+ * assert.equal(again.resumedRows, 1);
+ * assert.ok(again.has({ identity: "a", imageName: "1.png" }));
+ * await again.close();
+ * ```
  */
 export async function openEmbeddingWriter(
   out: string,

@@ -1,14 +1,23 @@
 /**
- * Embedding sets and their files: the original JSON lines (read streaming, written byte for byte
- * as the original package wrote them) and the binary `.npy` + `.labels.tsv` format, with a
- * resumable writer.
+ * Embedding sets and their files: the one row-major `Float32Array` type the kit passes around
+ * after the model, its L2 normalisation (`normalizeRows`, one rule for zero rows), the original
+ * JSON lines (read streaming, each line written byte for byte as the original package wrote it)
+ * and the binary `.npy` + `.labels.tsv` format, with a resumable writer. Warnings go through a
+ * `reporter` option.
  *
  * @example
  * ```ts
- * import { embeddingSet, readEmbeddings, writeNpy } from "./mod.ts";
+ * import { embeddingLine, embeddingSet, normalizeRows, readEmbeddings, writeNpy } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const vectors = normalizeRows(new Float32Array([3, 4, 0, 0]), 2);
+ * const set = embeddingSet(["a", "b"], ["1.png", "2.png"], vectors, 2);
  * const path = `${await Deno.makeTempDir()}/E.npy`;
- * await writeNpy(path, embeddingSet(["a"], ["1.png"], new Float32Array([0.6, 0.8]), 2));
- * if ((await readEmbeddings(path)).vectors[1] !== Math.fround(0.8)) throw new Error("unexpected");
+ * await writeNpy(path, set);
+ * assert.deepEqual(await readEmbeddings(path), set);
+ * assert.equal(
+ *   embeddingLine("b", "2.png", vectors.subarray(2)),
+ *   '{"identity": "b", "image_name": "2.png", "embedding": [0.0, 0.0]}',
+ * );
  * ```
  *
  * @module

@@ -18,10 +18,15 @@ export interface BestMatchSummaryOptions {
 
 /** Summary of one dataset's best matches. */
 export interface BestMatchSummary {
+  /** Number of samples. */
   n: number;
+  /** Mean similarity (`np.mean`). */
   mean: number;
+  /** Median similarity (`np.median`). */
   median: number;
+  /** Lowest similarity. */
   min: number;
+  /** Highest similarity. */
   max: number;
   /** The thresholds, as given. */
   thresholds: number[];

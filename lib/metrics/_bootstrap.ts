@@ -4,11 +4,11 @@
  * sorted once.
  *
  * A resample of G genuine scores with replacement is a multinomial vector of counts over the G
- * sorted positions; drawing it costs one uniform integer per score and no sorting. pyeer's EER and
- * nearest-FMR rules depend only on the cumulative counts at the distinct values that the
- * resample holds, so each replicate is one merge walk over the tallied values (stopping once the
- * EER is found and the FMR has fallen to 0.001), and the means and variances are count-weighted
- * sums. Genuine and impostor scores are resampled independently, genuine first, from one RNG
+ * sorted positions; drawing it (`drawCounts` of `lib/random`) costs one uniform integer per score
+ * and no sorting. pyeer's EER and nearest-FMR rules depend only on the cumulative counts at the
+ * distinct values that the resample holds, so each replicate is one merge walk over the tallied
+ * values (stopping once the EER is found and the FMR has fallen to 0.001), and the means and
+ * variances are count-weighted sums. Genuine and impostor scores are resampled independently, genuine first, from one RNG
  * stream. Identity clustering is ignored (scores are treated as i.i.d.), as in the paper.
  *
  * @module
@@ -46,7 +46,9 @@ export type BootstrapStatistic = typeof BOOTSTRAP_STATISTICS[number];
 
 /** A two-sided confidence interval. */
 export interface Interval {
+  /** Lower bound: the (100 − level)/2 percentile of the replicates. */
   lower: number;
+  /** Upper bound: the (100 + level)/2 percentile of the replicates. */
   upper: number;
 }
 

@@ -20,9 +20,13 @@ export interface EerStats {
   fnmr: Float64Array;
   /** Area under the ROC over the observed thresholds (pyeer's trapezoid, no (0,0) anchor). */
   auc: number;
+  /** Largest Youden's J (`1 - fnmr - fmr`) over the thresholds. */
   j_index: number;
+  /** The first threshold of the largest Youden's J. */
   j_index_th: number;
+  /** Largest Matthews correlation coefficient over the thresholds. */
   mccoef: number;
+  /** The first threshold of the largest MCC. */
   mccoef_th: number;
   /** FNMR at the FMR nearest to 0. */
   fmr0: number;
@@ -36,24 +40,35 @@ export interface EerStats {
   fmr10: number;
   /** FMR at the last threshold with FNMR 0 (the lowest genuine score). */
   fnmr0: number;
+  /** Threshold of `fmr0`. */
   fmr0_th: number;
+  /** Threshold of `fmr1000`. */
   fmr1000_th: number;
+  /** Threshold of `fmr100`. */
   fmr100_th: number;
+  /** Threshold of `fmr20`. */
   fmr20_th: number;
+  /** Threshold of `fmr10`. */
   fmr10_th: number;
+  /** Threshold of `fnmr0`. */
   fnmr0_th: number;
   /** Genuine mean (np.mean). */
   gmean: number;
   /** Genuine standard deviation, ddof 0 (np.std). */
   gstd: number;
+  /** Impostor mean (np.mean). */
   imean: number;
+  /** Impostor standard deviation, ddof 0 (np.std). */
   istd: number;
   /** Sensitivity index d'. */
   decidability: number;
   /** Equal error rate: the midpoint of FMR and FNMR at pyeer's chosen threshold. */
   eer: number;
+  /** The smaller of FMR and FNMR at the EER threshold. */
   eer_low: number;
+  /** The larger of FMR and FNMR at the EER threshold. */
   eer_high: number;
+  /** The EER threshold. */
   eer_th: number;
 }
 
@@ -98,8 +113,11 @@ export function errorCounts(tally: ScoreTally): ErrorCounts {
 
 /** The pyeer "EER" choice at given rates. */
 export interface EerPoint {
+  /** The midpoint of FMR and FNMR at the chosen index. */
   eer: number;
+  /** The smaller of the two rates there. */
   eerLow: number;
+  /** The larger of the two rates there. */
   eerHigh: number;
   /** Index into the thresholds. */
   index: number;

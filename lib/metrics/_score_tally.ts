@@ -26,7 +26,9 @@ export interface ValueCounts {
 
 /** Both lists tallied over the union of their distinct values. */
 export interface ScoreTally {
+  /** Distinct genuine values and their counts. */
   genuine: ValueCounts;
+  /** Distinct impostor values and their counts. */
   impostor: ValueCounts;
   /** Distinct values of genuine ∪ impostor, ascending: pyeer's `thrs`. */
   thresholds: Float64Array;

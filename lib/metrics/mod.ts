@@ -1,16 +1,24 @@
 /**
- * Verification metrics of mated versus non-mated similarity scores: every field of pyeer's
- * `get_eer_stats` bit for bit, FDR, seaborn's KDE curve, numpy percentiles and summation, a
- * seeded generator, and count-based percentile-bootstrap confidence intervals.
+ * Verification metrics of mated versus non-mated similarity scores, each equal to the Python
+ * reference the original package used: every field of pyeer's `get_eer_stats` bit for bit, FDR,
+ * seaborn's KDE curve, numpy's percentiles and pairwise summation, count-based percentile-bootstrap
+ * confidence intervals (resampled with `lib/random`'s `drawCounts`), the metrics of one dataset
+ * together, operating points, and the summary of a best-match column. Scores come in as any
+ * array of numbers; nothing here reads files or prints.
  *
  * @example
  * ```ts
- * import { bootstrapCis, eerStats, kde } from "./mod.ts";
+ * import { bootstrapCis, eerStats, fdr, kde, summarizeBestMatches } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const gen = [0.9, 0.8, 0.7, 0.4], imp = [0.1, 0.2, 0.5, 0.3, 0.75];
- * if (eerStats(gen, imp).eer !== 0.225) throw new Error("unexpected EER");
- * if (kde(gen)?.x.length !== 200) throw new Error("unexpected grid");
- * const { intervals } = bootstrapCis(gen, imp, { resamples: 20 });
- * if (!(intervals.eer.lower <= intervals.eer.upper)) throw new Error("unordered bounds");
+ * const stats = eerStats(gen, imp);
+ * assert.equal(stats.eer, 0.225);
+ * assert.equal(stats.eer_th, 0.7);
+ * assert.equal(fdr(gen, imp), 1.2291196388261856);
+ * assert.equal(kde(gen)?.x.length, 200);
+ * const { intervals } = bootstrapCis(gen, imp, { resamples: 20, seed: 42 });
+ * assert.ok(intervals.eer.lower <= stats.eer && stats.eer <= intervals.eer.upper);
+ * assert.equal(summarizeBestMatches(gen, { thresholds: [0.75] }).shareAbove[0], 0.5);
  * ```
  *
  * @module

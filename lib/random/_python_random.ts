@@ -14,7 +14,18 @@
 const N = 624;
 const M = 397;
 
-/** A Mersenne Twister seeded and consumed as CPython's `random.Random`. */
+/**
+ * A Mersenne Twister seeded and consumed as CPython's `random.Random`.
+ *
+ * @example
+ * ```ts
+ * import { PythonRandom } from "./_python_random.ts";
+ * import assert from "node:assert/strict";
+ * // Python: random.seed(42); random.sample(range(10), 3) == [1, 0, 4]
+ * assert.deepEqual(Array.from(new PythonRandom(42).sample(10, 3)), [1, 0, 4]);
+ * assert.equal(new PythonRandom(42).getrandbits(32), 2746317213); // random.getrandbits(32)
+ * ```
+ */
 export class PythonRandom {
   readonly #mt = new Uint32Array(N);
   #index = N;
