@@ -36,14 +36,14 @@ export interface ArcFaceFromSessionOptions {
   inputName: string;
   outputName: string;
   /** Embedding size; `undefined` to take it from the first run's output. */
-  dim?: number;
+  dim?: number | undefined;
   /** @default {112} */
   inputSize?: number;
   /**
    * A fixed batch size of the graph's input (some exports fix it to 1); `embed` then runs in
    * chunks of that size. `undefined` for a symbolic batch dimension.
    */
-  fixedBatch?: number;
+  fixedBatch?: number | undefined;
   /**
    * Receives, as a warning, what a failed run was offered (graph inputs, dims, type) before the
    * error is rethrown.
@@ -102,7 +102,10 @@ export function arcFaceFromSession(
       if (!(t.data instanceof Float32Array)) {
         throw new TypeError(`Cannot use output "${outputName}" as float32 embeddings`);
       }
-      if (t.dims[0] !== n || t.data.length !== n * d || (dim !== undefined && d !== dim)) {
+      if (
+        d === undefined || t.dims[0] !== n || t.data.length !== n * d ||
+        (dim !== undefined && d !== dim)
+      ) {
         throw new RangeError(
           `Cannot use output "${outputName}" as ${n} x ${dim ?? "D"} embeddings: ` +
             `current dims are [${t.dims}]`,

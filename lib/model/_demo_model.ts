@@ -92,13 +92,14 @@ export function demoStateDict(options: DemoStateDictOptions = {}): StateDict {
   };
   const prelu = (key: string, c: number) => dict.set(key, uniform([c], 0.1, 0.3));
 
-  const widths = [64, 128, 256, 512].map((w) => Math.max(1, Math.round(w * widthScale)));
-  conv("conv1.weight", widths[0], 3, 3);
-  bn("bn1", widths[0]);
-  prelu("prelu.weight", widths[0]);
-  let inplanes = widths[0];
+  /** Channels of a stage: 64, 128, 256, 512 times the width scale, rounded, at least 1. */
+  const width = (stage: number) => Math.max(1, Math.round(64 * 2 ** stage * widthScale));
+  conv("conv1.weight", width(0), 3, 3);
+  bn("bn1", width(0));
+  prelu("prelu.weight", width(0));
+  let inplanes = width(0);
   layers.forEach((units, stage) => {
-    const planes = widths[stage];
+    const planes = width(stage);
     for (let u = 0; u < units; u++) {
       const p = `layer${stage + 1}.${u}`;
       bn(`${p}.bn1`, inplanes);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { StateDict, StateTensor } from "./_state_dict.ts";
+import type { DType, StateDict } from "./_state_dict.ts";
 import { encodeOnnxModel, OnnxDataType } from "./_onnx_proto.ts";
 import type { OnnxNode, OnnxTensor } from "./_onnx_proto.ts";
 import { winogradConv3x3 } from "./_winograd.ts";
@@ -81,6 +81,20 @@ export function defaultWinogradTile(
 const BN_EPS = 1e-5;
 const OPSET = 13;
 
+/** Shapes of the ranks the builder asks for. */
+interface RankShapes {
+  1: [number];
+  2: [number, number];
+  4: [number, number, number, number];
+}
+
+/** A floating-point state-dict tensor whose shape has the checked rank. */
+interface FloatTensor<S extends number[]> {
+  dtype: DType;
+  shape: S;
+  data: Float32Array | Float64Array;
+}
+
 class GraphBuilder {
   nodes: OnnxNode[] = [];
   initializers: OnnxTensor[] = [];
@@ -94,7 +108,9 @@ class GraphBuilder {
     readonly winogradTile?: BuildIResNetOptions["winogradTile"],
   ) {}
 
-  tensor(key: string, expectedRank?: number): StateTensor {
+  tensor<R extends keyof RankShapes>(key: string, expectedRank: R): FloatTensor<RankShapes[R]>;
+  tensor(key: string): FloatTensor<number[]>;
+  tensor(key: string, expectedRank?: number): FloatTensor<number[]> {
     const t = this.dict.get(key);
     if (!t) {
       throw new RangeError(`Cannot build the IResNet graph: current state dict lacks "${key}"`);
@@ -110,11 +126,11 @@ class GraphBuilder {
         `Cannot build the IResNet graph from "${key}" as floating point: current dtype is ${t.dtype}`,
       );
     }
-    return t;
+    return { dtype: t.dtype, shape: t.shape, data: t.data };
   }
 
   values(key: string): Float64Array {
-    return Float64Array.from(this.tensor(key).data as Float32Array | Float64Array);
+    return Float64Array.from(this.tensor(key).data);
   }
 
   addInit(name: string, dims: readonly number[], data: ArrayLike<number>): string {
@@ -129,11 +145,17 @@ class GraphBuilder {
     const b = this.values(`${prefix}.bias`);
     const m = this.values(`${prefix}.running_mean`);
     const v = this.values(`${prefix}.running_var`);
+    if (b.length !== w.length || m.length !== w.length || v.length !== w.length) {
+      throw new RangeError(
+        `Cannot fold "${prefix}" as one BatchNorm: current lengths of weight, bias, ` +
+          `running_mean and running_var are ${w.length}, ${b.length}, ${m.length}, ${v.length}`,
+      );
+    }
     const scale = new Float64Array(w.length);
     const shift = new Float64Array(w.length);
     for (let c = 0; c < w.length; c++) {
-      scale[c] = w[c] / Math.sqrt(v[c] + BN_EPS);
-      shift[c] = b[c] - m[c] * scale[c];
+      scale[c] = w[c]! / Math.sqrt(v[c]! + BN_EPS);
+      shift[c] = b[c]! - m[c]! * scale[c]!;
     }
     return { scale, shift };
   }
@@ -143,7 +165,7 @@ class GraphBuilder {
     for (const p of ["weight", "bias", "running_mean", "running_var"]) {
       const key = `${prefix}.${p}`;
       const t = this.tensor(key, 1);
-      inputs.push(this.addInit(key, t.shape, t.data as Float32Array));
+      inputs.push(this.addInit(key, t.shape, t.data));
     }
     const out = `${prefix}.out`;
     this.nodes.push({
@@ -168,7 +190,7 @@ class GraphBuilder {
     } as const;
     const name = convKey.replace(/\.weight$/, "");
     if (!this.fold) {
-      this.addInit(convKey, w.shape, w.data as Float32Array);
+      this.addInit(convKey, w.shape, w.data);
       const out = `${name}.out`;
       this.nodes.push({ opType: "Conv", name, inputs: [x, convKey], outputs: [out], attributes });
       return this.batchNorm(out, bnPrefix);
@@ -179,13 +201,13 @@ class GraphBuilder {
         `Cannot fold "${bnPrefix}" into "${convKey}": current channels are ${scale.length} vs ${cout}`,
       );
     }
-    const src = w.data as Float32Array | Float64Array;
+    const src = w.data;
     const per = src.length / cout;
     const folded = new Float32Array(src.length);
     for (let o = 0; o < cout; o++) {
-      const s = scale[o];
+      const s = scale[o]!;
       const base = o * per;
-      for (let i = 0; i < per; i++) folded[base + i] = src[base + i] * s;
+      for (let i = 0; i < per; i++) folded[base + i] = src[base + i]! * s;
     }
     const cin = w.shape[1];
     const tile = this.winogradTile && stride === 1 && kh === 3 && kw === 3
@@ -221,7 +243,7 @@ class GraphBuilder {
 
   prelu(x: string, key: string): string {
     const t = this.tensor(key, 1);
-    const slope = this.addInit(key, [t.shape[0], 1, 1], t.data as Float32Array);
+    const slope = this.addInit(key, [t.shape[0], 1, 1], t.data);
     const out = `${key.replace(/\.weight$/, "")}.out`;
     this.nodes.push({ opType: "PRelu", name: key, inputs: [x, slope], outputs: [out] });
     return out;
@@ -266,7 +288,7 @@ class GraphBuilder {
         outputs: ["flatten.out"],
         attributes: { axis: { type: "int", value: 1 } },
       });
-      this.addInit("fc.weight", fcW.shape, fcW.data as Float32Array);
+      this.addInit("fc.weight", fcW.shape, fcW.data);
       this.addInit("fc.bias", [dim], this.values("fc.bias"));
       this.nodes.push({
         opType: "Gemm",
@@ -286,24 +308,32 @@ class GraphBuilder {
     }
     const bn2 = this.bnAffine("bn2");
     const feat = this.bnAffine("features");
-    const w = fcW.data as Float32Array | Float64Array;
+    const w = fcW.data;
     const bias = this.values("fc.bias");
+    if (bn2.scale.length !== channels || bias.length !== dim || feat.scale.length !== dim) {
+      throw new RangeError(
+        `Cannot fold bn2, fc and features into one Gemm of ${channels} x ${spatial} -> ${dim}: ` +
+          `current lengths of bn2, fc.bias and features are ${bn2.scale.length}, ` +
+          `${bias.length}, ${feat.scale.length}`,
+      );
+    }
+    // Every index below is in bounds: w has dim x channels x spatial values (fc.weight's shape).
     const folded = new Float32Array(w.length);
     const foldedBias = new Float64Array(dim);
     for (let j = 0; j < dim; j++) {
       const row = j * fcIn;
-      let acc = bias[j];
+      let acc = bias[j]!;
       for (let c = 0; c < channels; c++) {
-        const s = bn2.scale[c];
-        const t = bn2.shift[c];
+        const s = bn2.scale[c]!;
+        const t = bn2.shift[c]!;
         const base = row + c * spatial;
         for (let k = 0; k < spatial; k++) {
-          const wv = w[base + k];
-          folded[base + k] = wv * s * feat.scale[j];
+          const wv = w[base + k]!;
+          folded[base + k] = wv * s * feat.scale[j]!;
           acc += wv * t;
         }
       }
-      foldedBias[j] = acc * feat.scale[j] + feat.shift[j];
+      foldedBias[j] = acc * feat.scale[j]! + feat.shift[j]!;
     }
     this.nodes.push({
       opType: "Flatten",

@@ -170,13 +170,16 @@ export function inferIResNet(dict: StateDict): IResNetSpec {
   };
 
   const stem = shapeOf("conv1.weight");
-  if (stem.length !== 4 || stem[2] !== 3 || stem[3] !== 3) {
+  const [stemWidth, inputChannels, stemKh, stemKw] = stem;
+  if (
+    stem.length !== 4 || stemWidth === undefined || inputChannels === undefined || stemKh !== 3 ||
+    stemKw !== 3
+  ) {
     throw new TypeError(
       `Cannot read the state dict as an arcface_torch IResNet: 'conv1.weight' has shape ` +
         `[${stem}], expected [width, 3, 3, 3]`,
     );
   }
-  const [stemWidth, inputChannels] = stem;
   batchNorm("bn1", stemWidth);
   preluOf("prelu.weight", stemWidth);
 
@@ -186,16 +189,26 @@ export function inferIResNet(dict: StateDict): IResNetSpec {
   let inplanes = stemWidth;
   for (let stage = 0; stage < 4; stage++) {
     const name = `layer${stage + 1}`;
-    while (dict.has(`${name}.${layers[stage]}.conv1.weight`)) layers[stage]++;
-    if (layers[stage] === 0) {
+    let units = 0;
+    while (dict.has(`${name}.${units}.conv1.weight`)) units++;
+    layers[stage] = units;
+    if (units === 0) {
       throw new TypeError(
         `Cannot read the state dict as an arcface_torch IResNet: stage '${name}' has no units ` +
           `(no '${name}.0.conv1.weight')`,
       );
     }
-    const planes = shapeOf(`${name}.0.conv1.weight`)[0];
+    const firstConv = shapeOf(`${name}.0.conv1.weight`);
+    const planes = firstConv[0];
+    if (firstConv.length !== 4 || planes === undefined) {
+      throw new TypeError(
+        `Cannot read the state dict as an arcface_torch IResNet: '${name}.0.conv1.weight' has ` +
+          `shape [${firstConv}], expected [width, ${inplanes}, 3, 3]`,
+      );
+    }
     widths[stage] = planes;
-    for (let unit = 0; unit < layers[stage]; unit++) {
+    let hasDownsample = false;
+    for (let unit = 0; unit < units; unit++) {
       const u = `${name}.${unit}`;
       const cin = unit === 0 ? inplanes : planes;
       batchNorm(`${u}.bn1`, cin);
@@ -213,10 +226,11 @@ export function inferIResNet(dict: StateDict): IResNetSpec {
         }
         expect(`${u}.downsample.0.weight`, [planes, cin, 1, 1]);
         batchNorm(`${u}.downsample.1`, planes);
-        downsample[stage] = true;
+        hasDownsample = true;
       }
     }
-    if (!downsample[stage]) {
+    downsample[stage] = hasDownsample;
+    if (!hasDownsample) {
       throw new TypeError(
         `Cannot read the state dict as an arcface_torch IResNet: '${name}.0' has no ` +
           `downsample.0.weight, but every arcface_torch stage starts with a stride-2 downsample`,
@@ -227,13 +241,13 @@ export function inferIResNet(dict: StateDict): IResNetSpec {
 
   batchNorm("bn2", inplanes);
   const fc = shapeOf("fc.weight");
-  if (fc.length !== 2) {
+  const [embeddingSize, fcInputChannels] = fc;
+  if (fc.length !== 2 || embeddingSize === undefined || fcInputChannels === undefined) {
     throw new TypeError(
       `Cannot read the state dict as an arcface_torch IResNet: 'fc.weight' has shape [${fc}], ` +
         `expected [embedding, ${inplanes} x 7 x 7]`,
     );
   }
-  const [embeddingSize, fcInputChannels] = fc;
   const featureMapSize = Math.round(Math.sqrt(fcInputChannels / inplanes));
   if (featureMapSize * featureMapSize * inplanes !== fcInputChannels) {
     throw new TypeError(

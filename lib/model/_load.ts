@@ -44,9 +44,9 @@ export interface ArcFaceGraphInfo {
   /** Input side, 112. */
   inputSize: number;
   /** Embedding size, or `undefined` when the graph leaves it symbolic. */
-  dim?: number;
+  dim?: number | undefined;
   /** The input's batch size when fixed in the graph, else `undefined`. */
-  fixedBatch?: number;
+  fixedBatch?: number | undefined;
 }
 
 const INPUT_SIZE = 112;
@@ -81,22 +81,22 @@ export function checkArcFaceGraph(info: OnnxInfo, source: string): ArcFaceGraphI
     `and one float32 embedding output [N,D]`;
   const fail = (what: string) =>
     new RangeError(`Cannot use ${source} as an ArcFace model: ${what}; ${expected}`);
-  if (info.inputs.length !== 1) {
+  const input = info.inputs.length === 1 ? info.inputs[0] : undefined;
+  if (!input) {
     throw fail(
       `current graph has ${info.inputs.length} inputs (${
         info.inputs.map((i) => i.name).join(", ")
       })`,
     );
   }
-  if (info.outputs.length !== 1) {
+  const output = info.outputs.length === 1 ? info.outputs[0] : undefined;
+  if (!output) {
     throw fail(
       `current graph has ${info.outputs.length} outputs (${
         info.outputs.map((o) => o.name).join(", ")
       })`,
     );
   }
-  const [input] = info.inputs;
-  const [output] = info.outputs;
   const s = input.shape;
   if (
     input.elemType !== OnnxDataType.FLOAT || !s || s.length !== 4 || s[1] !== 3 ||

@@ -100,7 +100,7 @@ class Unpickler {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
   readonly #findClass: (module: string, name: string) => unknown;
-  readonly #persistentLoad?: (pid: unknown) => unknown;
+  readonly #persistentLoad: ((pid: unknown) => unknown) | undefined;
   readonly #source: string;
   #stack: unknown[] = [];
   readonly #metastack: unknown[][] = [];
@@ -132,7 +132,7 @@ class Unpickler {
   }
 
   #u8(): number {
-    return this.#bytes[this.#need(1)];
+    return this.#bytes[this.#need(1)]!;
   }
   #u16(): number {
     return this.#view.getUint16(this.#need(2), true);
@@ -218,7 +218,8 @@ class Unpickler {
     while (true) {
       this.#opcodeOffset = this.position;
       if (this.position >= bytes.length) this.#fail("the stream ends before STOP");
-      const op = bytes[this.position++];
+      // In bounds: checked on the line above.
+      const op = bytes[this.position++]!;
       switch (op) {
         case 0x80: { // PROTO
           const protocol = this.#u8();
@@ -514,7 +515,7 @@ function utf8(bytes: Uint8Array): string {
 
 function latin1(bytes: Uint8Array): string {
   let text = "";
-  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
   return text;
 }
 
@@ -541,7 +542,7 @@ function toSafe(value: bigint): number | bigint {
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
   let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
-  if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  if (bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(8 * bytes.length);
   return toSafe(value);
 }

@@ -119,11 +119,12 @@ export function readStateDict(bytes: Uint8Array, options: ReadStateDictOptions =
   checkFormat(bytes, source);
   const zip = new ZipReader(bytes, { source });
   const names = zip.names();
-  if (names.length === 0) {
+  const first = names[0];
+  if (first === undefined) {
     throw new SyntaxError(`Cannot read ${source} as a PyTorch checkpoint: the zip is empty`);
   }
-  const slash = names[0].indexOf("/");
-  const prefix = slash < 0 ? "" : names[0].slice(0, slash + 1);
+  const slash = first.indexOf("/");
+  const prefix = slash < 0 ? "" : first.slice(0, slash + 1);
   if (zip.has(`${prefix}constants.pkl`)) {
     throw new TypeError(
       `Cannot read ${source} as a state dict: it is a TorchScript archive (it holds ` +
@@ -406,14 +407,14 @@ function resolveGlobal(module: string, name: string, storages: StorageTable): un
     }
   }
   if (module === "torch" || module === "torch.storage") {
-    if (name in STORAGE_DTYPES) {
-      return { kind: "storage-type", dtype: STORAGE_DTYPES[name], name } satisfies StorageType;
+    if (Object.hasOwn(STORAGE_DTYPES, name)) {
+      return { kind: "storage-type", dtype: STORAGE_DTYPES[name]!, name } satisfies StorageType;
     }
     if (name === "UntypedStorage" || name === "_UntypedStorage") {
       return { kind: "storage-type", dtype: null, name } satisfies StorageType;
     }
-    if (module === "torch" && name in TORCH_DTYPES) {
-      return { kind: "dtype", dtype: TORCH_DTYPES[name] } satisfies DTypeMarker;
+    if (module === "torch" && Object.hasOwn(TORCH_DTYPES, name)) {
+      return { kind: "dtype", dtype: TORCH_DTYPES[name]! } satisfies DTypeMarker;
     }
   }
   return undefined;
@@ -431,9 +432,10 @@ function buildTensor(
   const size = ELEMENT_SIZE[dtype];
   const count = shape.reduce((a, b) => a * b, 1);
   const available = Math.floor(storage.bytes.length / size);
+  // shape and strides have the same length (checked by the caller).
   let last = offset;
   for (let d = 0; d < shape.length; d++) {
-    if (shape[d] > 0) last += (shape[d] - 1) * strides[d];
+    if (shape[d]! > 0) last += (shape[d]! - 1) * strides[d]!;
   }
   if (count > 0 && (offset < 0 || last >= available)) {
     throw new SyntaxError(
@@ -464,10 +466,10 @@ function buildTensor(
     for (let i = 0; i < count; i++) {
       write[i] = read(at * size);
       for (let d = shape.length - 1; d >= 0; d--) {
-        index[d]++;
-        at += strides[d];
-        if (index[d] < shape[d]) break;
-        at -= strides[d] * shape[d];
+        index[d]!++;
+        at += strides[d]!;
+        if (index[d]! < shape[d]!) break;
+        at -= strides[d]! * shape[d]!;
         index[d] = 0;
       }
     }
@@ -479,7 +481,7 @@ function isContiguous(shape: number[], strides: number[]): boolean {
   let expected = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] !== 1 && strides[d] !== expected) return false;
-    expected *= shape[d];
+    expected *= shape[d]!;
   }
   return true;
 }

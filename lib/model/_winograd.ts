@@ -21,8 +21,11 @@ import type { OnnxNode, OnnxTensor } from "./_onnx_proto.ts";
 interface WinogradMatrices {
   /** Output tile size m; input tiles are m + 2. */
   m: number;
+  /** (m + 2) x (m + 2). */
   BT: number[][];
-  G: number[][];
+  /** (m + 2) x 3. */
+  G: [number, number, number][];
+  /** m x (m + 2). */
   AT: number[][];
 }
 
@@ -76,7 +79,7 @@ export interface WinogradConvParams {
   /** Input width W (odd widths are padded to even and cropped back). */
   width: number;
   /** Per-output-channel bias `[K]`, added after the output transform; none when absent. */
-  bias?: ArrayLike<number>;
+  bias?: ArrayLike<number> | undefined;
   /** Output tile size m of F(m x m, 3x3): 2 (16 products per 4 outputs) or 4 (36 per 16). @default {2} */
   tile?: 2 | 4;
 }
@@ -118,18 +121,20 @@ export function winogradFilters(
   const kc = outChannels * inChannels;
   const u = new Float32Array(a * a * kc);
   const t = new Float64Array(a * 3); // G g: a x 3
+  // Every index below is in bounds: G is a x 3, weight holds kc 3x3 filters, t is a x 3.
   for (let f = 0; f < kc; f++) {
     const base = f * 9;
     for (let i = 0; i < a; i++) {
+      const g = G[i]!;
       for (let b = 0; b < 3; b++) {
-        t[i * 3 + b] = G[i][0] * weight[base + b] + G[i][1] * weight[base + 3 + b] +
-          G[i][2] * weight[base + 6 + b];
+        t[i * 3 + b] = g[0] * weight[base + b]! + g[1] * weight[base + 3 + b]! +
+          g[2] * weight[base + 6 + b]!;
       }
     }
     for (let i = 0; i < a; i++) {
       for (let j = 0; j < a; j++) {
-        u[(i * a + j) * kc + f] = t[i * 3] * G[j][0] + t[i * 3 + 1] * G[j][1] +
-          t[i * 3 + 2] * G[j][2];
+        const g = G[j]!;
+        u[(i * a + j) * kc + f] = t[i * 3]! * g[0] + t[i * 3 + 1]! * g[1] + t[i * 3 + 2]! * g[2];
       }
     }
   }
@@ -210,7 +215,13 @@ export function winogradConv3x3(x: string, params: WinogradConvParams): OnnxFrag
   };
   const node = (opType: string, inputs: string[], attributes?: OnnxNode["attributes"]) => {
     const out = v(`${opType.toLowerCase()}${nodes.length}`);
-    nodes.push({ opType, name: out, inputs, outputs: [out], attributes });
+    nodes.push({
+      opType,
+      name: out,
+      inputs,
+      outputs: [out],
+      ...(attributes ? { attributes } : {}),
+    });
     return out;
   };
 
@@ -219,7 +230,7 @@ export function winogradConv3x3(x: string, params: WinogradConvParams): OnnxFrag
   for (let i = 0; i < a; i++) {
     for (let j = 0; j < a; j++) {
       for (let r = 0; r < a; r++) {
-        for (let s = 0; s < a; s++) bKernel[(i * a + j) * a2 + r * a + s] = BT[i][r] * BT[j][s];
+        for (let s = 0; s < a; s++) bKernel[(i * a + j) * a2 + r * a + s] = BT[i]![r]! * BT[j]![s]!;
       }
     }
   }
@@ -266,7 +277,9 @@ export function winogradConv3x3(x: string, params: WinogradConvParams): OnnxFrag
   for (let i = 0; i < a; i++) {
     for (let j = 0; j < a; j++) {
       for (let p = 0; p < m; p++) {
-        for (let q = 0; q < m; q++) aKernel[(i * a + j) * m * m + p * m + q] = AT[p][i] * AT[q][j];
+        for (let q = 0; q < m; q++) {
+          aKernel[(i * a + j) * m * m + p * m + q] = AT[p]![i]! * AT[q]![j]!;
+        }
       }
     }
   }

@@ -48,13 +48,13 @@ Deno.test("chooseBackend('auto') takes webgpu on a real adapter and logs why", a
   const c = await choose("auto", nvidia, true);
   assert.equal(c.backend, "webgpu");
   assert.equal(c.lines.length, 1);
-  assert.match(c.lines[0], /^backend: webgpu \(auto: WebGPU adapter nvidia hopper\)$/);
+  assert.match(c.lines[0] ?? "", /^backend: webgpu \(auto: WebGPU adapter nvidia hopper\)$/);
 });
 
 Deno.test("chooseBackend('auto') takes cpu over a software adapter", async () => {
   const c = await choose("auto", llvmpipe, true);
   assert.equal(c.backend, "cpu");
-  assert.match(c.lines[0], /llvmpipe.*onnxruntime-node/);
+  assert.match(c.lines[0] ?? "", /llvmpipe.*onnxruntime-node/);
 });
 
 Deno.test("chooseBackend('auto') takes wasm when there is no adapter and no native runtime", async () => {
@@ -116,12 +116,12 @@ function convReference(x: Float32Array, n: number): Float64Array {
     for (let o = 0; o < 2; o++) {
       for (let y = 0; y < 5; y++) {
         for (let xx = 0; xx < 5; xx++) {
-          let acc = b[o];
+          let acc = b[o]!;
           for (let ky = 0; ky < 3; ky++) {
             for (let kx = 0; kx < 3; kx++) {
               const sy = y + ky - 1, sx = xx + kx - 1;
               if (sy >= 0 && sy < 5 && sx >= 0 && sx < 5) {
-                acc += w[o * 9 + ky * 3 + kx] * x[i * 25 + sy * 5 + sx];
+                acc += w[o * 9 + ky * 3 + kx]! * x[i * 25 + sy * 5 + sx]!;
               }
             }
           }
@@ -145,10 +145,11 @@ async function checkBackend(backend: Backend): Promise<void> {
       inputs.map((x, k) => session.run({ x: { data: x, dims: [k + 1, 1, 5, 5] } })),
     );
     outputs.forEach(({ z }, k) => {
+      assert.ok(z);
       assert.deepEqual([...z.dims], [k + 1, 2, 5, 5]);
       assert.ok(z.data instanceof Float32Array);
-      const want = convReference(inputs[k], k + 1);
-      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(z.data[i] - want[i]) < 1e-4);
+      const want = convReference(inputs[k]!, k + 1);
+      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(z.data[i]! - want[i]!) < 1e-4);
     });
   } finally {
     await session.release();
@@ -200,7 +201,7 @@ Deno.test("createSession(bytes, 'cpu') returns int64 outputs as BigInt64Array", 
     const { i } = await session.run({
       x: { data: new Float32Array([0, 5, 1, 7, 2, 3]), dims: [2, 3] },
     });
-    assert.ok(i.data instanceof BigInt64Array);
+    assert.ok(i && i.data instanceof BigInt64Array);
     assert.deepEqual([...i.data], [1n, 0n]);
   } finally {
     await session.release();

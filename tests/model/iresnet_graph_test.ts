@@ -25,7 +25,7 @@ function param(dict: StateDict, key: string): ArrayLike<number> {
 
 function conv(dict: StateDict, x: Feature, key: string, stride: number): Feature {
   const t = dict.get(key)!;
-  const [o, ci, k] = t.shape;
+  const [o, ci, k] = t.shape as [number, number, number, number];
   const wt = t.data as Float32Array;
   const pad = (k - 1) / 2;
   const h = Math.floor((x.h + 2 * pad - k) / stride) + 1;
@@ -35,7 +35,7 @@ function conv(dict: StateDict, x: Feature, key: string, stride: number): Feature
     for (let ic = 0; ic < ci; ic++) {
       for (let ky = 0; ky < k; ky++) {
         for (let kx = 0; kx < k; kx++) {
-          const wv = wt[((oc * ci + ic) * k + ky) * k + kx];
+          const wv = wt[((oc * ci + ic) * k + ky) * k + kx]!;
           for (let y = 0; y < h; y++) {
             const sy = y * stride + ky - pad;
             if (sy < 0 || sy >= x.h) continue;
@@ -44,7 +44,7 @@ function conv(dict: StateDict, x: Feature, key: string, stride: number): Feature
             for (let xx = 0; xx < w; xx++) {
               const sx = xx * stride + kx - pad;
               if (sx < 0 || sx >= x.w) continue;
-              v[dst + xx] += wv * x.v[src + sx];
+              v[dst + xx]! += wv * x.v[src + sx]!;
             }
           }
         }
@@ -63,7 +63,7 @@ function bn(dict: StateDict, x: Feature, prefix: string): Feature {
   const v = new Float64Array(x.v.length);
   for (let c = 0; c < x.c; c++) {
     for (let i = 0; i < hw; i++) {
-      v[c * hw + i] = (x.v[c * hw + i] - m[c]) / Math.sqrt(s[c] + 1e-5) * g[c] + b[c];
+      v[c * hw + i] = (x.v[c * hw + i]! - m[c]!) / Math.sqrt(s[c]! + 1e-5) * g[c]! + b[c]!;
     }
   }
   return { ...x, v };
@@ -72,7 +72,7 @@ function bn(dict: StateDict, x: Feature, prefix: string): Feature {
 function prelu(dict: StateDict, x: Feature, key: string): Feature {
   const a = param(dict, key);
   const hw = x.h * x.w;
-  const v = x.v.map((value, i) => (value >= 0 ? value : value * a[Math.floor(i / hw)]));
+  const v = x.v.map((value, i) => (value >= 0 ? value : value * a[Math.floor(i / hw)]!));
   return { ...x, v };
 }
 
@@ -93,18 +93,18 @@ function referenceForward(
       const identity = dict.has(`${p}.downsample.0.weight`)
         ? bn(dict, conv(dict, x, `${p}.downsample.0.weight`, stride), `${p}.downsample.1`)
         : x;
-      x = { ...y, v: y.v.map((value, i) => value + identity.v[i]) };
+      x = { ...y, v: y.v.map((value, i) => value + identity.v[i]!) };
     }
   });
   const flat = bn(dict, x, "bn2").v;
   const fcW = dict.get("fc.weight")!;
-  const [dim, fcIn] = fcW.shape;
+  const [dim, fcIn] = fcW.shape as [number, number];
   const wt = fcW.data as Float32Array;
   const bias = param(dict, "fc.bias");
   const out = new Float64Array(dim);
   for (let j = 0; j < dim; j++) {
-    let acc = bias[j];
-    for (let k = 0; k < fcIn; k++) acc += wt[j * fcIn + k] * flat[k];
+    let acc = bias[j]!;
+    for (let k = 0; k < fcIn; k++) acc += wt[j * fcIn + k]! * flat[k]!;
     out[j] = acc;
   }
   return bn(dict, { c: dim, h: 1, w: 1, v: out }, "features").v;
@@ -113,16 +113,16 @@ function referenceForward(
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0, aa = 0, bb = 0;
   for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
   }
   return ab / Math.sqrt(aa * bb);
 }
 
 function norm(a: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
   return Math.sqrt(s);
 }
 
@@ -167,6 +167,7 @@ async function embed(options: BuildIResNetOptions): Promise<Float32Array> {
   const session = await createSession(bytes, "cpu");
   try {
     const { embedding } = await session.run({ data: { data: images, dims: [2, 3, 112, 112] } });
+    assert.ok(embedding);
     assert.deepEqual([...embedding.dims], [2, 512]);
     assert.ok(embedding.data instanceof Float32Array);
     return embedding.data;
@@ -180,13 +181,14 @@ for (const { label, options } of variants) {
     const rows = await embed(options);
     for (let i = 0; i < 2; i++) {
       const row = rows.subarray(i * 512, (i + 1) * 512);
-      const c = cosine(row, reference[i]);
+      const ref = reference[i]!;
+      const c = cosine(row, ref);
       assert.ok(c >= 0.99999, `image ${i}: cosine ${c}`);
-      const ratio = norm(row) / norm(reference[i]);
+      const ratio = norm(row) / norm(ref);
       assert.ok(Math.abs(ratio - 1) < 1e-4, `image ${i}: norm ratio ${ratio}`);
     }
     // The two images must give different embeddings, or the comparison proves little.
-    assert.ok(cosine(reference[0], reference[1]) < 0.999);
+    assert.ok(cosine(reference[0]!, reference[1]!) < 0.999);
   });
 }
 
@@ -197,7 +199,7 @@ Deno.test('buildIResNetOnnx(dict, spec, { convAlgorithm: "winograd" }) matches t
     const wino = await embed({ convAlgorithm: "winograd", winogradTile: tile });
     let maxDiff = 0;
     for (let i = 0; i < direct.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(direct[i] - wino[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(direct[i]! - wino[i]!));
     }
     for (let i = 0; i < 2; i++) {
       const c = cosine(
@@ -262,7 +264,7 @@ Deno.test("buildIResNetOnnx(dict, spec) declares input data [N,3,112,112] and ou
   assert.deepEqual(info.inputs[0], { name: "data", elemType: 1, shape: ["N", 3, 112, 112] });
   assert.deepEqual(info.outputs, [{ name: "embedding", elemType: 1, shape: ["N", 128] }]);
   assert.deepEqual(info.opsets, [{ domain: "", version: 13 }]);
-  assert.equal(info.nodes[0].opType, "Conv");
+  assert.equal(info.nodes[0]?.opType, "Conv");
   assert.equal(info.nodes.filter((n) => n.opType === "Add").length, 8);
 });
 

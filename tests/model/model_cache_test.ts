@@ -85,7 +85,7 @@ Deno.test("cachedConversion(checkpoint, convert) rebuilds when the content chang
   try {
     const first = await f.run();
     const { mtime } = await Deno.stat(f.checkpoint);
-    bytes[10] ^= 1;
+    bytes[10]! ^= 1;
     await Deno.writeFile(f.checkpoint, bytes);
     await Deno.utime(f.checkpoint, mtime!, mtime!);
     const second = await f.run();
@@ -143,7 +143,7 @@ Deno.test("checkpointStamp(path, version) hashes the last bytes of a large file"
   try {
     const bytes = pseudoRandomBytes(2 * 1024 * 1024 + 7, 6);
     await Deno.writeFile(`${dir}/a`, bytes);
-    bytes[bytes.length - 1] ^= 0x80;
+    bytes[bytes.length - 1]! ^= 0x80;
     await Deno.writeFile(`${dir}/b`, bytes);
     const a = await checkpointStamp(`${dir}/a`, 1);
     const b = await checkpointStamp(`${dir}/b`, 1);

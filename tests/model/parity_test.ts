@@ -29,9 +29,9 @@ function cosine(a: Float32Array, b: Float32Array): number {
   let na = 0;
   let nb = 0;
   for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
   }
   return dot / Math.sqrt(na * nb);
 }
@@ -47,7 +47,7 @@ function firstDifference(ours: Float32Array, theirs: Float32Array): string | und
     if (a[i] !== b[i]) {
       count++;
       if (first < 0) first = i;
-      maxDiff = Math.max(maxDiff, Math.abs(ours[i] - theirs[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(ours[i]! - theirs[i]!));
     }
   }
   if (count === 0) return undefined;
@@ -68,7 +68,7 @@ async function embedAll(path: string, inputs: Float32Array, n: number): Promise<
     const batch = await model.embed(inputs, n);
     for (let i = 0; i < n; i++) {
       const row = batch.subarray(i * model.dim, (i + 1) * model.dim);
-      assert.ok(cosine(row, rows[i]) > 0.999999, `${path}: image ${i} batched vs alone`);
+      assert.ok(cosine(row, rows[i]!) > 0.999999, `${path}: image ${i} batched vs alone`);
     }
     return rows;
   } finally {
@@ -80,8 +80,10 @@ function assertCosines(label: string, ours: Float32Array[], ref: Reference, torc
   const dim = ref.manifest.embedding_size;
   const report = ref.manifest.images.map((image, i) => {
     const theirs = torch.subarray(i * dim, (i + 1) * dim);
-    assert.equal(ours[i].length, dim, `${label} ${image.file}: embedding size`);
-    return { file: image.file, cosine: cosine(ours[i], theirs) };
+    const row = ours[i];
+    assert.ok(row, `${label} ${image.file}: no embedding`);
+    assert.equal(row.length, dim, `${label} ${image.file}: embedding size`);
+    return { file: image.file, cosine: cosine(row, theirs) };
   });
   const worst = report.reduce((a, b) => (b.cosine < a.cosine ? b : a));
   const details = report.map((r) => `${r.file} ${r.cosine.toFixed(8)}`).join(", ");

@@ -109,7 +109,7 @@ async function assertMatches(dict: StateDict, expected: ReferenceTensor[], label
 /** `views.pth` with every storage byte-swapped and `byteorder` = `big`. */
 function toBigEndian(bytes: Uint8Array): Uint8Array {
   const zip = new ZipReader(bytes);
-  const prefix = zip.names()[0].split("/")[0];
+  const prefix = zip.names()[0]!.split("/")[0]!;
   const sizes: Record<string, number> = {
     DoubleStorage: 8,
     FloatStorage: 4,
@@ -127,7 +127,7 @@ function toBigEndian(bytes: Uint8Array): Uint8Array {
     findClass: (_module, name) => (name in sizes ? { storage: name } : undefined),
     persistentLoad: (pid) => {
       const [, type, key] = pid as [string, { storage: string }, string];
-      elementSize.set(`${prefix}/data/${key}`, sizes[type.storage]);
+      elementSize.set(`${prefix}/data/${key}`, sizes[type.storage]!);
       return null;
     },
   });
@@ -159,7 +159,7 @@ interface PythonValues {
 function fromPython(value: number | string, dtype: string): number | string {
   if (typeof value !== "string" || dtype === "int64") return value;
   const special: Record<string, number> = { inf: Infinity, "-inf": -Infinity, nan: NaN };
-  return value in special ? special[value] : Number(value);
+  return value in special ? special[value]! : Number(value);
 }
 
 Deno.test({
@@ -193,7 +193,7 @@ Deno.test({
         for (const depth of [18, 34, 50, 100, 200]) {
           const file = `iresnet${depth}.pth`;
           const dict = await loadStateDict(ref.path(file));
-          await assertMatches(dict, ref.manifest.checkpoints[file], file);
+          await assertMatches(dict, ref.manifest.checkpoints[file]!, file);
           const spec = inferIResNet(dict);
           assert.equal(spec.depth, depth);
           assert.deepEqual(spec.widths, [2, 4, 8, 16]);
@@ -237,7 +237,7 @@ Deno.test({
         const warnings = [...reporter.warnings().keys()];
         await assertMatches(dict, ref.manifest.keys, "module_prefixed.pth");
         assert.equal(warnings.length, 1);
-        assert.match(warnings[0], /module_prefixed\.pth.*'module\.'.*187 keys/);
+        assert.match(warnings[0] ?? "", /module_prefixed\.pth.*'module\.'.*187 keys/);
         const kept = await loadStateDict(path, { stripModulePrefix: false });
         assert.ok(kept.has("module.conv1.weight"));
         throwsType(() => inferIResNet(kept), /stripModulePrefix/);
@@ -246,7 +246,7 @@ Deno.test({
 
       await t.step("a torch.nn.Linear state dict loads but is not an IResNet", async () => {
         const dict = await loadStateDict(ref.path("linear.pth"));
-        await assertMatches(dict, ref.manifest.checkpoints["linear.pth"], "linear.pth");
+        await assertMatches(dict, ref.manifest.checkpoints["linear.pth"]!, "linear.pth");
         throwsType(() => inferIResNet(dict), /no 'conv1\.weight'.*weight, bias/);
       });
 

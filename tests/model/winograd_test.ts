@@ -37,7 +37,7 @@ function referenceConv(
     for (let o = 0; o < k; o++) {
       for (let y = 0; y < h; y++) {
         for (let xx = 0; xx < w; xx++) {
-          let acc = bias ? bias[o] : 0;
+          let acc = bias ? bias[o]! : 0;
           for (let i = 0; i < c; i++) {
             for (let dy = 0; dy < 3; dy++) {
               const sy = y + dy - 1;
@@ -45,7 +45,8 @@ function referenceConv(
               for (let dx = 0; dx < 3; dx++) {
                 const sx = xx + dx - 1;
                 if (sx < 0 || sx >= w) continue;
-                acc += weight[((o * c + i) * 3 + dy) * 3 + dx] * x[((b * c + i) * h + sy) * w + sx];
+                acc += weight[((o * c + i) * 3 + dy) * 3 + dx]! *
+                  x[((b * c + i) * h + sy) * w + sx]!;
               }
             }
           }
@@ -88,6 +89,7 @@ async function runWinograd(
   const session = await createSession(bytes, "cpu");
   try {
     const { y } = await session.run({ x: { data: x, dims: [n, c, h, w] } });
+    assert.ok(y);
     assert.deepEqual([...y.dims], [n, k, h, w]);
     assert.ok(y.data instanceof Float32Array);
     return y.data;
@@ -116,7 +118,7 @@ for (const { tile, bias: withBias, ...shape } of cases) {
     const got = await runWinograd(x, weight, bias, shape, tile);
     const scale = Math.max(...want.map(Math.abs));
     let maxDiff = 0;
-    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
     // float32 Winograd: F(2x2) keeps errors near float rounding, F(4x4) grows them ~10x.
     const tolerance = (tile === 2 ? 2e-6 : 2e-5) * Math.max(1, scale) * c;
     assert.ok(maxDiff <= tolerance, `max abs diff ${maxDiff} > ${tolerance} (scale ${scale})`);
@@ -134,9 +136,9 @@ Deno.test("winogradFilters(g, K, m) equals G g Gᵀ computed by matrix products"
       for (let j = 0; j < 4; j++) {
         let want = 0;
         for (let r = 0; r < 3; r++) {
-          for (let s = 0; s < 3; s++) want += g2[i][r] * weight[f * 9 + r * 3 + s] * g2[j][s];
+          for (let s = 0; s < 3; s++) want += g2[i]![r]! * weight[f * 9 + r * 3 + s]! * g2[j]![s]!;
         }
-        assert.ok(Math.abs(u[(i * 4 + j) * k * c + f] - want) < 1e-6, `f ${f} e ${i * 4 + j}`);
+        assert.ok(Math.abs(u[(i * 4 + j) * k * c + f]! - want) < 1e-6, `f ${f} e ${i * 4 + j}`);
       }
     }
   }
@@ -144,7 +146,7 @@ Deno.test("winogradFilters(g, K, m) equals G g Gᵀ computed by matrix products"
   // U[0] = g[0][0] / 16.
   const u4 = winogradFilters(new Float32Array(9).fill(1), 1, 4);
   assert.equal(u4.length, 36);
-  assert.ok(Math.abs(u4[0] - 1 / 16) < 1e-7);
+  assert.ok(Math.abs(u4[0]! - 1 / 16) < 1e-7);
 });
 
 Deno.test("winogradConv3x3 and winogradFilters throw RangeError for inconsistent shapes", () => {
