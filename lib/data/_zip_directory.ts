@@ -1,9 +1,9 @@
 /**
- * The zip structures that both zip readers parse, over byte ranges the reader fetches itself (a
- * file handle for `ZipFile`, an in-memory array for `ZipReader`): the
- * end-of-central-directory record with its ZIP64 locator and end record, the central directory
- * with ZIP64 extra fields, local headers, and the stored/deflate methods. Every error is a
- * SyntaxError naming the archive, and the entry where there is one.
+ * The zip structures that `ZipReader` (`./_zip.ts`) parses, over byte ranges it fetches itself
+ * (from an array in memory or a file): the end-of-central-directory record with its ZIP64
+ * locator and end record, the central directory with ZIP64 extra fields, local headers, and the
+ * stored/deflate methods. Every error is a SyntaxError naming the archive, and the entry where
+ * there is one.
  *
  * Sizes and offsets come from the central directory only: writers that set general-purpose bit 3
  * (PyTorch's miniz, streaming zippers) leave zero CRC and sizes in the local headers and put a data

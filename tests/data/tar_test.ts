@@ -136,3 +136,40 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test("openDataset(tar) reads an archive that ends without its end-of-archive blocks", async () => {
+  const raw = tar(files);
+  const path = await tempFile(raw.subarray(0, raw.length - 1024), ".tar");
+  assert.deepEqual((await collect(path)).map((r) => r.imageName), ["a.jpg", "r2_g0.png", "b.JPEG"]);
+  await Deno.remove(path);
+});
+
+Deno.test({
+  name: "openDataset(tar) reads the pax long names of /usr/bin/tar --format=pax",
+  ignore: !(() => {
+    try {
+      return Deno.statSync("/usr/bin/tar").isFile;
+    } catch {
+      return false;
+    }
+  })(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const id = "p".repeat(150);
+    await Deno.mkdir(`${dir}/Pax/${id}`, { recursive: true });
+    await Deno.writeFile(`${dir}/Pax/${id}/${"n".repeat(120)}.jpg`, bytes(700, 5));
+    const path = `${dir}/Pax.tar`;
+    const args = ["--format=pax", "-cf", path, "-C", dir, "Pax"];
+    assert.ok(new Deno.Command("/usr/bin/tar", { args }).outputSync().success);
+    const records = await collect(path);
+    assert.deepEqual(records.map((r) => [r.identity, r.imageName]), [[
+      id,
+      `${"n".repeat(120)}.jpg`,
+    ]]);
+    assert.deepEqual(records[0]?.bytes, bytes(700, 5));
+    const container = await openContainer(path);
+    assert.deepEqual(await container.read(`Pax/${id}/${"n".repeat(120)}.jpg`), bytes(700, 5));
+    await container.close();
+    await Deno.remove(dir, { recursive: true });
+  },
+});
