@@ -44,7 +44,7 @@ Deno.test("judgeAdapter(adapter) rejects none, fallback and software adapters", 
   assert.equal(judgeAdapter(nvidia).usable, true);
 });
 
-Deno.test("chooseBackend('auto') takes webgpu on a real adapter and logs why", async () => {
+Deno.test("chooseBackend('auto') takes webgpu on a real adapter and reports why", async () => {
   const c = await choose("auto", nvidia, true);
   assert.equal(c.backend, "webgpu");
   assert.equal(c.lines.length, 1);
