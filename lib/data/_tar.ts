@@ -194,7 +194,7 @@ export async function* walkTar(
   try {
     for await (const stream of extract) {
       const { name } = stream.header;
-      const type = stream.header.type ?? "file";
+      const { type } = stream.header;
       previous = name;
       const regular = type === "file" || type === "contiguous-file";
       const safe = regular ? safeEntryPath(name) : undefined;
