@@ -1,6 +1,7 @@
 /**
  * The embedding pipeline over one ONNX Runtime session: NCHW float32 batch in, run, L2-normalise
- * each row. Nothing else: image decoding and preprocessing live in `lib/image`.
+ * each row (embeddings' `normalizeRows`, the float32 norm of the original pipeline). Nothing else:
+ * image decoding and preprocessing live in `lib/image`.
  *
  * @module
  */

@@ -1,7 +1,9 @@
 /**
  * ArcFace models: ONNX Runtime backends (cpu via onnxruntime-node, wasm and webgpu via
  * onnxruntime-web), `.onnx` and `.pth` loading with a conversion cache, the arcface_torch IResNet
- * as an ONNX graph, the `.pth` reader, and seeded demo weights.
+ * as an ONNX graph, the ONNX protobuf codec, the `.pth` reader, and seeded demo weights. Status
+ * lines (backend choice, cache use) and warnings go to the `reporter` option of each call
+ * (`consoleReporter()` from `lib/cli` when none is given); nothing here writes to the console.
  *
  * @example
  * ```ts
