@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import { figureToSvg } from "../plots/_render.ts";
 
 /** The symbol the Deno kernel looks for on a cell's result (same as `Deno.jupyter.$display`). */
@@ -80,10 +81,9 @@ export interface DisplayOptions {
  *
  * @example
  * ```ts
- * import { parseHTML } from "linkedom";
+ * import { newDocument } from "../plots/mod.ts";
  * import { display, mimeBundle } from "./_display.ts";
- * const { document: doc } = parseHTML("<!doctype html><html><body></body></html>");
- * const svg = doc.createElementNS("http://www.w3.org/2000/svg", "svg");
+ * const svg = newDocument().createElementNS("http://www.w3.org/2000/svg", "svg");
  * const bundle = mimeBundle(display(svg as unknown as Element));
  * if (!bundle["image/svg+xml"].includes('xmlns="http://www.w3.org/2000/svg"')) throw new Error();
  * ```
@@ -113,9 +113,52 @@ export function display(value: unknown, options: DisplayOptions = {}): Displayab
   );
 }
 
+/** Options of {@linkcode showAll}. */
+export interface ShowOptions {
+  /** Where each value's `text/plain` goes outside the kernel. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
 /**
  * Shows values now: inside the Deno kernel through `Deno.jupyter.display` (one output each, so a
- * cell can show many figures); elsewhere prints each value's `text/plain` to the console.
+ * cell can show many figures); elsewhere each value's `text/plain` is a status line of the
+ * reporter.
+ *
+ * @param values Figures, strings or displayable values (see {@linkcode display}).
+ * @param options The reporter used outside the kernel.
+ * @returns Resolves once every value is shown.
+ * @throws {TypeError} When a value cannot be displayed.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/mod.ts";
+ * import { displayable, showAll } from "./_display.ts";
+ * const reporter = memoryReporter();
+ * await showAll(["a figure's text", displayable({ "text/html": "<b>x</b>" })], { reporter });
+ * if (reporter.infos.join("|") !== "a figure's text|text/html") throw new Error("unexpected");
+ * ```
+ */
+export async function showAll(
+  values: readonly unknown[],
+  options: ShowOptions = {},
+): Promise<void> {
+  const { reporter = consoleReporter() } = options;
+  let jupyter: typeof Deno.jupyter | undefined;
+  try {
+    jupyter = Deno.jupyter;
+  } catch {
+    jupyter = undefined;
+  }
+  for (const value of values) {
+    const bundle = mimeBundle(display(value));
+    if (jupyter) await jupyter.display(bundle, { raw: true });
+    else reporter.info(bundle["text/plain"] ?? Object.keys(bundle).join(", "));
+  }
+}
+
+/**
+ * Shows values now, as {@linkcode showAll} with the default reporter: in the Deno kernel one
+ * output each; elsewhere each value's `text/plain` on stdout.
  *
  * @param values Figures, strings or displayable values (see {@linkcode display}).
  * @returns Resolves once every value is shown.
@@ -127,16 +170,6 @@ export function display(value: unknown, options: DisplayOptions = {}): Displayab
  * await show("shown as text outside the kernel");
  * ```
  */
-export async function show(...values: unknown[]): Promise<void> {
-  let jupyter: typeof Deno.jupyter | undefined;
-  try {
-    jupyter = Deno.jupyter;
-  } catch {
-    jupyter = undefined;
-  }
-  for (const value of values) {
-    const bundle = mimeBundle(display(value));
-    if (jupyter) await jupyter.display(bundle, { raw: true });
-    else console.log(bundle["text/plain"] ?? Object.keys(bundle).join(", "));
-  }
+export function show(...values: unknown[]): Promise<void> {
+  return showAll(values);
 }

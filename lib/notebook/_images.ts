@@ -13,7 +13,7 @@ export interface LabelledImage {
   /** Caption under the image. */
   label: string;
   /** The encoded file; undefined shows a placeholder with the label (e.g. a missing file). */
-  bytes?: Uint8Array;
+  bytes?: Uint8Array | undefined;
 }
 
 /** Options of {@linkcode displayImages}. */

@@ -5,14 +5,15 @@
  * @module
  */
 import { join } from "node:path";
+import { DEFAULT_METRICS_ROOT, LAYOUT_NAMES } from "../formats/mod.ts";
 
 /** Sub-folders the kit's tasks write; a results folder holds at least one of them. */
 export const RESULT_FOLDERS: readonly string[] = [
-  "Embeddings",
-  "SimilarityScores",
-  "Best_Matches",
-  "Closest",
-  "CI",
+  LAYOUT_NAMES.embeddings,
+  LAYOUT_NAMES.scores,
+  LAYOUT_NAMES.bestMatches,
+  LAYOUT_NAMES.closest,
+  LAYOUT_NAMES.ci,
 ];
 
 function hasResults(dir: string): boolean {
@@ -53,7 +54,7 @@ export function findResultsDir(root: string, options: FindResultsDirOptions = {}
   const { envVar = "BRF_METRICS" } = options;
   const fromEnv = Deno.env.get(envVar);
   if (fromEnv) return fromEnv;
-  const metrics = join(root, "Metrics");
+  const metrics = join(root, DEFAULT_METRICS_ROOT);
   if (hasResults(metrics)) return metrics;
   const demo = join(metrics, "demo");
   return hasResults(demo) ? demo : metrics;

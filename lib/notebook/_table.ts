@@ -7,8 +7,8 @@
 import { type Displayable, displayable } from "./_display.ts";
 import { escapeHtml } from "./_html.ts";
 
-/** A table as named columns of equal length. */
-export type Columns = Record<string, ArrayLike<string | number>>;
+/** A table as named columns of equal length; a missing (`undefined`) cell shows empty. */
+export type Columns = Record<string, ArrayLike<string | number | undefined>>;
 
 /** Options of {@linkcode displayTable}. */
 export interface DisplayTableOptions {
@@ -20,7 +20,7 @@ export interface DisplayTableOptions {
 
 /**
  * Formats a table cell: integers as they are, other numbers with `digits` significant digits,
- * NaN as an empty cell.
+ * NaN or a missing value as an empty cell.
  *
  * @param value The cell.
  * @param digits Significant digits.
@@ -32,9 +32,9 @@ export interface DisplayTableOptions {
  * if (formatCell(0.123456, 3) !== "0.123" || formatCell(12, 3) !== "12") throw new Error();
  * ```
  */
-export function formatCell(value: string | number, digits: number): string {
+export function formatCell(value: string | number | undefined, digits: number): string {
   if (typeof value === "string") return value;
-  if (Number.isNaN(value)) return "";
+  if (value === undefined || Number.isNaN(value)) return "";
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(digits)));
 }
@@ -68,7 +68,7 @@ export function displayTable(columns: Columns, options: DisplayTableOptions = {}
     }
   }
   const shown = table.map(([name, values]) => {
-    const cells = Array.from({ length: n }, (_, r) => formatCell(values[r]!, digits));
+    const cells = Array.from({ length: n }, (_, r) => formatCell(values[r], digits));
     return {
       name,
       cells,

@@ -15,7 +15,7 @@ export interface PaperTableFigureOptions {
   /** Metric name of the table, e.g. `EER`, `FMR100`, `FDR`, `Genuine Mean`. */
   metric: string;
   /** A second table (the kit's own numbers) drawn beside the first. @default undefined */
-  compare?: CiTable;
+  compare?: CiTable | undefined;
   /** Names of the two tables in the key. @default ["paper", "kit"] */
   labels?: readonly [string, string];
   /** Sort datasets by the first table's value. @default "ascending" */

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 import {
   display,
   displayable,
   JUPYTER_DISPLAY,
   mimeBundle,
   show,
+  showAll,
 } from "../../lib/notebook/_display.ts";
 import { newDocument } from "../../lib/plots/_document.ts";
 
@@ -51,4 +53,11 @@ Deno.test("show(...values) prints text/plain outside the kernel", async () => {
     console.log = original;
   }
   assert.deepEqual(logged, ["first", "second"]);
+});
+
+Deno.test("showAll(values, {reporter}) gives each value's text/plain to the reporter outside the kernel", async () => {
+  const reporter = memoryReporter();
+  await showAll(["first", displayable({ "text/html": "<b>2</b>" })], { reporter });
+  assert.deepEqual(reporter.infos, ["first", "text/html"]);
+  await assert.rejects(() => showAll([42], { reporter }), TypeError);
 });

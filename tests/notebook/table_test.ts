@@ -29,4 +29,5 @@ Deno.test("formatCell(value, digits) keeps integers and strings, rounds to signi
   assert.equal(formatCell(123456, 2), "123456");
   assert.equal(formatCell(12.3456, 3), "12.3");
   assert.equal(formatCell("x", 3), "x");
+  assert.equal(formatCell(undefined, 3), "", "a missing cell is empty");
 });

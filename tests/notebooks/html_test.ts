@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runNotebooks } from "../../scripts/notebooks.ts";
+import { runNotebooks } from "../../lib/notebook/mod.ts";
 import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,9 +26,9 @@ Deno.test({
         join(dir, "drawn.ipynb"),
         oneCellNotebook([
           'import * as Plot from "@observablehq/plot";',
-          'import { parseHTML } from "linkedom";',
           'import { display } from "../../lib/notebook/mod.ts";',
-          'const doc = parseHTML("<!doctype html><html><body></body></html>").document;',
+          'import { newDocument } from "../../lib/plots/mod.ts";',
+          "const doc = newDocument();",
           "display(Plot.plot({ document: doc, marks: [Plot.dot([1, 2, 3], { x: (d) => d, r: 20 })] }));",
         ].join("\n")),
       );

@@ -5,9 +5,14 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cellsWithOutputs, parseNotebook } from "../../lib/notebook/mod.ts";
-import { checkNotebooks, listNotebooks } from "../../scripts/check_notebooks.ts";
-import { runNotebooks } from "../../scripts/notebooks.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import {
+  cellsWithOutputs,
+  checkNotebooks,
+  listNotebooks,
+  parseNotebook,
+  runNotebooks,
+} from "../../lib/notebook/mod.ts";
 import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -69,8 +74,9 @@ Deno.test({
       await Deno.writeTextFile(join(dir, "fine.ipynb"), oneCellNotebook('console.log("shown");'));
       const out = join(dir, "out");
       const paths = ["throws", "silent", "fine"].map((name) => join(dir, `${name}.ipynb`));
-      let report = "";
-      assert.equal(await runNotebooks(paths, { out, onOutput: (t) => (report = t) }), false);
+      const reporter = memoryReporter();
+      assert.equal(await runNotebooks(paths, { out, reporter }), false);
+      const report = reporter.infos.join("\n");
       assert.match(report, /throws\.ipynb/);
       assert.match(report, /silent\.ipynb: code cells \[0\] produced no output/);
       assert.match(report, /^1 passed, 2 failed$/m);
