@@ -85,7 +85,7 @@ export interface DisplayOptions {
  * import { display, mimeBundle } from "./_display.ts";
  * const svg = newDocument().createElementNS("http://www.w3.org/2000/svg", "svg");
  * const bundle = mimeBundle(display(svg as unknown as Element));
- * if (!bundle["image/svg+xml"].includes('xmlns="http://www.w3.org/2000/svg"')) throw new Error();
+ * if (!bundle["image/svg+xml"]?.includes('xmlns="http://www.w3.org/2000/svg"')) throw new Error();
  * ```
  */
 export function display(value: unknown, options: DisplayOptions = {}): Displayable {

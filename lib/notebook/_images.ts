@@ -62,8 +62,8 @@ export function imageMimeType(bytes: Uint8Array): string {
  * import { mimeBundle } from "./_display.ts";
  * const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * const b = mimeBundle(displayImages([{ label: "id1/a.png", bytes: png }, { label: "gone" }]));
- * if (!b["text/html"].includes("data:image/png;base64,iVBORw0KGgo=")) throw new Error();
- * if (!b["text/plain"].includes("gone")) throw new Error("unexpected");
+ * if (!b["text/html"]?.includes("data:image/png;base64,iVBORw0KGgo=")) throw new Error();
+ * if (!b["text/plain"]?.includes("gone")) throw new Error("unexpected");
  * ```
  */
 export function displayImages(

@@ -52,7 +52,7 @@ export function formatCell(value: string | number | undefined, digits: number): 
  * import { displayTable } from "./_table.ts";
  * import { mimeBundle } from "./_display.ts";
  * const b = mimeBundle(displayTable({ dataset: ["A<B"], eer: new Float64Array([0.123456]) }));
- * if (!b["text/html"].includes("A&lt;B") || !b["text/plain"].includes("0.1235")) throw new Error();
+ * if (!b["text/html"]?.includes("A&lt;B") || !b["text/plain"]?.includes("0.1235")) throw new Error();
  * ```
  */
 export function displayTable(columns: Columns, options: DisplayTableOptions = {}): Displayable {
