@@ -5,15 +5,25 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/_flags.ts";
-import { runClosest } from "../lib/tasks/_leakage.ts";
-import { searchProgressPrinter } from "../lib/cli/_search_progress.ts";
+import {
+  consoleReporter,
+  intFlag,
+  parseFlags,
+  runMain,
+  searchProgressPrinter,
+  usage,
+  UsageError,
+} from "../lib/cli/mod.ts";
+import { metricsLayout } from "../lib/formats/mod.ts";
+import { runClosest } from "../lib/tasks/mod.ts";
+
+const LAYOUT = metricsLayout();
 
 const FLAGS = {
   casia: {
     type: "string",
     description: "reference embeddings (JSON lines or .npy)",
-    default: "Metrics/Embeddings/CASIA.json",
+    default: LAYOUT.embeddings("CASIA", ".json"),
     aliases: ["casia_file", "casia-file"],
   },
   "n-comparisons": {
@@ -23,7 +33,7 @@ const FLAGS = {
   },
   top: { type: "string", description: "pairs to keep", default: "100", aliases: ["top_global"] },
   seed: { type: "string", description: "Python random.seed of the sample", default: "42" },
-  out: { type: "string", description: "output root", default: "Metrics" },
+  out: { type: "string", description: "output root", default: LAYOUT.root },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -32,9 +42,12 @@ const USAGE = usage("deno task closest INPUT --casia CASIA [flags]", FLAGS);
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);
   if (values.help) return console.log(USAGE);
-  if (positionals.length !== 1) throw new UsageError("expected one INPUT embeddings file");
+  const [input, ...extra] = positionals;
+  if (input === undefined || extra.length > 0) {
+    throw new UsageError("expected one INPUT embeddings file");
+  }
   const { pairs, file } = await runClosest({
-    input: positionals[0],
+    input,
     casia: values.casia as string,
     nComparisons: values["n-comparisons"] === undefined
       ? undefined
@@ -43,7 +56,7 @@ async function main(): Promise<void> {
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
     search: { onProgress: searchProgressPrinter() },
-    log: (m) => console.error(m),
+    reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
   console.error(`search kernel: ${pairs.kernel}; best pair ${pairs.scores[0] ?? "none"}`);
   console.log(file);

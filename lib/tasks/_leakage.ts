@@ -6,16 +6,20 @@
  *
  * @module
  */
-import { parseHTML } from "linkedom";
+import { dirname } from "node:path";
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
-import { datasetName, readEmbeddings } from "../embeddings/_read.ts";
+import { readEmbeddings } from "../embeddings/_read.ts";
+import { datasetNameOf, metricsLayout } from "../formats/_layout.ts";
+import { newDocument } from "../plots/_document.ts";
 import { bestMatchesDensityFigure } from "../plots/_best_matches.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
-import { bestMatchesCsv, bestMatchScoresText, closestJson } from "../formats/_leakage_files.ts";
+import { bestMatchesCsv, bestMatchScoresText } from "../formats/_best_match_csv.ts";
+import { closestJson, type ClosestPairColumns } from "../formats/_closest_json.ts";
 import { PythonRandom } from "../random/mod.ts";
 import {
-  type BestMatchResult,
   bestMatches,
+  type BestMatchResult,
   type SearchOptions,
   topKPairs,
   type TopKResult,
@@ -58,8 +62,8 @@ export interface LeakageRunOptions {
   outDir?: string;
   /** Search tuning and progress (see {@linkcode SearchOptions}); `rows` is set by the run. */
   search?: Omit<SearchOptions, "rows">;
-  /** Status lines (loading, sampling, writing). @default no output */
-  log?: (message: string) => void;
+  /** Status lines (loading, sampling) and the original's warnings. @default consoleReporter() */
+  reporter?: Reporter;
 }
 
 /** Options of {@linkcode runLeakage}. */
@@ -77,8 +81,11 @@ export interface LeakageResult {
   files: string[];
 }
 
-async function loadBoth(options: LeakageRunOptions): Promise<[EmbeddingSet, EmbeddingSet]> {
-  const { log = () => {} } = options;
+async function loadBoth(
+  options: LeakageRunOptions,
+  reporter: Reporter,
+): Promise<[EmbeddingSet, EmbeddingSet]> {
+  const log = (line: string) => reporter.info(line);
   const load = async (set: EmbeddingSet | undefined, path: string) => {
     if (set) return set;
     log(`Loading embeddings from ${path}...`);
@@ -97,7 +104,7 @@ async function loadBoth(options: LeakageRunOptions): Promise<[EmbeddingSet, Embe
 }
 
 async function writeText(path: string, text: string): Promise<string> {
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.mkdir(dirname(path), { recursive: true });
   await Deno.writeTextFile(path, text);
   return path;
 }
@@ -129,9 +136,15 @@ async function writeText(path: string, text: string): Promise<string> {
  * ```
  */
 export async function runLeakage(options: RunLeakageOptions): Promise<LeakageResult> {
-  const { nComparisons = 10000, seed = 42, outDir = "Metrics", figure = true, log = () => {} } =
-    options;
-  const [input, casia] = await loadBoth(options);
+  const {
+    nComparisons = 10000,
+    seed = 42,
+    outDir = metricsLayout().root,
+    figure = true,
+    reporter = consoleReporter(),
+  } = options;
+  const log = (line: string) => reporter.info(line);
+  const [input, casia] = await loadBoth(options, reporter);
   const size = input.identities.length;
   if (size < nComparisons) {
     log(`Warning: Only ${size} embeddings available, using all of them`);
@@ -139,17 +152,31 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
   const rows = sampleRows(size, nComparisons, seed);
   log(`Finding best matches for ${rows.length} samples against ${casia.identities.length}...`);
   const best = await bestMatches(input, casia, { ...options.search, rows, normalize: true });
-  const name = datasetName(options.input);
-  const stem = `${name}_BestMatches_${nComparisons}`;
+  const name = datasetNameOf(options.input);
+  const layout = metricsLayout(outDir);
   const files = [
-    await writeText(`${outDir}/SimilarityScores/${stem}.txt`, bestMatchScoresText(best.scores)),
-    await writeText(`${outDir}/Best_Matches/${stem}.csv`, bestMatchesCsv(input, casia, best)),
+    await writeText(layout.bestMatchScores(name, nComparisons), bestMatchScoresText(best.scores)),
+    await writeText(
+      layout.bestMatchCsv(name, nComparisons),
+      bestMatchesCsv({
+        sampleIndex: best.queries,
+        sampleIdentity: Array.from(best.queries, (q) => input.identities[q]!),
+        sampleImageName: Array.from(best.queries, (q) => input.imageNames[q]!),
+        bestMatchIndex: best.gallery,
+        bestMatchIdentity: Array.from(best.gallery, (g) => casia.identities[g]!),
+        bestMatchImageName: Array.from(best.gallery, (g) => casia.imageNames[g]!),
+        similarity: best.scores,
+      }),
+    ),
   ];
   if (figure && best.scores.length >= 2) {
-    const { document } = parseHTML("<!doctype html><html><body></body></html>");
+    const document = newDocument();
     try {
       const figure = bestMatchesDensityFigure(best.scores, { document });
-      const { svg, png } = await writeFigureFiles(`${outDir}/Figures/${stem}`, figure);
+      const { svg, png } = await writeFigureFiles(
+        layout.bestMatchFigure(name, nComparisons),
+        figure,
+      );
       files.push(svg, png);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -162,7 +189,7 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
 /** Options of {@linkcode runClosest}. */
 export interface RunClosestOptions extends LeakageRunOptions {
   /** Samples to search. @default every row of the input */
-  nComparisons?: number;
+  nComparisons?: number | undefined;
   /** Pairs to keep. @default 100 */
   top?: number;
 }
@@ -170,6 +197,8 @@ export interface RunClosestOptions extends LeakageRunOptions {
 /** What {@linkcode runClosest} found and wrote. */
 export interface ClosestResult {
   pairs: TopKResult;
+  /** The pairs as the JSON lists them (identities and image names of both sides), best first. */
+  columns: ClosestPairColumns;
   /** The JSON written. */
   file: string;
 }
@@ -196,8 +225,10 @@ export interface ClosestResult {
  * ```
  */
 export async function runClosest(options: RunClosestOptions): Promise<ClosestResult> {
-  const { seed = 42, outDir = "Metrics", top = 100, log = () => {} } = options;
-  const [input, casia] = await loadBoth(options);
+  const { seed = 42, outDir = metricsLayout().root, top = 100, reporter = consoleReporter() } =
+    options;
+  const log = (line: string) => reporter.info(line);
+  const [input, casia] = await loadBoth(options, reporter);
   const size = input.identities.length;
   const nComparisons = options.nComparisons ?? size;
   if (size < nComparisons) {
@@ -217,15 +248,19 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
       `Warning: Only found ${pairs.scores.length} positive similarities, less than requested ${top}`,
     );
   }
-  const name = datasetName(options.input);
-  const text = closestJson(input, casia, pairs, {
+  const name = datasetNameOf(options.input);
+  const columns: ClosestPairColumns = {
+    similarity: pairs.scores,
+    queryIdentity: Array.from(pairs.queries, (q) => input.identities[q]!),
+    queryImageName: Array.from(pairs.queries, (q) => input.imageNames[q]!),
+    casiaIdentity: Array.from(pairs.gallery, (g) => casia.identities[g]!),
+    casiaImageName: Array.from(pairs.gallery, (g) => casia.imageNames[g]!),
+  };
+  const text = closestJson(columns, {
     inputFile: options.input,
     nSamplesCompared: nComparisons,
     topGlobalMatches: top,
   });
-  const file = await writeText(
-    `${outDir}/Closest/${name}_Top${top}Global_${nComparisons}.json`,
-    text,
-  );
-  return { pairs, file };
+  const file = await writeText(metricsLayout(outDir).closestJson(name, top, nComparisons), text);
+  return { pairs, columns, file };
 }

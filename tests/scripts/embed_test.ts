@@ -26,14 +26,11 @@ async function fixture() {
   const info = await writeDemoDataset(dataset, { identities: 6, images: 5, seed: 9 });
   await Deno.mkdir(`${dataset}/zz_empty_identity`);
   await Deno.mkdir(`${dataset}/zz_bad`);
-  const jpeg = (await Array.fromAsync(
-    Deno.readDir(`${dataset}/${(await Array.fromAsync(Deno.readDir(dataset)))[0].name}`),
-  ))
+  const firstIdentity = (await Array.fromAsync(Deno.readDir(dataset)))[0]!.name;
+  const jpeg = (await Array.fromAsync(Deno.readDir(`${dataset}/${firstIdentity}`)))
     .find((e) => /\.jpe?g$/i.test(e.name));
   const good = jpeg
-    ? await Deno.readFile(
-      `${dataset}/${(await Array.fromAsync(Deno.readDir(dataset)))[0].name}/${jpeg.name}`,
-    )
+    ? await Deno.readFile(`${dataset}/${firstIdentity}/${jpeg.name}`)
     : new Uint8Array([0xff, 0xd8, 0xff]);
   const corrupt = good.slice(0, Math.min(600, good.length));
   corrupt.fill(0x5a, 200);
@@ -74,11 +71,11 @@ Deno.test("deno task embed skips and reports bad images, writes both formats, an
   const npy = await readNpy(`${dir}/out/Data.npy`);
   assertEquals(npy.imageNames, set.imageNames);
   for (let i = 0; i < set.vectors.length; i++) {
-    ok(Math.abs(set.vectors[i] - npy.vectors[i]) <= 5e-6);
+    ok(Math.abs(set.vectors[i]! - npy.vectors[i]!) <= 5e-6);
   }
   for (let r = 0; r < images; r++) {
     let norm = 0;
-    for (let j = 0; j < 512; j++) norm += npy.vectors[r * 512 + j] ** 2;
+    for (let j = 0; j < 512; j++) norm += npy.vectors[r * 512 + j]! ** 2;
     ok(Math.abs(Math.sqrt(norm) - 1) < 1e-5, `row ${r} norm ${Math.sqrt(norm)}`);
   }
   const again = await embed([
@@ -155,7 +152,9 @@ Deno.test("deno task embed killed mid-run resumes to the same rows without dupli
   assertEquals(got.identities.length, images);
   assertEquals(new Set(got.imageNames.map((n, i) => `${got.identities[i]}/${n}`)).size, images);
   assertEquals(got.imageNames, ref.imageNames);
-  for (let i = 0; i < ref.vectors.length; i++) ok(Math.abs(got.vectors[i] - ref.vectors[i]) < 1e-6);
+  for (let i = 0; i < ref.vectors.length; i++) {
+    ok(Math.abs(got.vectors[i]! - ref.vectors[i]!) < 1e-6);
+  }
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { eerStats } from "../../lib/metrics/_eer_stats.ts";
 import { parseCsv } from "../../lib/formats/_csv.ts";
-import { CI_TABLE_COLUMNS } from "../../lib/formats/_ci_tables_writer.ts";
+import { CI_TABLE_COLUMNS } from "../../lib/formats/_ci_tables.ts";
 import { scoresText } from "../../lib/formats/_score_file.ts";
-import { runMetrics } from "../../scripts/metrics.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import { runMetrics } from "../../lib/tasks/mod.ts";
 
 const gen = Array.from({ length: 400 }, (_, i) => 0.55 + 0.2 * Math.sin(i * 1.9));
 const imp = Array.from({ length: 800 }, (_, i) => 0.05 + 0.12 * Math.cos(i * 0.37));
@@ -23,16 +24,18 @@ Deno.test("runMetrics(options) measures each dataset, writes the tables and figu
     await put("Empty_non_mated_similarities.txt", scoresText(imp));
     await put("Bad_mated_similarities.txt", "0.5\nnan\n");
     await put("Bad_non_mated_similarities.txt", scoresText(imp));
-    const lines: string[] = [];
-    const r = await runMetrics({ scores, out: dir, resamples: 30, log: (l) => lines.push(l) });
+    const reporter = memoryReporter();
+    const r = await runMetrics({ scores, out: dir, resamples: 30, reporter });
     assert.deepEqual(r.datasets.map((d) => d.dataset), ["Good"]);
-    assert.deepEqual(r.datasets[0].metrics.stats, eerStats(gen, imp));
-    const reasons = Object.fromEntries(r.skipped.map((s) => [s.dataset, s.reason]));
+    assert.deepEqual(r.datasets[0]?.metrics.stats, eerStats(gen, imp));
+    const reasons: Record<string, string> = Object.fromEntries(
+      r.skipped.map((s) => [s.dataset, s.reason]),
+    );
     assert.deepEqual(Object.keys(reasons).sort(), ["Bad", "Empty", "Lonely", "Orphan"]);
-    assert.match(reasons.Bad, /Bad_mated_similarities\.txt: line 2 is not a finite number/);
-    assert.match(reasons.Empty, /holds no scores/);
-    assert.match(reasons.Lonely, /no Lonely_mated_similarities\.txt/);
-    assert.ok(lines.some((l) => l.startsWith("Skipped Orphan:")));
+    assert.match(reasons.Bad ?? "", /Bad_mated_similarities\.txt: line 2 is not a finite number/);
+    assert.match(reasons.Empty ?? "", /holds no scores/);
+    assert.match(reasons.Lonely ?? "", /no Lonely_mated_similarities\.txt/);
+    assert.ok(reporter.infos.some((l) => l.startsWith("Skipped Orphan:")));
     const table = parseCsv(await Deno.readTextFile(join(dir, "All_Datasets_metrics.csv")));
     assert.equal(table.rows.length, 1);
     for (const [name, columns] of Object.entries(CI_TABLE_COLUMNS)) {
@@ -53,7 +56,7 @@ Deno.test("runMetrics(options) fails with a reason when no dataset can be measur
   try {
     await Deno.writeTextFile(join(dir, "X_non_mated_similarities.txt"), "0.1\n");
     await assert.rejects(
-      () => runMetrics({ scores: dir, out: dir, log: () => {} }),
+      () => runMetrics({ scores: dir, out: dir, reporter: memoryReporter() }),
       /no dataset in .* has a readable pair/,
     );
   } finally {
@@ -63,7 +66,7 @@ Deno.test("runMetrics(options) fails with a reason when no dataset can be measur
 
 Deno.test("runMetrics(options) says what it expected when the scores folder is missing", async () => {
   await assert.rejects(
-    () => runMetrics({ scores: "/nonexistent/scores", log: () => {} }),
+    () => runMetrics({ scores: "/nonexistent/scores", reporter: memoryReporter() }),
     /\/nonexistent\/scores does not exist \(expected a folder of <name>_mated_similarities\.txt/,
   );
 });

@@ -3,9 +3,8 @@ import { encode } from "fast-png";
 import { zipSync } from "fflate";
 import { parseBestMatches } from "../../lib/formats/_best_match_csv.ts";
 import { parseClosest } from "../../lib/formats/_closest_json.ts";
-import { runClosest, runLeakage } from "../../lib/tasks/_leakage.ts";
-import { runPaths } from "../../scripts/paths.ts";
-import { runPlotSimilar } from "../../scripts/plot_similar.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import { runClosest, runLeakage, runPaths, runPlotSimilar } from "../../lib/tasks/mod.ts";
 import { gzip, tar } from "../data/_archive_writers.ts";
 
 const DIM = 16;
@@ -52,6 +51,7 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     casia: `${dir}/CASIA.json`,
     nComparisons: 25,
     outDir: out,
+    reporter: memoryReporter(),
   });
   assert.deepEqual(files.map((f) => f.slice(out.length)), [
     "/SimilarityScores/Demo_BestMatches_25.txt",
@@ -59,20 +59,26 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     "/Figures/Demo_BestMatches_25.svg",
     "/Figures/Demo_BestMatches_25.png",
   ]);
-  const table = parseBestMatches(await Deno.readTextFile(files[1]), files[1]);
+  const [scoresFile, csvFile] = files as [string, string];
+  const table = parseBestMatches(await Deno.readTextFile(csvFile), csvFile);
   assert.equal(table.sampleIndex.length, 25);
   assert.deepEqual(Array.from(table.sampleIndex), Array.from(best.queries));
-  const txt = (await Deno.readTextFile(files[0])).trim().split("\n");
+  const txt = (await Deno.readTextFile(scoresFile)).trim().split("\n");
   txt.forEach((t, i) =>
-    assert.equal(t, table.similarity[i].toFixed(6).replace("-0.000000", "0.000000"))
+    assert.equal(t, table.similarity[i]!.toFixed(6).replace("-0.000000", "0.000000"))
   );
 
-  const { file } = await runClosest({
+  const reporter = memoryReporter();
+  const { file, columns } = await runClosest({
     input: `${dir}/Demo.json`,
     casia: `${dir}/CASIA.json`,
     top: 5,
     outDir: out,
+    reporter,
   });
+  assert.ok(
+    reporter.infos.includes("Finding top 5 highest positive similarities from 40 samples..."),
+  );
   assert.ok(file.endsWith("/Closest/Demo_Top5Global_40.json"));
   const closest = parseClosest(await Deno.readTextFile(file), file);
   assert.deepEqual(closest.casiaPath.slice(0, 2).sort(), [
@@ -80,8 +86,19 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     "0000778/image_301.jpg",
   ]);
   assert.deepEqual(closest.queryPath.slice(0, 2).sort(), ["s4/12.png", "s7/7.png"]);
+  assert.deepEqual(
+    columns.queryIdentity,
+    closest.queryIdentity,
+    "the result lists the pairs of the file",
+  );
+  assert.deepEqual(columns.casiaImageName, closest.casiaImageName);
 
-  const [csv] = await runPaths({ inputs: [`${out}/Closest`], outDir: `${out}/Extracted_paths` });
+  const paths = await runPaths({
+    inputs: [`${out}/Closest`],
+    outDir: `${out}/Extracted_paths`,
+    reporter: memoryReporter(),
+  });
+  const csv = paths.files[0]!;
   assert.match(await Deno.readTextFile(csv), /^query_path,casia_path,similarity_score\n"s/);
 
   // Synthetic images in a zip under a wrapping folder; CASIA in a tar.gz lacking image_301.
@@ -99,6 +116,7 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     otherFile: `${dir}/Demo.zip`,
     samples: 3,
     outputDir: `${out}/Figures`,
+    reporter: memoryReporter(),
   });
   assert.ok(grid.endsWith("/comparison_Demo_3_samples.png"));
   assert.equal(tiles.length, 3);

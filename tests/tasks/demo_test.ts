@@ -1,13 +1,23 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
 import { readNpy } from "../../lib/embeddings/_npy.ts";
-import { runDemo } from "../../scripts/demo.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import { runDemo } from "../../lib/tasks/mod.ts";
 
 Deno.test("runDemo() embeds the demo, measures it, and puts the planted copies on top", async () => {
   const out = await Deno.makeTempDir({ prefix: "demo_test_" });
-  const lines: string[] = [];
-  const demo = await runDemo({ out, backend: "cpu", log: (l) => lines.push(l) });
-  ok(lines.some((l) => l.includes("RANDOM weights")), "the demo must say its model is random");
+  const reporter = memoryReporter();
+  const demo = await runDemo({ out, backend: "cpu", reporter });
+  ok(
+    reporter.infos.some((l) => l.includes("RANDOM weights")),
+    "the demo must say its model is random",
+  );
+  ok(
+    reporter.infos.includes(
+      `Planted leakage: ${demo.top} of the ${demo.top} closest (demo, gallery) pairs are planted near-copies.`,
+    ),
+  );
+  ok(reporter.ticked > 0, "the embedding runs report progress");
   assertEquals(demo.plantedOnTop, demo.top);
   ok(demo.top > 0);
   const { set } = await readJsonLines(demo.embeddings);
@@ -22,8 +32,8 @@ Deno.test("runDemo() embeds the demo, measures it, and puts the planted copies o
   }
   const table = (await Deno.readTextFile(`${out}/All_Datasets_metrics.csv`)).trim().split("\n");
   assertEquals(table.length, 2);
-  ok(table[0].startsWith("Dataset,"));
-  ok(table[1].startsWith("Demo,"));
+  ok(table[0]?.startsWith("Dataset,"));
+  ok(table[1]?.startsWith("Demo,"));
   // Mated pairs of the drawn identities score above non-mated ones even with random weights.
   const mean = (p: string) =>
     Deno.readTextFile(p).then((t) => {

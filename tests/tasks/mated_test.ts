@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runMated } from "../../scripts/mated.ts";
+import { memoryReporter } from "../../lib/cli/mod.ts";
+import { runMated } from "../../lib/tasks/mod.ts";
 import { writeEmbeddingsFixture } from "./_embeddings_fixture.ts";
 
-Deno.test("runMated(input, options) writes the titled SVG and PNG figure", async () => {
+Deno.test("runMated(options) writes the titled SVG and PNG figure", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const input = join(dir, "Toy.jsonl");
     await writeEmbeddingsFixture(input, { identities: 15, per: 3, seed: 2 });
-    const r = await runMated(input, { comparisons: 40, out: dir, log: () => {} });
+    const r = await runMated({ input, comparisons: 40, out: dir, reporter: memoryReporter() });
     assert.equal(r.svgPath, join(dir, "Figures", "Toy_MatedVsNonmated_40.svg"));
     const svg = await Deno.readTextFile(r.svgPath);
     assert.ok(svg.includes("(40 mated, 40 non-mated)"));
@@ -19,15 +20,15 @@ Deno.test("runMated(input, options) writes the titled SVG and PNG figure", async
   }
 });
 
-Deno.test("runMated(input, options) warns when fewer mated pairs exist than requested", async () => {
+Deno.test("runMated(options) warns when fewer mated pairs exist than requested", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const input = join(dir, "Few.json");
     await writeEmbeddingsFixture(input, { identities: 4, per: 2 });
-    const lines: string[] = [];
-    const r = await runMated(input, { comparisons: 10, out: dir, log: (l) => lines.push(l) });
+    const reporter = memoryReporter();
+    const r = await runMated({ input, comparisons: 10, out: dir, reporter });
     assert.equal(r.mated.length, 4);
-    assert.ok(lines.includes("Warning: Only 4 mated pairs available, using all of them"));
+    assert.ok(reporter.infos.includes("Warning: Only 4 mated pairs available, using all of them"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,242 @@
+/**
+ * `deno task embed`: every image of a dataset through preprocessing and the model into a resumable
+ * embeddings file (the original JSON lines and/or `.npy` + labels). Decoding of the next batch
+ * overlaps inference of the current one. Unreadable images are reported and skipped, never fatal.
+ *
+ * @module
+ */
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
+import { formatDuration } from "../cli/_progress.ts";
+import type { DatasetReader, ImageKey } from "../data/_dataset.ts";
+import { openDataset } from "../data/_open.ts";
+import {
+  type EmbeddingFormat,
+  type EmbeddingWriter,
+  openEmbeddingWriter,
+} from "../embeddings/_writer.ts";
+import { metricsLayout } from "../formats/_layout.ts";
+import { preprocessImage } from "../image/mod.ts";
+import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
+
+/** An image that could not be embedded. */
+export interface EmbedFailure extends ImageKey {
+  reason: string;
+}
+
+/** Options of {@linkcode embedDataset}. */
+export interface EmbedDatasetOptions {
+  /** Where rows go; keys it already holds are skipped (resume). */
+  writer: EmbeddingWriter;
+  /** Images per model call. @default 32 */
+  batch?: number;
+  /** Input side of the model. @default 112 */
+  size?: number;
+  /** Called after each batch with the number of images it finished (embedded or failed). */
+  onProgress?: (finished: number) => void;
+  /** Called for each image that fails. */
+  onFailure?: (failure: EmbedFailure) => void;
+  /** Stops after the batch in flight when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What an embedding run did. */
+export interface EmbedSummary {
+  /** Images in the dataset. */
+  total: number;
+  /** Rows the output already held (resumed). */
+  resumed: number;
+  /** Rows written by this run. */
+  embedded: number;
+  /** Images skipped because they could not be read or decoded. */
+  failures: EmbedFailure[];
+  /** True when stopped by the signal before the end. */
+  interrupted: boolean;
+  /** Wall time of the run. */
+  seconds: number;
+}
+
+/**
+ * Embeds every image of a dataset that the writer does not hold yet.
+ *
+ * @param reader The dataset.
+ * @param model The ArcFace model.
+ * @param options Writer, batch size, callbacks.
+ * @returns The summary.
+ */
+export async function embedDataset(
+  reader: DatasetReader,
+  model: ArcFaceModel,
+  options: EmbedDatasetOptions,
+): Promise<EmbedSummary> {
+  const { writer, batch = 32, size = 112, onProgress, onFailure, signal } = options;
+  const start = performance.now();
+  const keys = await reader.list();
+  const resumed = keys.filter((k) => writer.has(k)).length;
+  const plane = 3 * size * size;
+  const failures: EmbedFailure[] = [];
+  let embedded = 0;
+  let interrupted = false;
+
+  let inputs = new Float32Array(batch * plane);
+  let spare = new Float32Array(batch * plane);
+  let batchKeys: ImageKey[] = [];
+  let pending: Promise<void> | undefined;
+
+  const flush = (n: number, ks: ImageKey[], data: Float32Array) => {
+    const run = async () => {
+      const vectors = await model.embed(data.subarray(0, n * plane), n);
+      await writer.append(ks, vectors);
+      embedded += n;
+      onProgress?.(n);
+    };
+    return run();
+  };
+
+  for await (const record of reader.read({ skip: (k) => writer.has(k) })) {
+    if (signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    if (record.error !== undefined) {
+      const failure = {
+        identity: record.identity,
+        imageName: record.imageName,
+        reason: record.error,
+      };
+      failures.push(failure);
+      onFailure?.(failure);
+      onProgress?.(1);
+      continue;
+    }
+    try {
+      await preprocessImage(record.bytes, {
+        name: `${record.identity}/${record.imageName}`,
+        size,
+        out: inputs,
+        offset: batchKeys.length * plane,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const failure = { identity: record.identity, imageName: record.imageName, reason };
+      failures.push(failure);
+      onFailure?.(failure);
+      onProgress?.(1);
+      continue;
+    }
+    batchKeys.push({ identity: record.identity, imageName: record.imageName });
+    if (batchKeys.length === batch) {
+      await pending;
+      pending = flush(batchKeys.length, batchKeys, inputs);
+      pending.catch(() => {}); // surfaced by the next `await pending`
+      [inputs, spare] = [spare, inputs];
+      batchKeys = [];
+    }
+  }
+  await pending;
+  if (batchKeys.length > 0 && !interrupted) await flush(batchKeys.length, batchKeys, inputs);
+  return {
+    total: keys.length,
+    resumed,
+    embedded,
+    failures,
+    interrupted,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+/** Options of {@linkcode runEmbed}. */
+export interface RunEmbedOptions {
+  /** ArcFace model: `.pth` state dict or `.onnx`. */
+  model: string;
+  /** Folder of identity sub-folders, or `.zip`/`.tar`/`.tar.gz`/`.rec`. */
+  dataset: string;
+  /** Output file. @default "Metrics/Embeddings/<dataset name>.jsonl" */
+  out?: string | undefined;
+  /** Output formats. @default ["jsonl"] */
+  formats?: EmbeddingFormat[];
+  /** ONNX Runtime backend. @default "auto" */
+  backend?: "auto" | Backend;
+  /** Images per model call. @default 32 */
+  batch?: number;
+  /** Listing order of folders: sorted, or directory order as the original. @default "sorted" */
+  order?: "sorted" | "listdir";
+  /** Start over instead of resuming an existing output. @default false */
+  overwrite?: boolean;
+  /** Status lines, warnings and the progress bar. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/** What {@linkcode runEmbed} did and wrote. */
+export interface EmbedResult extends EmbedSummary {
+  /** The files written (one per format). */
+  paths: string[];
+}
+
+/**
+ * Embeds a dataset into `out` (resuming what it already holds), reporting progress, skipped images
+ * and a summary. SIGINT stops the run after the batch in flight, so that the same command resumes.
+ *
+ * @param options Model, dataset, output and run settings.
+ * @returns The summary and the paths written.
+ * @throws {RangeError} When the dataset holds no image.
+ * @throws {Deno.errors.NotFound} When the dataset or the model does not exist.
+ */
+export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
+  const {
+    formats = ["jsonl"],
+    backend = "auto",
+    batch = 32,
+    order = "sorted",
+    overwrite = false,
+    reporter = consoleReporter(),
+  } = options;
+  const reader = await openDataset(options.dataset, { order, reporter });
+  const out = options.out ?? metricsLayout().embeddings(reader.name);
+  const model = await loadModel(options.model, { backend, reporter });
+  const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });
+  const keys = await reader.list();
+  if (keys.length === 0) {
+    throw new RangeError(
+      `Cannot embed ${options.dataset}: it holds no images (expected <identity>/<image>.png|.jpg|.jpeg)`,
+    );
+  }
+  const todo = keys.filter((k) => !writer.has(k)).length;
+  reporter.info(
+    `${reader.source}: ${keys.length} images; ${keys.length - todo} already in ${
+      writer.paths.join(", ")
+    }`,
+  );
+  const progress = reporter.progress(todo, { unit: "img" });
+  const controller = new AbortController();
+  const onSignal = () => {
+    reporter.info("interrupted: finishing the batch in flight; re-run the same command to resume");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  let summary: EmbedSummary;
+  try {
+    summary = await embedDataset(reader, model, {
+      writer,
+      batch,
+      onProgress: (n) => progress.tick(n),
+      onFailure: (f) =>
+        reporter.info(`skipped ${reader.source}/${f.identity}/${f.imageName}: ${f.reason}`),
+      signal: controller.signal,
+    });
+    progress.done();
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    await writer.close();
+    await model.close();
+    await reader.close();
+  }
+  const rate = summary.seconds > 0 ? summary.embedded / summary.seconds : 0;
+  reporter.info(
+    `${summary.interrupted ? "interrupted" : "done"}: ${summary.embedded} embedded this run, ` +
+      `${summary.resumed} already present, ${summary.failures.length} skipped as unreadable ` +
+      `(${formatDuration(summary.seconds)}, ${rate.toFixed(1)} img/s) -> ${
+        writer.paths.join(", ")
+      }`,
+  );
+  return { ...summary, paths: writer.paths };
+}

@@ -1,0 +1,195 @@
+/**
+ * `deno task metrics`: for every dataset of a scores folder with both score files (paired by the
+ * layout's one rule, {@linkcode pairScoreFiles}), pyeer's statistics, FDR and 95% bootstrap
+ * intervals; writes `All_Datasets_metrics.csv`, the paper's CI tables `CI/{eer,fmr,fdr,mean}_95.csv`
+ * and the density figures with their thresholds. Datasets that cannot be read are skipped with the
+ * reason.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
+import { ciTablesCsv } from "../formats/_ci_tables.ts";
+import {
+  MATED_SUFFIX,
+  metricsLayout,
+  NON_MATED_SUFFIX,
+  pairScoreFiles,
+} from "../formats/_layout.ts";
+import { metricsTableCsv, type NamedMetrics } from "../formats/_metrics_table.ts";
+import { readScoreFile } from "../formats/_score_file.ts";
+import { type DatasetMetrics, datasetMetrics } from "../metrics/_dataset_metrics.ts";
+import { densityData, metricsDensityFigure } from "../plots/_density.ts";
+import { newDocument } from "../plots/_document.ts";
+import { writeFigureFiles } from "../plots/_render.ts";
+
+/** Options of {@linkcode runMetrics}. */
+export interface RunMetricsOptions {
+  /** Folder of score files. @default "Metrics/SimilarityScores" */
+  scores?: string;
+  /** Output root. @default "Metrics" */
+  out?: string;
+  /** Bootstrap resamples; 0 writes no intervals. @default 1000 */
+  resamples?: number;
+  /** Bootstrap seed (each dataset starts from it). @default 42 */
+  seed?: number;
+  /** Draw the density figures. @default true */
+  figures?: boolean;
+  /** Each dataset's numbers, the skipped datasets, and where the files went. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/** A dataset left out and why. */
+export interface SkippedDataset {
+  dataset: string;
+  reason: string;
+}
+
+/** What {@linkcode runMetrics} computed and wrote. */
+export interface MetricsResult {
+  /** Datasets measured, in name order. */
+  datasets: NamedMetrics[];
+  /** Datasets skipped with the reason. */
+  skipped: SkippedDataset[];
+  /** Files written. */
+  files: string[];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/** The lines the metrics task prints for one dataset, in the original's words. */
+function metricsLines(
+  dataset: string,
+  metrics: DatasetMetrics,
+  options: { resamples: number; seed: number },
+): string[] {
+  const s = metrics.stats;
+  const lines = [
+    `\nDataset: ${dataset}`,
+    `Genuine mean/std: ${s.gmean.toFixed(4)} / ${s.gstd.toFixed(4)}`,
+    `Impostor mean/std: ${s.imean.toFixed(4)} / ${s.istd.toFixed(4)}`,
+    `EER: ${pct(s.eer)} at threshold ${s.eer_th.toFixed(4)}`,
+    `FMR100: ${pct(s.fmr100)} at threshold ${s.fmr100_th.toFixed(4)}`,
+    `FMR1000: ${pct(s.fmr1000)} at threshold ${s.fmr1000_th.toFixed(4)}`,
+    `FDR: ${metrics.fdr.toFixed(4)}`,
+  ];
+  if (metrics.bootstrap) {
+    const iv = metrics.bootstrap.intervals;
+    lines.push(
+      `95% bootstrap CIs (${options.resamples} resamples, seed ${options.seed}): EER [${
+        pct(iv.eer.lower)
+      }, ${pct(iv.eer.upper)}], FMR100 [${pct(iv.fmr100.lower)}, ${
+        pct(iv.fmr100.upper)
+      }], FMR1000 [${pct(iv.fmr1000.lower)}, ${pct(iv.fmr1000.upper)}], FDR [${
+        iv.fdr.lower.toFixed(4)
+      }, ${iv.fdr.upper.toFixed(4)}]`,
+    );
+  }
+  return lines;
+}
+
+async function scoreFileNames(scores: string): Promise<string[]> {
+  const info = await Deno.stat(scores).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `Cannot read score files: ${scores} does not exist (expected a folder of <name>${MATED_SUFFIX} and <name>${NON_MATED_SUFFIX} files, e.g. from deno task similarities)`,
+      );
+    }
+    throw error;
+  });
+  if (!info.isDirectory) {
+    throw new TypeError(`Cannot read score files: ${scores} is not a folder`);
+  }
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(scores)) {
+    if (entry.isFile || entry.isSymlink) names.push(entry.name);
+  }
+  return names;
+}
+
+/**
+ * Measures every dataset of a scores folder and writes the tables and figures under `out`.
+ *
+ * @param options Folders, resamples, seed, figures, reporter.
+ * @returns Metrics, skipped datasets and written files.
+ * @throws {RangeError} When no dataset of the folder could be measured.
+ * @throws {Deno.errors.NotFound} When the scores folder does not exist.
+ * @throws {TypeError} When the scores path is not a folder.
+ */
+export async function runMetrics(options: RunMetricsOptions = {}): Promise<MetricsResult> {
+  const {
+    scores = metricsLayout().dir("scores"),
+    out,
+    resamples = 1000,
+    seed = 42,
+    figures = true,
+    reporter = consoleReporter(),
+  } = options;
+  const layout = metricsLayout(out);
+  const { pairs, unpaired } = pairScoreFiles(await scoreFileNames(scores));
+  const skipped: SkippedDataset[] = unpaired
+    .filter((u) => u.file.endsWith(NON_MATED_SUFFIX) === false)
+    .map((u) => ({ dataset: u.dataset, reason: `no ${u.missing} beside ${u.file}` }));
+  // The datasets with a non-mated file, in name order: measured, or skipped for want of the mated.
+  const lonely = unpaired.filter((u) => u.file.endsWith(NON_MATED_SUFFIX));
+  const work = [...pairs, ...lonely].sort((a, b) =>
+    a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0
+  );
+  const document = newDocument();
+  const datasets: NamedMetrics[] = [];
+  const files: string[] = [];
+  for (const item of work) {
+    const base = item.dataset;
+    if (!("mated" in item)) {
+      skipped.push({ dataset: base, reason: `no ${item.missing} beside its non-mated file` });
+      continue;
+    }
+    let genuine: Float64Array, impostor: Float64Array;
+    try {
+      genuine = await readScoreFile(join(scores, item.mated));
+      impostor = await readScoreFile(join(scores, item.nonMated));
+    } catch (error) {
+      skipped.push({
+        dataset: base,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      continue;
+    }
+    const start = performance.now();
+    const metrics = datasetMetrics(genuine, impostor, { resamples, seed });
+    const s = metrics.stats;
+    for (const line of metricsLines(base, metrics, { resamples, seed })) reporter.info(line);
+    reporter.info(`(${((performance.now() - start) / 1000).toFixed(2)} s)`);
+    datasets.push({ dataset: base, metrics });
+    if (figures) {
+      const figure = metricsDensityFigure(
+        {
+          ...densityData(genuine, impostor),
+          thresholds: { eer: s.eer_th, fmr100: s.fmr100_th, fmr1000: s.fmr1000_th },
+        },
+        { document },
+      );
+      const { svg, png } = await writeFigureFiles(layout.metricsFigure(base), figure);
+      files.push(svg, png);
+      reporter.info(`Plot saved to: ${svg}`);
+    }
+  }
+  for (const s of skipped) reporter.info(`Skipped ${s.dataset}: ${s.reason}`);
+  if (datasets.length === 0) {
+    throw new RangeError(
+      `Cannot compute metrics: no dataset in ${scores} has a readable pair of *${MATED_SUFFIX} and *${NON_MATED_SUFFIX} files`,
+    );
+  }
+  await Deno.mkdir(layout.dir("ci"), { recursive: true });
+  const tablePath = layout.metricsTable();
+  await Deno.writeTextFile(tablePath, metricsTableCsv(datasets));
+  files.push(tablePath);
+  for (const [name, text] of Object.entries(ciTablesCsv(datasets))) {
+    const path = layout.ciTable(name);
+    await Deno.writeTextFile(path, text);
+    files.push(path);
+  }
+  reporter.info(`\nMaster metrics file saved to: ${tablePath}`);
+  reporter.info(`CI tables saved to: ${layout.dir("ci")}`);
+  return { datasets, skipped, files };
+}

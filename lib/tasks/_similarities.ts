@@ -1,0 +1,108 @@
+/**
+ * `deno task similarities` and `deno task mated`: mated and non-mated cosine similarities of an
+ * embeddings file (JSON lines or `.npy`), sampled as the original `compute_similarities.py`
+ * sampled them; the first writes both score files, the second draws the density figure.
+ *
+ * @module
+ */
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
+import { metricsLayout } from "../formats/_layout.ts";
+import { scoresText } from "../formats/_score_file.ts";
+import { densityData, matedVsNonMatedFigure } from "../plots/_density.ts";
+import { newDocument } from "../plots/_document.ts";
+import { writeFigureFiles } from "../plots/_render.ts";
+import type { SimilarityScores } from "../similarity/_similarity_scores.ts";
+import { scoreEmbeddingsFile } from "./_scores_io.ts";
+
+/** Options of {@linkcode runSimilarities} and {@linkcode runMated}. */
+export interface RunSimilaritiesOptions {
+  /** Embeddings file (JSON lines or `.npy`); its base name names the outputs. */
+  input: string;
+  /** Pairs of each kind. @default 10000 */
+  comparisons?: number;
+  /** Random seed. @default 42 */
+  seed?: number;
+  /** Output root (score files go to its `SimilarityScores/`, figures to `Figures/`). @default "Metrics" */
+  out?: string;
+  /** The original's status lines and warnings, and where the files went. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/** What {@linkcode runSimilarities} computed and wrote. */
+export interface SimilaritiesResult extends SimilarityScores {
+  /** Dataset name (the input's base name). */
+  name: string;
+  /** Path of the mated score file. */
+  matedPath: string;
+  /** Path of the non-mated score file. */
+  nonMatedPath: string;
+}
+
+/**
+ * Reads embeddings, samples and scores the pairs, and writes
+ * `<out>/SimilarityScores/<name>_mated_similarities.txt` and `<name>_non_mated_similarities.txt`,
+ * one score per line.
+ *
+ * @param options Input, comparisons, seed, output root, reporter.
+ * @returns Scores, pairs and file paths.
+ * @throws {RangeError} When no mated or no non-mated pair exists.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runSimilarities } from "./_similarities.ts";
+ * const out = await Deno.makeTempDir();
+ * const input = `${out}/Toy.jsonl`;
+ * await Deno.writeTextFile(input, ["a", "a", "b", "b"].map((identity, i) =>
+ *   JSON.stringify({ identity, image_name: `${i}.png`, embedding: [1, i] })).join("\n"));
+ * const r = await runSimilarities({ input, comparisons: 2, out, reporter: memoryReporter() });
+ * await Deno.remove(out, { recursive: true });
+ * if (r.name !== "Toy" || r.mated.length !== 2) throw new Error("unexpected");
+ * ```
+ */
+export async function runSimilarities(
+  options: RunSimilaritiesOptions,
+): Promise<SimilaritiesResult> {
+  const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
+  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const layout = metricsLayout(out);
+  await Deno.mkdir(layout.dir("scores"), { recursive: true });
+  const matedPath = layout.matedScores(name);
+  const nonMatedPath = layout.nonMatedScores(name);
+  await Deno.writeTextFile(matedPath, scoresText(scores.mated));
+  await Deno.writeTextFile(nonMatedPath, scoresText(scores.nonMated));
+  reporter.info(`Mated similarities saved to: ${matedPath}`);
+  reporter.info(`Non-mated similarities saved to: ${nonMatedPath}`);
+  return { ...scores, name, matedPath, nonMatedPath };
+}
+
+/** What {@linkcode runMated} computed and wrote. */
+export interface MatedResult extends SimilarityScores {
+  /** Dataset name. */
+  name: string;
+  /** Path of the SVG. */
+  svgPath: string;
+  /** Path of the PNG. */
+  pngPath: string;
+}
+
+/**
+ * Reads embeddings, scores sampled pairs and draws the mated versus non-mated density figure,
+ * titled with both counts, to `<out>/Figures/<name>_MatedVsNonmated_<comparisons>.svg` and `.png`.
+ *
+ * @param options Input, comparisons, seed, output root, reporter.
+ * @returns Scores and figure paths.
+ * @throws {RangeError} When no mated or no non-mated pair exists.
+ */
+export async function runMated(options: RunSimilaritiesOptions): Promise<MatedResult> {
+  const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
+  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const document = newDocument();
+  const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document });
+  const { svg: svgPath, png: pngPath } = await writeFigureFiles(
+    metricsLayout(out).matedFigure(name, comparisons),
+    figure,
+  );
+  reporter.info(`Plot saved to: ${svgPath} and ${pngPath}`);
+  return { ...scores, name, svgPath, pngPath };
+}
