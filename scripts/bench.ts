@@ -1,10 +1,11 @@
 /**
- * `deno task bench [embed|metrics|search|all]`: the kit's speed benchmarks. Each benchmark lives in
- * `scripts/bench_<name>.ts` and exports `bench<Name>()`.
+ * `deno task bench [embed|metrics|search|all]`: the kit's speed benchmarks. Each benchmark is its
+ * own script, `scripts/bench_<name>.ts`, run here as a child process with the flags after `--`.
  *
  * @module
  */
-import { runMain, UsageError } from "../lib/cli/_flags.ts";
+import { fileURLToPath } from "node:url";
+import { runMain, UsageError } from "../lib/cli/mod.ts";
 
 const NAMES = ["embed", "metrics", "search"] as const;
 const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark flags]
@@ -23,10 +24,14 @@ async function main(): Promise<void> {
   const names = name === "all" ? [...NAMES] : [name];
   for (const n of names) {
     if (!(NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown benchmark ${n}`);
-    const mod = await import(`./bench_${n}.ts`);
-    const fn = mod[`bench${n[0].toUpperCase()}${n.slice(1)}`] as (args: string[]) => Promise<void>;
     console.log(`== bench ${n} ==`);
-    await fn(rest);
+    const script = fileURLToPath(new URL(`./bench_${n}.ts`, import.meta.url));
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, ...rest],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (code !== 0) Deno.exit(code);
   }
 }
 

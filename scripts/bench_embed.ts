@@ -6,8 +6,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
-import type { FlagSpecs } from "../lib/cli/_flags.ts";
+import { type FlagSpecs, parseFlags, runMain, usage } from "../lib/cli/mod.ts";
 import {
   arcFaceFromSession,
   buildIResNetOnnx,
@@ -46,7 +45,7 @@ const USAGE = usage("deno task bench embed [flags]", FLAGS);
 /** Options of {@linkcode benchEmbed}. */
 export interface BenchEmbedOptions {
   /** @default {["cpu", "wasm"] plus "webgpu" on a real (non-software) adapter} */
-  backends?: Backend[];
+  backends?: Backend[] | undefined;
   /** @default {[1, 32]} */
   batches?: number[];
   /**
@@ -195,7 +194,7 @@ async function torchRunner(
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Rounds over which each configuration's time is spread, so that load from other processes

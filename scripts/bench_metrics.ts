@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { intFlag, parseFlags } from "../lib/cli/_flags.ts";
+import { intFlag, parseFlags } from "../lib/cli/mod.ts";
 import { bootstrapCis, eerStats, fdr, kde } from "../lib/metrics/mod.ts";
 import { createRng, uniformFloat } from "../lib/random/mod.ts";
 

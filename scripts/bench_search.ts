@@ -9,10 +9,9 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage } from "../lib/cli/_flags.ts";
-import { formatDuration } from "../lib/cli/_progress.ts";
-import { type EmbeddingSet, embeddingSet } from "../lib/embeddings/_embedding_set.ts";
-import { bestMatches, createSearchKernel, topKPairs } from "../lib/similarity/_search.ts";
+import { formatDuration, intFlag, parseFlags, runMain, usage } from "../lib/cli/mod.ts";
+import { type EmbeddingSet, embeddingSet } from "../lib/embeddings/mod.ts";
+import { bestMatches, createSearchKernel, topKPairs } from "../lib/similarity/mod.ts";
 
 const FLAGS = {
   queries: { type: "string", description: "queries of the best-match run", default: "10000" },
@@ -42,7 +41,7 @@ function randomUnitSet(n: number, dim: number, seed: number): EmbeddingSet {
       sum += x * x;
     }
     const inv = 1 / Math.sqrt(sum);
-    for (let d = i * dim; d < (i + 1) * dim; d++) v[d] *= inv;
+    for (let d = i * dim; d < (i + 1) * dim; d++) v[d]! *= inv;
   }
   const names = new Array<string>(n).fill("x");
   return embeddingSet(names, names, v, dim);
@@ -94,11 +93,11 @@ export async function benchSearch(args: string[] = []): Promise<void> {
     for (let j = 0; j < ng; j++) {
       let s = 0;
       for (let d = 0; d < dim; d++) {
-        s += queries.vectors[i * dim + d] * gallery.vectors[j * dim + d];
+        s += queries.vectors[i * dim + d]! * gallery.vectors[j * dim + d]!;
       }
       if (s > top) top = s;
     }
-    worst = Math.max(worst, Math.abs(top - best!.scores[i]));
+    worst = Math.max(worst, Math.abs(top - best!.scores[i]!));
   }
   console.log(
     `spot check vs float64 brute force (8 queries): max |score difference| = ${
