@@ -6,8 +6,15 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { readEmbeddings } from "../embeddings/_read.ts";
+import {
+  datasetNameOf,
+  MATED_SUFFIX,
+  metricsLayout,
+  NON_MATED_SUFFIX,
+  pairScoreFiles,
+} from "../formats/_layout.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
 import { similarityScores } from "../similarity/_similarity_scores.ts";
 
@@ -41,8 +48,10 @@ async function filesIn(dir: string, pattern: RegExp): Promise<string[]> {
 }
 
 /**
- * Loads the score sets of a results folder, by dataset name: score files first; a dataset with
- * embeddings but no score files gets scores sampled from them (seeded, as the similarities task).
+ * Loads the score sets of a results folder, by dataset name: score files first, paired by the
+ * layout's one rule ({@linkcode pairScoreFiles}; a mated file alone gives empty non-mated scores);
+ * a dataset with embeddings but no score files gets scores sampled from them (seeded, as the
+ * similarities task).
  *
  * @param dir The results folder (e.g. `Metrics/` or `Metrics/demo/`), or a published `Data/`.
  * @param options Comparisons and seed for sampling.
@@ -67,23 +76,30 @@ export async function loadScoreSets(
 ): Promise<Map<string, ScoreSet>> {
   const { comparisons = 10000, seed = 42 } = options;
   const sets = new Map<string, ScoreSet>();
-  const scoreDir = join(dir, "SimilarityScores");
-  for (const name of await filesIn(scoreDir, /_mated_similarities\.txt$/)) {
-    if (name.endsWith("_non_mated_similarities.txt")) continue;
-    const dataset = name.slice(0, -"_mated_similarities.txt".length);
-    const matedPath = join(scoreDir, name);
-    const nonMatedPath = join(scoreDir, `${dataset}_non_mated_similarities.txt`);
-    const nonMatedFound = (await filesIn(scoreDir, /_non_mated_similarities\.txt$/))
-      .includes(basename(nonMatedPath));
+  const layout = metricsLayout(dir);
+  const scoreDir = layout.dir("scores");
+  const { pairs, unpaired } = pairScoreFiles(await filesIn(scoreDir, /\.txt$/));
+  for (const { dataset, mated, nonMated } of pairs) {
+    const matedPath = join(scoreDir, mated);
     sets.set(dataset, {
       mated: await readScoreFile(matedPath),
-      nonMated: nonMatedFound ? await readScoreFile(nonMatedPath) : new Float64Array(0),
-      source: nonMatedFound ? `${matedPath} + ${basename(nonMatedPath)}` : matedPath,
+      nonMated: await readScoreFile(join(scoreDir, nonMated)),
+      source: `${matedPath} + ${nonMated}`,
     });
   }
-  const embeddingDir = join(dir, "Embeddings");
+  // A mated file alone still shows (the published Control10k has no non-mated scores).
+  for (const { dataset, file } of unpaired) {
+    if (!file.endsWith(MATED_SUFFIX) || file.endsWith(NON_MATED_SUFFIX)) continue;
+    const matedPath = join(scoreDir, file);
+    sets.set(dataset, {
+      mated: await readScoreFile(matedPath),
+      nonMated: new Float64Array(0),
+      source: matedPath,
+    });
+  }
+  const embeddingDir = layout.dir("embeddings");
   for (const name of await filesIn(embeddingDir, /\.(jsonl|json|npy)$/i)) {
-    const dataset = name.replace(/\.(jsonl|json|npy)$/i, "");
+    const dataset = datasetNameOf(name);
     if (sets.has(dataset)) continue;
     const path = join(embeddingDir, name);
     const scores = similarityScores(await readEmbeddings(path), { comparisons, seed });
