@@ -1,13 +1,8 @@
 /**
- * `deno task paper --data PATH`: every figure and table of the notebooks that the paper's published
- * `Data/` folder allows, headless, into `Metrics/paper/` as SVG, PNG and CSV (see `lib/tasks/_paper.ts`).
- *
- * - `best_matches_all.*`: best-match densities of every dataset in one figure;
- * - `best_matches/<name>.*`: the best-match density of each dataset;
- * - `best_match_summary.csv`, `threshold_shares.*`: count, mean, median, extremes and the share of
- *   samples at or above each threshold;
- * - `closest_pairs.csv`, `closest_pairs.*`: the globally closest pairs and where they fall;
- * - `paper_table.csv`, `paper_table_<metric>.*`: the verification table with 95% intervals.
+ * `deno task paper --data PATH [--out DIR] [--thresholds LIST] [--compare DIR]`: every figure and
+ * table of the notebooks that the paper's published `Data/` folder allows, headless, into
+ * `Metrics/paper/` as SVG, PNG and CSV (best-match densities and summary, threshold shares, the
+ * closest pairs, the verification table with 95% intervals; the list is in `runPaper`).
  *
  * @module
  */
