@@ -52,6 +52,16 @@ export interface DemoResult {
  *
  * @param options Output folder, backend, reporter.
  * @returns The paths written and how many of the closest pairs are the planted copies.
+ *
+ * @example
+ * ```ts ignore
+ * // About half a minute on two cores; `tests/tasks/demo_test.ts` runs it.
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runDemo } from "./_demo.ts";
+ * const out = await Deno.makeTempDir();
+ * const demo = await runDemo({ out, backend: "cpu", reporter: memoryReporter() });
+ * if (demo.plantedOnTop !== demo.top) throw new Error("a planted copy is missing from the top");
+ * ```
  */
 export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult> {
   const {

@@ -180,6 +180,18 @@ export interface EmbedResult extends EmbedSummary {
  * @returns The summary and the paths written.
  * @throws {RangeError} When the dataset holds no image.
  * @throws {Deno.errors.NotFound} When the dataset or the model does not exist.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runEmbed } from "./_embed.ts";
+ * const error = await runEmbed({
+ *   model: "Models/none.onnx",
+ *   dataset: "no/such/dataset",
+ *   reporter: memoryReporter(),
+ * }).catch((e) => e);
+ * if (!(error instanceof Deno.errors.NotFound)) throw new Error("a missing dataset is named");
+ * ```
  */
 export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
   const {

@@ -115,6 +115,22 @@ async function scoreFileNames(scores: string): Promise<string[]> {
  * @throws {RangeError} When no dataset of the folder could be measured.
  * @throws {Deno.errors.NotFound} When the scores folder does not exist.
  * @throws {TypeError} When the scores path is not a folder.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runMetrics } from "./_metrics.ts";
+ * const out = await Deno.makeTempDir();
+ * await Deno.mkdir(`${out}/scores`);
+ * await Deno.writeTextFile(`${out}/scores/A_mated_similarities.txt`, "0.9\n0.8\n0.7\n");
+ * await Deno.writeTextFile(`${out}/scores/A_non_mated_similarities.txt`, "0.1\n0.2\n0.75\n");
+ * await Deno.writeTextFile(`${out}/scores/B_mated_similarities.txt`, "0.9\n");
+ * const r = await runMetrics({
+ *   scores: `${out}/scores`, out, resamples: 0, figures: false, reporter: memoryReporter(),
+ * });
+ * await Deno.remove(out, { recursive: true });
+ * if (r.datasets[0]?.dataset !== "A" || r.skipped[0]?.dataset !== "B") throw new Error("unexpected");
+ * ```
  */
 export async function runMetrics(options: RunMetricsOptions = {}): Promise<MetricsResult> {
   const {

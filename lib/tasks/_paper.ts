@@ -54,6 +54,17 @@ export interface PaperResult {
  * @param options Data folder, output folder, thresholds, comparison tables, reporter.
  * @returns The files written, relative to the output folder.
  * @throws {RangeError} When the folder holds none of `Best_Matches/`, `Closest/` or `CI/`.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runPaper } from "./_paper.ts";
+ * const data = await Deno.makeTempDir();
+ * const error = await runPaper({ data, out: `${data}/out`, reporter: memoryReporter() })
+ *   .catch((e) => e);
+ * await Deno.remove(data, { recursive: true });
+ * if (!(error instanceof RangeError)) throw new Error("an empty Data/ folder is refused");
+ * ```
  */
 export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
   const {

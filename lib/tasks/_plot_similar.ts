@@ -52,6 +52,25 @@ function pairImage(path: string, bytes: Uint8Array | undefined): PairImage {
  * @returns The figure paths and the tiles drawn.
  * @throws {SyntaxError} When the CSV lacks a needed column or holds a bad score (naming file and
  *   line), or an archive is corrupt.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runPlotSimilar } from "./_plot_similar.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/CASIA`);
+ * await Deno.mkdir(`${dir}/Synth`);
+ * await Deno.writeTextFile(`${dir}/pairs.csv`,
+ *   'query_path,casia_path,similarity_score\n"s/1.png","c/2.jpg",0.5\n');
+ * const reporter = memoryReporter();
+ * const { png, tiles } = await runPlotSimilar({
+ *   csv: `${dir}/pairs.csv`, casiaFile: `${dir}/CASIA`, otherFile: `${dir}/Synth`,
+ *   outputDir: dir, reporter,
+ * });
+ * await Deno.remove(dir, { recursive: true });
+ * if (!png.endsWith("comparison_Synth_1_samples.png") || tiles[0]?.casia.bytes) throw new Error();
+ * if (!reporter.infos[0]?.endsWith("CASIA image not found; other image not found")) throw new Error();
+ * ```
  */
 export async function runPlotSimilar(options: RunPlotSimilarOptions): Promise<PlotSimilarResult> {
   const {

@@ -93,6 +93,19 @@ export interface MatedResult extends SimilarityScores {
  * @param options Input, comparisons, seed, output root, reporter.
  * @returns Scores and figure paths.
  * @throws {RangeError} When no mated or no non-mated pair exists.
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { runMated } from "./_similarities.ts";
+ * const out = await Deno.makeTempDir();
+ * const input = `${out}/Toy.jsonl`;
+ * await Deno.writeTextFile(input, ["a", "a", "b", "b"].map((identity, i) =>
+ *   JSON.stringify({ identity, image_name: `${i}.png`, embedding: [1, i] })).join("\n"));
+ * const r = await runMated({ input, comparisons: 2, out, reporter: memoryReporter() });
+ * await Deno.remove(out, { recursive: true });
+ * if (!r.svgPath.endsWith("Figures/Toy_MatedVsNonmated_2.svg")) throw new Error(r.svgPath);
+ * ```
  */
 export async function runMated(options: RunSimilaritiesOptions): Promise<MatedResult> {
   const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
