@@ -21,5 +21,4 @@ export * from "./_notebook_cells.ts";
 export * from "./_repo_root.ts";
 export * from "./_results_dir.ts";
 export * from "./_run_notebooks.ts";
-export * from "../tasks/_score_sets.ts";
 export * from "./_table.ts";
