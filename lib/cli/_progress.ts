@@ -104,6 +104,17 @@ export class Progress {
     if (this.#tty) this.#writer.writeSync(this.#encoder.encode(this.line()));
   }
 
+  /**
+   * Runs `print` (which writes a line elsewhere, e.g. on stdout) with the bar out of its way: on a
+   * terminal the bar's line is cleared first and redrawn after; otherwise `print` just runs.
+   */
+  interrupt(print: () => void): void {
+    if (!this.#tty) return print();
+    this.#writer.writeSync(this.#encoder.encode("\r\x1b[K"));
+    print();
+    this.#writer.writeSync(this.#encoder.encode(this.line()));
+  }
+
   /** Ends the bar with a newline (terminal) or a last line. */
   done(): void {
     if (this.#tty) this.#writer.writeSync(this.#encoder.encode(`\r${this.line()}\x1b[K\n`));

@@ -94,14 +94,26 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
     progress = {},
   } = options;
   const tally = new WarningTally();
+  // The bar being drawn, if any: lines printed meanwhile clear it first and redraw it after.
+  let active: Progress | undefined;
+  const print = (write: (line: string) => void, line: string) =>
+    active ? active.interrupt(() => write(line)) : write(line);
   return {
-    info,
+    info: (message) => print(info, message),
     warn(message) {
-      if (tally.add(message)) warn(`warning: ${message}`);
+      if (tally.add(message)) print(warn, `warning: ${message}`);
     },
-    error: (message) => error(`error: ${message}`),
+    error: (message) => print(error, `error: ${message}`),
     progress(total, { unit = "items" } = {}) {
-      return new Progress(total, { ...progress, unit });
+      const bar = new Progress(total, { ...progress, unit });
+      active = bar;
+      return {
+        tick: (n) => bar.tick(n),
+        done() {
+          bar.done();
+          if (active === bar) active = undefined;
+        },
+      };
     },
     warnings: () => tally.snapshot(),
   };

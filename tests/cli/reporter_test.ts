@@ -49,3 +49,23 @@ Deno.test("memoryReporter() keeps lines, warnings, errors and ticks without prin
   assert.equal(r.warnings().get("w"), 2);
   assert.equal(r.ticked, 5);
 });
+
+Deno.test("consoleReporter(options).info(text) clears a terminal bar first and redraws it after", () => {
+  const out: string[] = [];
+  const writer = {
+    writeSync: (p: Uint8Array) => (out.push(new TextDecoder().decode(p)), p.length),
+    isTerminal: () => true,
+  };
+  const r = consoleReporter({ info: (l) => out.push(`<${l}>`), progress: { writer } });
+  const bar = r.progress(4, { unit: "images" });
+  bar.tick();
+  out.length = 0;
+  r.info("skipped a.png");
+  assert.equal(out[0], "\r\x1b[K");
+  assert.equal(out[1], "<skipped a.png>");
+  assert.ok(out[2]?.includes("1/4 images"), out.join("|"));
+  bar.done();
+  out.length = 0;
+  r.info("done");
+  assert.deepEqual(out, ["<done>"]);
+});
