@@ -144,7 +144,7 @@ export const CI_TABLE_COLUMNS: Readonly<Record<CiTableName, readonly string[]>> 
  *   "mean_95.csv": "Dataset,Genuine_Mean,Genuine_CI_Lower,Genuine_CI_Upper,Impostor_Mean," +
  *     "Impostor_CI_Lower,Impostor_CI_Upper\nA,0.5,0.4,0.6,0.01,0,0.02\n",
  * });
- * if (t.datasets[0] !== "A" || t.metrics[0].name !== "EER" || t.metrics[3].upper[0] !== 4) {
+ * if (t.datasets[0] !== "A" || t.metrics[0]?.name !== "EER" || t.metrics[3]?.upper[0] !== 4) {
  *   throw new Error("unexpected");
  * }
  * ```
@@ -234,7 +234,7 @@ export function parseCiTables(
  *   "Genuine_CI_Upper,Impostor_Mean,Impostor_CI_Lower,Impostor_CI_Upper\nA,1,1,1,0,0,0\n");
  * const t = await readCiTables(dir);
  * await Deno.remove(dir, { recursive: true });
- * if (t.metrics.length !== 6 || t.metrics[3].value[0] !== 2) throw new Error("unexpected");
+ * if (t.metrics.length !== 6 || t.metrics[3]?.value[0] !== 2) throw new Error("unexpected");
  * ```
  */
 export async function readCiTables(dir: string): Promise<CiTable> {

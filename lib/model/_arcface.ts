@@ -68,11 +68,11 @@ export interface ArcFaceFromSessionOptions {
  *   backend: "cpu",
  *   inputNames: ["x"],
  *   outputNames: ["y"],
- *   run: (feeds) => Promise.resolve({ y: { data: feeds.x.data.slice(0, 2), dims: [1, 2] } }),
+ *   run: (feeds) => Promise.resolve({ y: { data: feeds.x!.data.slice(0, 2), dims: [1, 2] } }),
  *   release: () => Promise.resolve(),
  * }, { inputName: "x", outputName: "y", inputSize: 1 });
  * const e = await model.embed(new Float32Array([3, 4, 0]), 1);
- * if (model.dim !== 2 || Math.abs(e[1] - 0.8) > 1e-7) throw new Error("unexpected");
+ * if (model.dim !== 2 || Math.abs(e[1]! - 0.8) > 1e-7) throw new Error("unexpected");
  * ```
  */
 export function arcFaceFromSession(

@@ -342,7 +342,7 @@ function serialise<T>(queue: { tail: Promise<unknown> }, task: () => Promise<T>)
  * const session = await createSession(bytes, "cpu");
  * const { y } = await session.run({ x: { data: new Float32Array([-1, 2]), dims: [2] } });
  * await session.release();
- * if (y.data[0] !== 0 || y.data[1] !== 2) throw new Error("unexpected");
+ * if (y?.data[0] !== 0 || y.data[1] !== 2) throw new Error("unexpected");
  * ```
  */
 export function createSession(

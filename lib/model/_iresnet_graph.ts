@@ -384,8 +384,8 @@ function inputSide(b: GraphBuilder, spec: IResNetLayout): number {
  *   layers: [2, 2, 2, 2],
  * });
  * const info = decodeOnnxInfo(bytes);
- * if (info.inputs[0].shape?.join() !== "N,3,112,112") throw new Error("unexpected input");
- * if (info.outputs[0].shape?.join() !== "N,512") throw new Error("unexpected output");
+ * if (info.inputs[0]?.shape?.join() !== "N,3,112,112") throw new Error("unexpected input");
+ * if (info.outputs[0]?.shape?.join() !== "N,512") throw new Error("unexpected output");
  * ```
  */
 export function buildIResNetOnnx(

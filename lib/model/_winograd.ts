@@ -101,7 +101,7 @@ export interface WinogradConvParams {
  * const u = winogradFilters([0, 0, 0, 0, 1, 0, 0, 0, 0], 1);
  * const g1 = [0, 0.5, -0.5, 0];
  * for (let e = 0; e < 16; e++) {
- *   if (u[e] !== g1[e >> 2] * g1[e & 3]) throw new Error(`unexpected U[${e}]`);
+ *   if (u[e] !== g1[e >> 2]! * g1[e & 3]!) throw new Error(`unexpected U[${e}]`);
  * }
  * ```
  */
@@ -185,7 +185,7 @@ function ints(name: string, values: readonly number[]): OnnxTensor {
  * if (ops !== "Pad,Reshape,Conv,Reshape,MatMul,Reshape,ConvTranspose,Reshape,Slice") {
  *   throw new Error(`unexpected nodes ${ops}`);
  * }
- * if (f.output !== f.nodes[f.nodes.length - 1].outputs[0]) throw new Error("unexpected output");
+ * if (f.output !== f.nodes.at(-1)?.outputs[0]) throw new Error("unexpected output");
  * ```
  */
 export function winogradConv3x3(x: string, params: WinogradConvParams): OnnxFragment {

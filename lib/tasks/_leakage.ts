@@ -129,7 +129,7 @@ async function writeText(path: string, text: string): Promise<string> {
  *   new Float32Array([1, 0, 0.8, 0.6, 0, 1]), 2);
  * const { best, files } = await runLeakage({ input: "Demo.json", casia: "CASIA.json",
  *   inputSet: set, casiaSet: set, nComparisons: 2, outDir, figure: false });
- * if (best.scores.length !== 2 || !files[1].endsWith("Best_Matches/Demo_BestMatches_2.csv")) {
+ * if (best.scores.length !== 2 || !files[1]?.endsWith("Best_Matches/Demo_BestMatches_2.csv")) {
  *   throw new Error("unexpected");
  * }
  * await Deno.remove(outDir, { recursive: true });
