@@ -3,7 +3,8 @@ import { memoryReporter } from "../../lib/cli/mod.ts";
 import { openContainer } from "../../lib/data/_container.ts";
 import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
-import { listTar } from "../../lib/data/_tar.ts";
+import { listTar, walkTar } from "../../lib/data/_tar.ts";
+import { hasPython, runPython } from "../_python.ts";
 import { gzip, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>
@@ -172,4 +173,126 @@ Deno.test({
     await container.close();
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+/** Python's `[m.name for m in tarfile.open(p)]` per path, or the name of the error it raises. */
+async function pythonMembers(paths: string[]): Promise<(string[] | string)[]> {
+  const code = `import json, sys, tarfile
+out = []
+for p in sys.argv[1:]:
+    try:
+        out.append([m.name for m in tarfile.open(p)])
+    except Exception as e:
+        out.append(type(e).__name__)
+print(json.dumps(out))`;
+  return JSON.parse(await runPython(["-c", code, ...paths]));
+}
+
+/** Non-zero bytes from a small LCG, as junk after an archive. */
+function junk(n: number): Uint8Array {
+  let x = 12345;
+  return Uint8Array.from({ length: n }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return 1 + (x % 255);
+  });
+}
+
+const join = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+};
+
+Deno.test({
+  name: "tar and tar.gz end at the first zero block as Python's tarfile does (list, stream, read)",
+  ignore: !hasPython("tarfile"),
+  async fn() {
+    const first = tar(files);
+    const second = tar([["Set/003/c.jpg", bytes(40, 6)], ["Set/001/a.jpg", bytes(9, 7)]]);
+    // The end blocks start the second 1 MiB read of a plain tar, so they are read ahead.
+    const big = tar([["Set/004/big.png", bytes((1 << 20) - 512, 8)]]);
+    const cases: [string, Uint8Array, string[]][] = [
+      ["concatenated", join(first, second), files.map(([name]) => name)],
+      ["junk after the end", join(first, junk(3000)), files.map(([name]) => name)],
+      ["no end blocks", first.subarray(0, first.length - 1024), files.map(([name]) => name)],
+      ["end at a read boundary", join(big, junk(5000), second), ["Set/004/big.png"]],
+      ["empty, then junk", join(new Uint8Array(1024), second), []],
+    ];
+    const paths: string[] = [];
+    for (const [, raw] of cases) {
+      paths.push(await tempFile(raw, ".tar"), await tempFile(await gzip(raw), ".tar.gz"));
+    }
+    const python = await pythonMembers(paths);
+    for (const [i, path] of paths.entries()) {
+      const [what, , expected] = cases[Math.floor(i / 2)]!;
+      const label = `${what} (${path.endsWith(".gz") ? "tar.gz" : "tar"})`;
+      assert.deepEqual(python[i], expected, `python, ${label}`);
+      assert.deepEqual((await listTar(path)).map((e) => e.path), expected, `listTar, ${label}`);
+      const container = await openContainer(path);
+      assert.deepEqual(await container.list(), expected, `list, ${label}`);
+      const streamed = [];
+      for await (const r of container.stream()) streamed.push(r.path);
+      assert.deepEqual(streamed, expected, `stream, ${label}`);
+      // Set/001/a.jpg of the first archive, never the one of the second; c.jpg is not there.
+      if (expected.includes("Set/001/a.jpg")) {
+        assert.deepEqual(await container.read("Set/001/a.jpg"), files[0][1], label);
+      }
+      assert.equal(await container.read("Set/003/c.jpg"), undefined, label);
+      assert.equal((await container.readMany(["Set/003/c.jpg"])).size, 0, label);
+      await container.close();
+    }
+    for (const p of paths) await Deno.remove(p);
+  },
+});
+
+Deno.test({
+  name:
+    "a tar cut inside a member stays a SyntaxError naming archive and entry (tarfile: ReadError)",
+  ignore: !hasPython("tarfile"),
+  async fn() {
+    const raw = tar(files).subarray(0, 512 + 600);
+    const paths = [await tempFile(raw, ".tar"), await tempFile(await gzip(raw), ".tar.gz")];
+    assert.deepEqual(await pythonMembers(paths), ["ReadError", "ReadError"]);
+    for (const path of paths) {
+      await assert.rejects(
+        () => listTar(path),
+        (e) =>
+          e instanceof SyntaxError && e.message.includes(path) &&
+          e.message.includes("Set/001/a.jpg"),
+      );
+      await Deno.remove(path);
+    }
+  },
+});
+
+Deno.test("walkTar(path, { chunks }) reads the same entries and ends at the same block however the bytes are cut", async () => {
+  const first = tar(files);
+  const cases = [
+    join(first, tar([["Set/003/c.jpg", bytes(40, 6)]])),
+    join(first, junk(3000)),
+    first.subarray(0, first.length - 1024),
+    join(new Uint8Array(512), junk(700)),
+    first.subarray(0, 512 + 600), // truncated inside a.jpg
+    first.subarray(0, 1536 + 300), // truncated inside the second header
+  ];
+  const walk = async (raw: Uint8Array, size: number) => {
+    async function* chunks() {
+      for (let at = 0; at < raw.length; at += size) yield raw.slice(at, at + size);
+    }
+    const out: unknown[] = [];
+    try {
+      const walker = walkTar("cut.tar", { chunks: chunks(), visit: () => "read" });
+      for await (const { entry, bytes } of walker) out.push([entry.path, entry.offset, bytes]);
+    } catch (error) {
+      out.push(error instanceof SyntaxError ? error.message : error);
+    }
+    return out;
+  };
+  for (const [i, raw] of cases.entries()) {
+    const whole = await walk(raw, raw.length);
+    assert.equal(whole.length, [4, 4, 4, 0, 1, 2][i], `case ${i}`);
+    for (const size of [1, 100, 511, 512, 513, 4096]) {
+      assert.deepEqual(await walk(raw, size), whole, `case ${i}, chunks of ${size}`);
+    }
+  }
 });
