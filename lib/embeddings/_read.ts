@@ -52,20 +52,3 @@ export async function readEmbeddings(
   if (skipped > 0) reporter.warn(`${path}: skipped ${skipped} malformed lines`);
   return set;
 }
-
-/**
- * The dataset name of an embeddings file: its base name without `.jsonl`, `.json` or `.npy`.
- *
- * @param path The file.
- * @returns The name used in output file names.
- *
- * @example
- * ```ts
- * import { datasetName } from "./_read.ts";
- * if (datasetName("Metrics/Embeddings/DCFace.jsonl") !== "DCFace") throw new Error("unexpected");
- * ```
- */
-export function datasetName(path: string): string {
-  const base = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? path;
-  return base.replace(/\.(jsonl|json|npy)$/i, "");
-}

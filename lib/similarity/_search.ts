@@ -427,8 +427,9 @@ function checkedRows(
 }
 
 /**
- * Copies `count` gallery rows from `start` into `out`, divided by their L2 norms; returns false
- * (nothing to copy) when every row is already unit length in float32.
+ * Copies `count` gallery rows from `start` into `out`, divided by their L2 norms
+ * ({@linkcode normalizeRows}, float64 norm); returns false, copying nothing, when every row is
+ * already unit length in float32 (so the stored rows are searched as they are).
  */
 function normalizedBlock(
   set: EmbeddingSet,
@@ -437,17 +438,24 @@ function normalizedBlock(
   out: Float32Array,
 ): boolean {
   const { vectors, dim } = set;
-  let changed = false;
-  for (let i = 0; i < count; i++) {
-    const src = (start + i) * dim;
+  const rows = vectors.subarray(start * dim, (start + count) * dim);
+  if (isUnitLength(rows, dim)) return false;
+  normalizeRows(rows, dim, { out: out.subarray(0, rows.length), norm: "float64" });
+  return true;
+}
+
+/**
+ * Whether dividing each row by its norm would leave it as it is in float32: true when every
+ * row's `1 / norm` rounds to 1 (rows with a zero or NaN sum of squares count as unit length,
+ * since normalising leaves their scores as they are). Stops at the first row that is not.
+ */
+function isUnitLength(rows: Float32Array, dim: number): boolean {
+  for (let start = 0; start < rows.length; start += dim) {
     let s = 0;
-    for (let d = src; d < src + dim; d++) s += vectors[d]! * vectors[d]!;
-    const norm = s > 0 ? Math.sqrt(s) : 1;
-    if (Math.fround(1 / norm) !== 1) changed = true;
-    const dst = i * dim;
-    for (let d = 0; d < dim; d++) out[dst + d] = vectors[src + d]! / norm;
+    for (let d = start; d < start + dim; d++) s += rows[d]! * rows[d]!;
+    if (s > 0 && Math.fround(1 / Math.sqrt(s)) !== 1) return false;
   }
-  return changed;
+  return true;
 }
 
 /** Copies query rows into `block` (normalised when asked). */

@@ -7,7 +7,8 @@
  * @module
  */
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { datasetName, readEmbeddings } from "../embeddings/_read.ts";
+import { readEmbeddings } from "../embeddings/_read.ts";
+import { datasetNameOf } from "../formats/_layout.ts";
 import type { MatedPairs, NonMatedPairs } from "../similarity/_pairs.ts";
 import {
   type SimilarityScores,
@@ -134,5 +135,5 @@ export async function scoreEmbeddingsFile(
   reporter.info(`Seed: ${seed}`);
   const scores = similarityScores(set, { ...options, seed });
   for (const line of similarityScoresLines(scores)) reporter.info(line);
-  return { ...scores, name: datasetName(input) };
+  return { ...scores, name: datasetNameOf(input) };
 }
