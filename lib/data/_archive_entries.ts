@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { basename } from "node:path";
 import { type ImageKey, isImageName } from "./_dataset.ts";
 
 /**
@@ -80,22 +79,23 @@ export function imageKeys(paths: readonly string[]): (ImageKey | undefined)[] {
 }
 
 /**
- * The dataset name of a container: its base name without `.zip`, `.tar`, `.tar.gz`, `.tgz`,
- * `.rec` or `.idx` (a folder keeps its whole name).
+ * The bytes of several entries read one by one; entries that are not there are absent from the
+ * map. The `readMany` of every container that has no faster way.
  *
- * @param path Folder or archive path.
- * @returns The name used for output files.
- *
- * @example
- * ```ts
- * import { archiveName } from "./_archive_entries.ts";
- * if (archiveName("data/DCFace.tar.gz") !== "DCFace" || archiveName("data/Set/") !== "Set") {
- *   throw new Error("unexpected");
- * }
- * ```
+ * @param read Reads one entry, `undefined` when there is none.
+ * @param paths The entries wanted.
+ * @returns The bytes by entry path.
  */
-export function archiveName(path: string): string {
-  return basename(path).replace(/\.(zip|tar\.gz|tgz|tar|rec|idx)$/i, "");
+export async function readEach(
+  read: (path: string) => Promise<Uint8Array | undefined>,
+  paths: readonly string[],
+): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const p of paths) {
+    const bytes = await read(p);
+    if (bytes) out.set(p, bytes);
+  }
+  return out;
 }
 
 /**

@@ -68,8 +68,6 @@ export interface Container {
   readonly kind: ContainerKind;
   /** The path for messages (for RecordIO, the `.rec` file). */
   readonly source: string;
-  /** The dataset name used for output files: the base name without the archive extension. */
-  readonly name: string;
   /**
    * Every file entry path, in the container's order: central-directory order (zip), archive
    * order (tar), record order (RecordIO: `<label>/<key>.jpg` or the `list.txt` names), or a

@@ -26,8 +26,6 @@ export interface ReadOptions {
 export interface DatasetReader {
   /** The path the user gave, for messages. */
   source: string;
-  /** The dataset name used for output files (folder or archive name without extension). */
-  name: string;
   /** Every image key in reading order, without reading image bytes where the format allows. */
   list(): Promise<ImageKey[]>;
   /** Streams the images in the order of {@linkcode DatasetReader.list}. */

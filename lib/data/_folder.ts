@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
-import { safeEntryPath } from "./_archive_entries.ts";
+import { readEach, safeEntryPath } from "./_archive_entries.ts";
 
 /** Options of {@linkcode openFolderContainer}. */
 export interface FolderContainerOptions {
@@ -96,18 +96,10 @@ export function openFolderContainer(
   return Promise.resolve({
     kind: "folder",
     source: root,
-    name: basename(root),
     list: async () => (await walk()).files,
     folders: async () => (await walk()).folders,
     read,
-    async readMany(paths) {
-      const out = new Map<string, Uint8Array>();
-      for (const p of paths) {
-        const bytes = await read(p);
-        if (bytes) out.set(p, bytes);
-      }
-      return out;
-    },
+    readMany: (paths) => readEach(read, paths),
     stream,
     close: () => Promise.resolve(),
   });

@@ -110,7 +110,6 @@ export async function openDataset(
   }
   return {
     source: container.source,
-    name: container.name,
     list: async () => [...(await index()).values()],
     read,
     close: () => container.close(),

@@ -13,7 +13,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { archiveName, readAt, serialQueue } from "./_archive_entries.ts";
+import { readAt, readEach, serialQueue } from "./_archive_entries.ts";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
 import type { ImageKey } from "./_dataset.ts";
 
@@ -344,17 +344,9 @@ export async function openRecordIOContainer(path: string): Promise<Container> {
   return {
     kind: "recordio",
     source: rec.source,
-    name: archiveName(path),
     list,
     read,
-    async readMany(paths) {
-      const out = new Map<string, Uint8Array>();
-      for (const p of paths) {
-        const bytes = await read(p);
-        if (bytes) out.set(p, bytes);
-      }
-      return out;
-    },
+    readMany: (paths) => readEach(read, paths),
     stream,
     async lookup(wanted) {
       if ((await keyOf(wanted)) !== undefined) return wanted;

@@ -39,8 +39,8 @@
 import tarStream from "tar-stream";
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
-  archiveName,
   readAt,
+  readEach,
   safeEntryPath,
   serialQueue,
   unsafeEntryWarning,
@@ -449,18 +449,9 @@ export function openTarContainer(
   return Promise.resolve({
     kind: gzip ? "tar.gz" : "tar",
     source: path,
-    name: archiveName(path),
     list: async () => [...(await index()).keys()],
     read,
-    async readMany(paths) {
-      if (gzip) return await readPass(paths);
-      const out = new Map<string, Uint8Array>();
-      for (const p of paths) {
-        const bytes = await read(p);
-        if (bytes) out.set(p, bytes);
-      }
-      return out;
-    },
+    readMany: (paths) => (gzip ? readPass(paths) : readEach(read, paths)),
     stream,
     async close() {
       if (file) (await file).close();

@@ -14,9 +14,9 @@
  */
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
-  archiveName,
   crc32,
   readAtSync,
+  readEach,
   safeEntryPath,
   unsafeEntryWarning,
 } from "./_archive_entries.ts";
@@ -313,19 +313,9 @@ export async function openZipContainer(
   return {
     kind: "zip",
     source: path,
-    name: archiveName(path),
     list: () => Promise.resolve([...names.keys()]),
     read: (p) => Promise.resolve().then(() => read(p)),
-    readMany(paths) {
-      return Promise.resolve().then(() => {
-        const out = new Map<string, Uint8Array>();
-        for (const p of paths) {
-          const bytes = read(p);
-          if (bytes) out.set(p, bytes);
-        }
-        return out;
-      });
-    },
+    readMany: (paths) => readEach((p) => Promise.resolve().then(() => read(p)), paths),
     stream,
     close: () => Promise.resolve(zip.close()),
   };

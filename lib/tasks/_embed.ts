@@ -14,7 +14,7 @@ import {
   type EmbeddingWriter,
   openEmbeddingWriter,
 } from "../embeddings/_writer.ts";
-import { metricsLayout } from "../formats/_layout.ts";
+import { datasetNameOf, metricsLayout } from "../formats/_layout.ts";
 import { preprocessImage } from "../image/mod.ts";
 import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
 
@@ -203,7 +203,7 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     reporter = consoleReporter(),
   } = options;
   const reader = await openDataset(options.dataset, { order, reporter });
-  const out = options.out ?? metricsLayout().embeddings(reader.name);
+  const out = options.out ?? metricsLayout().embeddings(datasetNameOf(options.dataset));
   const model = await loadModel(options.model, { backend, reporter });
   const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });
   const keys = await reader.list();

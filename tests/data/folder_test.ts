@@ -1,6 +1,7 @@
 import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import { openDataset } from "../../lib/data/_open.ts";
+import { datasetNameOf } from "../../lib/formats/mod.ts";
 
 Deno.test("openDataset(folder) lists identity images in sorted order, ignoring other files", async () => {
   const dir = await Deno.makeTempDir();
@@ -13,7 +14,7 @@ Deno.test("openDataset(folder) lists identity images in sorted order, ignoring o
   await Deno.writeFile(`${dir}/loose.png`, new Uint8Array([1]));
   const reporter = memoryReporter();
   const reader = await openDataset(dir, { reporter });
-  assertEquals(reader.name, dir.split("/").pop());
+  assertEquals(datasetNameOf(dir), dir.split("/").pop());
   assertEquals((await reader.list()).map((k) => `${k.identity}/${k.imageName}`), [
     "a/x.png",
     "b/1.JPG",

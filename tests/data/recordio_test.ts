@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { openDataset } from "../../lib/data/_open.ts";
 import { RecordIOFile } from "../../lib/data/_recordio.ts";
 import { irRecord, MAGIC_BYTES, recordIO } from "./_archive_writers.ts";
+import { datasetNameOf } from "../../lib/formats/mod.ts";
 
 const bytes = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
@@ -36,7 +37,7 @@ Deno.test("openDataset(rec) reads insightface records: header last in .idx, labe
   const dir = await Deno.makeTempDir();
   const { payloads } = await writeInsightface(dir);
   const reader = await openDataset(`${dir}/train.idx`);
-  assert.equal(reader.name, "train");
+  assert.equal(datasetNameOf(`${dir}/train.idx`), "train");
   assert.deepEqual(
     (await reader.list()).map((k) => `${k.identity}/${k.imageName}`),
     ["10/1.jpg", "11/2.jpg", "10/3.jpg"],

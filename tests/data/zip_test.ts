@@ -5,6 +5,7 @@ import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
 import { ZipReader } from "../../lib/data/_zip.ts";
 import { zip64 } from "./_archive_writers.ts";
+import { datasetNameOf } from "../../lib/formats/mod.ts";
 
 const bytes = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
@@ -37,7 +38,7 @@ Deno.test("openDataset(zip) reads <identity>/<image> under one wrapping folder, 
   assert.deepEqual(records[0]?.bytes, a);
   assert.deepEqual(records[1]?.bytes, b);
   const reader = await openDataset(path);
-  assert.equal(reader.name, path.split("/").pop()!.replace(/\.zip$/, ""));
+  assert.equal(datasetNameOf(path), path.split("/").pop()!.replace(/\.zip$/, ""));
   await reader.close();
   await Deno.remove(path);
 });
