@@ -9,6 +9,7 @@
 import { formatCsv, numberColumn, parseCsv, stringColumn } from "./_csv.ts";
 import { datasetNameOf } from "./_layout.ts";
 import { pythonFloatRepr } from "./_python_float.ts";
+import { commonLength } from "./_columns.ts";
 
 /** The columns of a best-match CSV, in order. */
 export const BEST_MATCHES_COLUMNS: readonly string[] = [
@@ -137,22 +138,15 @@ export async function readBestMatches(csvPath: string): Promise<BestMatchTable> 
  * ```
  */
 export function bestMatchesCsv(columns: BestMatchColumns): string {
-  const n = columns.sampleIndex.length;
-  const lengths = [
-    columns.sampleIdentity.length,
-    columns.sampleImageName.length,
-    columns.bestMatchIndex.length,
-    columns.bestMatchIdentity.length,
-    columns.bestMatchImageName.length,
-    columns.similarity.length,
-  ];
-  if (lengths.some((length) => length !== n)) {
-    throw new RangeError(
-      `Cannot write best matches as CSV: the columns differ in length: current lengths are ${n},${
-        lengths.join(",")
-      }`,
-    );
-  }
+  const n = commonLength("best matches as CSV", [
+    columns.sampleIndex,
+    columns.sampleIdentity,
+    columns.sampleImageName,
+    columns.bestMatchIndex,
+    columns.bestMatchIdentity,
+    columns.bestMatchImageName,
+    columns.similarity,
+  ]);
   const rows = new Array<string[]>(n);
   for (let i = 0; i < n; i++) {
     rows[i] = [

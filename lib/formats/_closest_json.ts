@@ -7,6 +7,7 @@
  */
 import { datasetNameOf } from "./_layout.ts";
 import { pythonFloatRepr, pythonJsonString } from "./_python_float.ts";
+import { commonLength } from "./_columns.ts";
 
 /** The `metadata` object of a closest-pairs file. */
 export interface ClosestMetadata {
@@ -272,20 +273,13 @@ export interface ClosestJsonOptions {
  */
 export function closestJson(pairs: ClosestPairColumns, options: ClosestJsonOptions): string {
   const { inputFile, nSamplesCompared, topGlobalMatches } = options;
-  const n = pairs.similarity.length;
-  const lengths = [
-    pairs.queryIdentity.length,
-    pairs.queryImageName.length,
-    pairs.casiaIdentity.length,
-    pairs.casiaImageName.length,
-  ];
-  if (lengths.some((length) => length !== n)) {
-    throw new RangeError(
-      `Cannot write closest pairs as JSON: the columns differ in length: current lengths are ${n},${
-        lengths.join(",")
-      }`,
-    );
-  }
+  const n = commonLength("closest pairs as JSON", [
+    pairs.similarity,
+    pairs.queryIdentity,
+    pairs.queryImageName,
+    pairs.casiaIdentity,
+    pairs.casiaImageName,
+  ]);
   const lines = [
     "{",
     '  "metadata": {',

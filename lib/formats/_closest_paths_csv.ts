@@ -7,6 +7,7 @@
  */
 import { numberColumn, parseCsv, stringColumn } from "./_csv.ts";
 import { pythonFloatRepr } from "./_python_float.ts";
+import { commonLength } from "./_columns.ts";
 
 /** The columns of a closest-paths CSV, in order. */
 export const CLOSEST_PATHS_COLUMNS: readonly string[] = [
@@ -49,12 +50,11 @@ export interface ClosestPathTable extends ClosestPathColumns {
  * ```
  */
 export function closestPathsCsv(pairs: ClosestPathColumns): string {
-  const n = pairs.queryPath.length;
-  if (pairs.casiaPath.length !== n || pairs.similarity.length !== n) {
-    throw new RangeError(
-      `Cannot write closest paths as CSV: the columns differ in length: current lengths are ${n},${pairs.casiaPath.length},${pairs.similarity.length}`,
-    );
-  }
+  const n = commonLength("closest paths as CSV", [
+    pairs.queryPath,
+    pairs.casiaPath,
+    pairs.similarity,
+  ]);
   const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
   let out = `${CLOSEST_PATHS_COLUMNS.join(",")}\n`;
   for (let i = 0; i < n; i++) {
