@@ -42,6 +42,7 @@ const USAGE = usage("deno task closest INPUT --casia CASIA [flags]", FLAGS);
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);
   if (values.help) return console.log(USAGE);
+  const reporter = consoleReporter({ info: (line) => console.error(line) });
   const [input, ...extra] = positionals;
   if (input === undefined || extra.length > 0) {
     throw new UsageError("expected one INPUT embeddings file");
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
     top: intFlag(values, "top", { min: 1 }),
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
-    search: { onProgress: searchProgressPrinter() },
-    reporter: consoleReporter({ info: (line) => console.error(line) }),
+    search: { onProgress: searchProgressPrinter(reporter) },
+    reporter,
   });
   console.error(`search kernel: ${pairs.kernel}; best pair ${pairs.scores[0] ?? "none"}`);
   console.log(file);

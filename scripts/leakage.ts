@@ -43,6 +43,7 @@ const USAGE = usage("deno task leakage INPUT --casia CASIA [flags]", FLAGS);
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);
   if (values.help) return console.log(USAGE);
+  const reporter = consoleReporter({ info: (line) => console.error(line) });
   const [input, ...extra] = positionals;
   if (input === undefined || extra.length > 0) {
     throw new UsageError("expected one INPUT embeddings file");
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
     figure: !values["no-figure"],
-    search: { onProgress: searchProgressPrinter() },
-    reporter: consoleReporter({ info: (line) => console.error(line) }),
+    search: { onProgress: searchProgressPrinter(reporter) },
+    reporter,
   });
   console.error(`search kernel: ${best.kernel}`);
   for (const f of files) console.log(f);
