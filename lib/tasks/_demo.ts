@@ -102,7 +102,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   const scoring = { input: embeddings, comparisons: 1000, seed: 42, out, reporter };
   const sims = await runSimilarities(scoring);
   files.push(sims.matedPath, sims.nonMatedPath);
-  const mated = await runMated(scoring);
+  const mated = await runMated({ ...scoring, scores: sims });
   files.push(mated.svgPath, mated.pngPath);
   const metrics = await runMetrics({
     scores: layout.dir("scores"),

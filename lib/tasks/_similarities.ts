@@ -76,6 +76,16 @@ export async function runSimilarities(
   return { ...scores, name, matedPath, nonMatedPath };
 }
 
+/** Options of {@linkcode runMated}. */
+export interface RunMatedOptions extends RunSimilaritiesOptions {
+  /**
+   * Scores already computed from `input` with the same comparisons and seed (the result of
+   * {@linkcode runSimilarities}); when given, the file is not read and the pairs are not scored
+   * again. @default undefined
+   */
+  scores?: (SimilarityScores & { name: string }) | undefined;
+}
+
 /** What {@linkcode runMated} computed and wrote. */
 export interface MatedResult extends SimilarityScores {
   /** Dataset name. */
@@ -90,7 +100,8 @@ export interface MatedResult extends SimilarityScores {
  * Reads embeddings, scores sampled pairs and draws the mated versus non-mated density figure,
  * titled with both counts, to `<out>/Figures/<name>_MatedVsNonmated_<comparisons>.svg` and `.png`.
  *
- * @param options Input, comparisons, seed, output root, reporter.
+ * @param options Input, comparisons, seed, output root, reporter, and the scores when a run of
+ *   {@linkcode runSimilarities} already has them.
  * @returns Scores and figure paths.
  * @throws {RangeError} When no mated or no non-mated pair exists.
  *
@@ -107,9 +118,10 @@ export interface MatedResult extends SimilarityScores {
  * if (!r.svgPath.endsWith("Figures/Toy_MatedVsNonmated_2.svg")) throw new Error(r.svgPath);
  * ```
  */
-export async function runMated(options: RunSimilaritiesOptions): Promise<MatedResult> {
+export async function runMated(options: RunMatedOptions): Promise<MatedResult> {
   const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
-  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const { name, ...scores } = options.scores ??
+    await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
   const document = newDocument();
   const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document });
   const { svg: svgPath, png: pngPath } = await writeFigureFiles(

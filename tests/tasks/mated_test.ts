@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { memoryReporter } from "../../lib/cli/mod.ts";
-import { runMated } from "../../lib/tasks/mod.ts";
+import { runMated, runSimilarities } from "../../lib/tasks/mod.ts";
 import { writeEmbeddingsFixture } from "./_embeddings_fixture.ts";
 
 Deno.test("runMated(options) writes the titled SVG and PNG figure", async () => {
@@ -29,6 +29,29 @@ Deno.test("runMated(options) warns when fewer mated pairs exist than requested",
     const r = await runMated({ input, comparisons: 10, out: dir, reporter });
     assert.equal(r.mated.length, 4);
     assert.ok(reporter.infos.includes("Warning: Only 4 mated pairs available, using all of them"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runMated({ scores }) draws the figure of runSimilarities' scores without scoring again", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = join(dir, "Toy.jsonl");
+    await writeEmbeddingsFixture(input, { identities: 15, per: 3, seed: 2 });
+    const scoring = { input, comparisons: 40, seed: 7, reporter: memoryReporter() };
+    const alone = await runMated({ ...scoring, out: join(dir, "a") });
+    const sims = await runSimilarities({ ...scoring, out: join(dir, "b") });
+    await Deno.remove(input);
+    const reporter = memoryReporter();
+    const reused = await runMated({ ...scoring, out: join(dir, "b"), scores: sims, reporter });
+    assert.deepEqual(reporter.infos, [`Plot saved to: ${reused.svgPath} and ${reused.pngPath}`]);
+    // Plot numbers its clip paths with a process-wide counter: compare the SVG without them.
+    const svg = async (path: string) =>
+      (await Deno.readTextFile(path)).replace(/plot-clip-\d+/g, "");
+    assert.equal(await svg(reused.svgPath), await svg(alone.svgPath));
+    assert.deepEqual(await Deno.readFile(reused.pngPath), await Deno.readFile(alone.pngPath));
+    assert.deepEqual(reused.mated, alone.mated);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
