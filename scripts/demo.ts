@@ -5,8 +5,15 @@
  *
  * @module
  */
-import { consoleReporter, parseFlags, runMain, usage, UsageError } from "../lib/cli/mod.ts";
-import { runDemo, type RunDemoOptions } from "../lib/tasks/mod.ts";
+import {
+  choiceFlag,
+  consoleReporter,
+  parseFlags,
+  runMain,
+  usage,
+  UsageError,
+} from "../lib/cli/mod.ts";
+import { runDemo } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   out: { type: "string", description: "output folder", default: "Metrics/demo" },
@@ -25,7 +32,7 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   await runDemo({
     out: String(values.out),
-    backend: values.backend as NonNullable<RunDemoOptions["backend"]>,
+    backend: choiceFlag(values, "backend", ["auto", "cpu", "wasm", "webgpu"]),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
 }

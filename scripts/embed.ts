@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  choiceFlag,
   consoleReporter,
   intFlag,
   parseFlags,
@@ -14,7 +15,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import type { EmbeddingFormat } from "../lib/embeddings/mod.ts";
-import { runEmbed, type RunEmbedOptions } from "../lib/tasks/mod.ts";
+import { runEmbed } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   model: {
@@ -62,16 +63,8 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  const backend = String(values.backend);
-  if (!["auto", "cpu", "wasm", "webgpu"].includes(backend)) {
-    throw new UsageError(
-      `--backend must be auto, cpu, wasm or webgpu: current value is ${backend}`,
-    );
-  }
-  const order = String(values.order);
-  if (order !== "sorted" && order !== "listdir") {
-    throw new UsageError(`--order must be sorted or listdir: current value is ${order}`);
-  }
+  const backend = choiceFlag(values, "backend", ["auto", "cpu", "wasm", "webgpu"]);
+  const order = choiceFlag(values, "order", ["sorted", "listdir"]);
   const out = values.out as string | undefined;
   const formats = out && /\.npy$/i.test(out) && values.format === "jsonl"
     ? ["npy" as const]
@@ -81,7 +74,7 @@ async function main(): Promise<void> {
     dataset: String(values.dataset),
     out,
     formats,
-    backend: backend as NonNullable<RunEmbedOptions["backend"]>,
+    backend,
     batch: intFlag(values, "batch", { min: 1, max: 4096 }),
     order,
     overwrite: Boolean(values.overwrite),

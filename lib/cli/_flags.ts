@@ -148,6 +148,39 @@ export function intFlag(
 }
 
 /**
+ * Reads a flag that takes one of a few words.
+ *
+ * @param values Parsed flag values.
+ * @param name Flag name (without `--`).
+ * @param choices The words it may take.
+ * @returns The value, typed as one of `choices`.
+ * @throws {UsageError} When the value is not one of them, listing them.
+ *
+ * @example
+ * ```ts
+ * import { choiceFlag } from "./_flags.ts";
+ * if (choiceFlag({ order: "listdir" }, "order", ["sorted", "listdir"]) !== "listdir") {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function choiceFlag<const T extends string>(
+  values: ParsedFlags["values"],
+  name: string,
+  choices: readonly T[],
+): T {
+  const raw = values[name];
+  const found = choices.find((choice) => choice === raw);
+  if (found === undefined) {
+    const list = choices.length > 1
+      ? `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`
+      : String(choices[0]);
+    throw new UsageError(`--${name} must be ${list}: current value is ${raw}`);
+  }
+  return found;
+}
+
+/**
  * Runs a script's `main`, turning a {@linkcode UsageError} into exit code 2 with the usage text,
  * and any other error into its message (stack with `DEBUG=1`) and exit code 1.
  *

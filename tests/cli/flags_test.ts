@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { intFlag, parseFlags, UsageError } from "../../lib/cli/_flags.ts";
+import { choiceFlag, intFlag, parseFlags, UsageError } from "../../lib/cli/_flags.ts";
 
 const SPECS = {
   "n-comparisons": {
@@ -36,4 +36,12 @@ Deno.test("intFlag(values, name) rejects non-integers and out-of-range values", 
   throws(() => intFlag({ n: "1.5" }, "n"), /--n must be an integer from 0/);
   throws(() => intFlag({ n: "0" }, "n", { min: 1 }), /current value is 0/);
   assertEquals(intFlag({ n: "12" }, "n"), 12);
+});
+
+Deno.test("choiceFlag(values, name, choices) returns a listed word and names the choices otherwise", () => {
+  assertEquals(choiceFlag({ backend: "cpu" }, "backend", ["auto", "cpu"]), "cpu");
+  throws(() => choiceFlag({ backend: "gpu" }, "backend", ["auto", "cpu", "wasm"]), {
+    name: "UsageError",
+    message: "--backend must be auto, cpu or wasm: current value is gpu",
+  });
 });
