@@ -143,27 +143,19 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
   } = options;
   const layout = metricsLayout(out);
   const { pairs, unpaired } = pairScoreFiles(await scoreFileNames(scores));
-  const skipped: SkippedDataset[] = unpaired
-    .filter((u) => u.file.endsWith(NON_MATED_SUFFIX) === false)
-    .map((u) => ({ dataset: u.dataset, reason: `no ${u.missing} beside ${u.file}` }));
-  // The datasets with a non-mated file, in name order: measured, or skipped for want of the mated.
-  const lonely = unpaired.filter((u) => u.file.endsWith(NON_MATED_SUFFIX));
-  const work = [...pairs, ...lonely].sort((a, b) =>
-    a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0
-  );
+  const skipped: SkippedDataset[] = unpaired.map((u) => ({
+    dataset: u.dataset,
+    reason: `no ${u.missing} beside ${u.file}`,
+  }));
   const document = newDocument();
   const datasets: NamedMetrics[] = [];
   const files: string[] = [];
-  for (const item of work) {
-    const base = item.dataset;
-    if (!("mated" in item)) {
-      skipped.push({ dataset: base, reason: `no ${item.missing} beside its non-mated file` });
-      continue;
-    }
+  for (const pair of pairs) {
+    const base = pair.dataset;
     let genuine: Float64Array, impostor: Float64Array;
     try {
-      genuine = await readScoreFile(join(scores, item.mated));
-      impostor = await readScoreFile(join(scores, item.nonMated));
+      genuine = await readScoreFile(join(scores, pair.mated));
+      impostor = await readScoreFile(join(scores, pair.nonMated));
     } catch (error) {
       skipped.push({
         dataset: base,
