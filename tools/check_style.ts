@@ -7,7 +7,8 @@
  *   `lib/tasks` nor `linkedom` (followed through every import, transitively);
  * - scripts and notebooks import `lib/` only through `mod.ts` files, and no script imports
  *   another script;
- * - `console.` appears in `lib/` only in the reporter (`lib/cli/_reporter.ts`);
+ * - `console.` appears in `lib/` only in the reporter (`lib/cli/_reporter.ts`), and `Deno.` not
+ *   at all in the pure folders `lib/similarity`, `lib/metrics` and `lib/random`;
  * - the `Metrics/` folder and file names appear in `lib/` and `scripts/` only in
  *   `lib/formats/_layout.ts`.
  *
@@ -38,6 +39,8 @@ export const LAYERS: readonly (readonly string[])[] = [
 const PURE = ["similarity", "metrics", "embeddings", "data"];
 /** What the pure folders must not reach. */
 const FORBIDDEN_FOR_PURE = ["lib/plots", "lib/tasks", "linkedom"];
+/** Folders of pure functions: no files, no processes, no `Deno` at all. */
+const NO_DENO = ["similarity", "metrics", "random"];
 /** The only files of `lib/` that may write to the console. */
 const CONSOLE_ALLOWED = ["lib/cli/_reporter.ts"];
 /** Names of the `Metrics/` tree, owned by lib/formats/_layout.ts. */
@@ -161,6 +164,9 @@ export async function checkStyle(root: string): Promise<Problem[]> {
     lines.forEach((text, i) => {
       if (/\bconsole\./.test(text) && !CONSOLE_ALLOWED.includes(file)) {
         problems.push({ file, line: i + 1, message: "console is used outside the reporter" });
+      }
+      if (/\bDeno\./.test(text) && NO_DENO.includes(folder!)) {
+        problems.push({ file, line: i + 1, message: `lib/${folder} is pure: no Deno` });
       }
       if (file !== LAYOUT_FILE && LAYOUT_LITERALS.some((re) => re.test(text))) {
         problems.push({

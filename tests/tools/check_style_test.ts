@@ -36,7 +36,7 @@ Deno.test("checkStyle(root) names each broken rule with file and line", async ()
     "lib/formats/_layout.ts": 'export const d = "SimilarityScores";\n',
     "lib/similarity/mod.ts": mod(["_s.ts", "loose.ts"]),
     "lib/similarity/_s.ts":
-      'import { p } from "../plots/_p.ts";\nexport const s = p;\nconsole.log(s);\n',
+      'import { p } from "../plots/_p.ts";\nexport const s = p;\nconsole.log(s);\nDeno.exit(0);\n',
     "lib/similarity/loose.ts": 'export const d = `${"x"}_BestMatches_1.txt`;\n',
     "scripts/a.ts":
       'import { s } from "../lib/similarity/_s.ts";\nimport { b } from "./b.ts";\nexport const a = [s, b];\n',
@@ -49,6 +49,7 @@ Deno.test("checkStyle(root) names each broken rule with file and line", async ()
   const expect = [
     "lib/similarity/_s.ts:1: lib/similarity imports lib/plots, which is not below it",
     "lib/similarity/_s.ts:3: console is used outside the reporter",
+    "lib/similarity/_s.ts:4: lib/similarity is pure: no Deno",
     "lib/similarity/loose.ts:0: implementation files are _-prefixed",
     "lib/similarity/loose.ts:1: Metrics/ path literal outside lib/formats/_layout.ts",
     "scripts/a.ts:1: imports lib/similarity/_s.ts; import lib/ through mod.ts",
