@@ -10,7 +10,8 @@
  * @module
  */
 import { formatDuration, intFlag, parseFlags, runMain, usage } from "../lib/cli/mod.ts";
-import { type EmbeddingSet, embeddingSet } from "../lib/embeddings/mod.ts";
+import { type EmbeddingSet, embeddingSet, normalizeRows } from "../lib/embeddings/mod.ts";
+import { createRng } from "../lib/random/mod.ts";
 import { bestMatches, createSearchKernel, topKPairs } from "../lib/similarity/mod.ts";
 
 const FLAGS = {
@@ -26,23 +27,13 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-/** Random L2-normalised rows (xorshift32 + a shared offset, so many similarities are positive). */
+/** Random L2-normalised rows (uniform with a shared offset, so many similarities are positive). */
 function randomUnitSet(n: number, dim: number, seed: number): EmbeddingSet {
+  const bits = new Uint32Array(n * dim);
+  createRng(seed).fillUint32(bits);
   const v = new Float32Array(n * dim);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let d = i * dim; d < (i + 1) * dim; d++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      const x = (s >>> 0) / 4294967296 - 0.45;
-      v[d] = x;
-      sum += x * x;
-    }
-    const inv = 1 / Math.sqrt(sum);
-    for (let d = i * dim; d < (i + 1) * dim; d++) v[d]! *= inv;
-  }
+  for (let i = 0; i < v.length; i++) v[i] = bits[i]! / 4294967296 - 0.45;
+  normalizeRows(v, dim);
   const names = new Array<string>(n).fill("x");
   return embeddingSet(names, names, v, dim);
 }
