@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { mulberry32 } from "../random/mod.ts";
 import type { StateDict, StateTensor } from "./_state_dict.ts";
 import { IRESNET_LAYERS } from "./_iresnet_spec.ts";
 
@@ -18,18 +19,6 @@ export interface DemoStateDictOptions {
   depth?: 18 | 34 | 50 | 100;
   /** Embedding size (output of `fc` and `features`). @default {512} */
   embeddingDim?: number;
-}
-
-/** Mulberry32: a small 32-bit generator, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Seeded randomness of the kit: CPython's `random` (MT19937 and `random.sample`, for samples
  * identical to the original package's), a xoshiro128** generator with exactly uniform integers
- * and floats, the multinomial resampler of the bootstrap, and named independent streams derived
- * from one seed. Every generator is written by hand: the draws must equal CPython's, or stay the
+ * and floats, the multinomial resampler of the bootstrap, named independent streams derived
+ * from one seed, and Mulberry32 for the demo model's weights. Every generator is written by hand: the draws must equal CPython's, or stay the
  * same across versions so that sampled pairs and confidence intervals do not move.
  *
  * @example
@@ -19,6 +19,7 @@
  *
  * @module
  */
+export * from "./_mulberry32.ts";
 export * from "./_multinomial.ts";
 export * from "./_python_random.ts";
 export * from "./_streams.ts";
