@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mulberry32 } from "../../lib/random/mod.ts";
 
-async function sha256(values: Float64Array): Promise<string> {
+async function sha256(values: Float64Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", values.buffer));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
