@@ -27,12 +27,15 @@ export type FlagSpecs = Record<string, FlagSpec>;
 
 /** Parsed flags and positionals. */
 export interface ParsedFlags {
+  /** Values by canonical (kebab-case) name, defaults applied; `undefined`: absent, no default. */
   values: Record<string, string | boolean | undefined>;
+  /** Arguments that are not flags, in command-line order. */
   positionals: string[];
 }
 
 /** A usage error: the script prints its message and the usage text, then exits with code 2. */
 export class UsageError extends Error {
+  /** `"UsageError"`, shown in place of `Error` in stack traces and `String(error)`. */
   override name = "UsageError";
 }
 

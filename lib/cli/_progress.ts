@@ -51,6 +51,12 @@ export class Progress {
   #tty: boolean;
   #encoder = new TextEncoder();
 
+  /**
+   * Starts the clock; nothing is printed until the first {@linkcode Progress.tick}.
+   *
+   * @param total Items expected in all (the 100 % mark).
+   * @param options Unit, print interval off a terminal, writer and clock.
+   */
   constructor(total: number, options: ProgressOptions = {}) {
     const { unit = "items", interval = 10, writer = Deno.stderr, now = () => performance.now() } =
       options;

@@ -7,7 +7,9 @@
 
 /** Where an image sits in a dataset: `<identity>/<imageName>`. */
 export interface ImageKey {
+  /** Identity folder name; for RecordIO, the class label as an integer string. */
   identity: string;
+  /** File name inside the identity folder, extension included, e.g. `0001.jpg`. */
   imageName: string;
 }
 

@@ -28,7 +28,9 @@ export interface RecordIORecord {
   label: number;
   /** The `flag` labels when `flag > 0`. */
   labels: Float32Array;
+  /** `IRHeader.id` (u64 at byte 8): the image id the packer wrote (im2rec: its list index). */
   id: bigint;
+  /** `IRHeader.id2` (u64 at byte 16): a second id, 0 as im2rec and insightface write it. */
   id2: bigint;
   /** Bytes after the header and labels. */
   payload: Uint8Array;

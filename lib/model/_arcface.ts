@@ -19,6 +19,7 @@ export interface ArcFaceModel {
   readonly dim: number;
   /** Input side length (112). */
   readonly inputSize: number;
+  /** The backend the session runs on. */
   readonly backend: Backend;
   /**
    * Embeds `n` images.
@@ -34,11 +35,13 @@ export interface ArcFaceModel {
 
 /** Options of {@linkcode arcFaceFromSession}. */
 export interface ArcFaceFromSessionOptions {
+  /** Name of the graph's image input `[N, 3, S, S]`, e.g. `data` or `input.1`. */
   inputName: string;
+  /** Name of the graph's embedding output `[N, D]`. */
   outputName: string;
   /** Embedding size; `undefined` to take it from the first run's output. */
   dim?: number | undefined;
-  /** @default {112} */
+  /** Input side length S in pixels. @default {112} */
   inputSize?: number;
   /**
    * A fixed batch size of the graph's input (some exports fix it to 1); `embed` then runs in

@@ -19,6 +19,10 @@ export const BACKENDS: readonly Backend[] = ["webgpu", "cpu", "wasm"];
 
 /** The fields of a WebGPU adapter that the choice looks at (a real `GPUAdapter` fits). */
 export interface AdapterLike {
+  /**
+   * `GPUAdapterInfo`: vendor, architecture, device and description name the adapter (and give away
+   * software rasterisers such as llvmpipe).
+   */
   info?: {
     vendor?: string;
     architecture?: string;
@@ -26,11 +30,19 @@ export interface AdapterLike {
     description?: string;
     isFallbackAdapter?: boolean;
   };
+  /**
+   * `GPUAdapter.isFallbackAdapter` as older implementations have it (newer ones put it in `info`);
+   * `true` in either place makes the adapter unusable for `auto`.
+   */
   isFallbackAdapter?: boolean;
 }
 
 /** Whether an adapter is usable for `auto`, and why. */
 export interface AdapterVerdict {
+  /**
+   * Whether `auto` may take webgpu on it: `false` for no adapter, a fallback adapter or a
+   * software rasteriser.
+   */
   usable: boolean;
   /** The adapter in words, e.g. `"nvidia hopper (NVIDIA H100)"`, or why there is none. */
   description: string;
@@ -55,7 +67,12 @@ export interface ChooseBackendOptions {
 
 /** The chosen backend and the reason, as reported. */
 export interface BackendChoice {
+  /** The backend to create sessions on. */
   backend: Backend;
+  /**
+   * Why it was chosen, in the words of the status line, e.g. `auto: no WebGPU adapter, so
+   * onnxruntime-node on the CPU`.
+   */
   reason: string;
 }
 
@@ -246,7 +263,9 @@ export type TensorValues = Float32Array | Int32Array | BigInt64Array;
 
 /** A tensor crossing the backend boundary; its element type follows the array type. */
 export interface TensorData {
+  /** Elements in C order; the array type gives the element type (float32, int32 or int64). */
   data: TensorValues;
+  /** Shape, outermost first; its product equals `data.length`. */
   dims: readonly number[];
 }
 
@@ -254,9 +273,15 @@ export interface TensorData {
 export interface SessionOptions {
   /** Threads of one operator (cpu backend). @default {navigator.hardwareConcurrency} */
   intraOpNumThreads?: number;
-  /** @default {"all"} */
+  /**
+   * ONNX Runtime graph optimisation level (constant folding, node fusions), on every backend.
+   * @default {"all"}
+   */
   graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
-  /** @default {true} */
+  /**
+   * Let ONNX Runtime keep freed CPU buffers in an arena for later runs instead of returning them.
+   * @default {true}
+   */
   enableCpuMemArena?: boolean;
   /**
    * Let idle intra-op threads spin (cpu backend; ONNX Runtime's default). Spinning saves wake-up
@@ -268,8 +293,11 @@ export interface SessionOptions {
 
 /** An ONNX Runtime session with serialised runs. */
 export interface BackendSession {
+  /** The backend the session runs on. */
   readonly backend: Backend;
+  /** Names of the graph's inputs as ONNX Runtime reports them: the keys `run` wants in `feeds`. */
   readonly inputNames: readonly string[];
+  /** Names of the graph's outputs as ONNX Runtime reports them: the keys of what `run` returns. */
   readonly outputNames: readonly string[];
   /** Runs the model; concurrent calls queue behind each other. */
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;

@@ -17,6 +17,7 @@ import { winogradConv3x3 } from "./_winograd.ts";
  * read from the tensors' shapes, so reduced-width variants work too.
  */
 export interface IResNetLayout {
+  /** Residual units in each stage, e.g. `[3, 13, 30, 3]`; its length is the number of stages. */
   layers: readonly number[];
 }
 
@@ -46,9 +47,9 @@ export interface BuildIResNetOptions {
    * @default {defaultWinogradTile}
    */
   winogradTile?: (shape: { inChannels: number; outChannels: number; size: number }) => 0 | 2 | 4;
-  /** @default {"data"} */
+  /** Name of the graph's float32 image input `[N, C, S, S]`. @default {"data"} */
   inputName?: string;
-  /** @default {"embedding"} */
+  /** Name of the graph's float32 embedding output `[N, D]`. @default {"embedding"} */
   outputName?: string;
 }
 

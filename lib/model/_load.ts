@@ -39,7 +39,9 @@ export interface LoadModelOptions {
 
 /** The names and sizes an ArcFace graph must have, as {@linkcode checkArcFaceGraph} found them. */
 export interface ArcFaceGraphInfo {
+  /** Name of the graph's one image input, e.g. `input.1` or `data`. */
   inputName: string;
+  /** Name of the graph's one embedding output `[N, D]`. */
   outputName: string;
   /** Input side, 112. */
   inputSize: number;

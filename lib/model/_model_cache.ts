@@ -12,11 +12,13 @@ import { consoleReporter, type Reporter } from "../cli/mod.ts";
 
 /** What identifies one conversion of one checkpoint. */
 export interface CacheStamp {
+  /** Checkpoint size in bytes. */
   checkpointSize: number;
   /** Modification time in ms since the epoch, `null` where the file system has none. */
   checkpointMtimeMs: number | null;
   /** SHA-256 (hex) of the size and evenly spaced samples of the checkpoint. */
   checkpointHash: string;
+  /** Version of the converter that wrote the cache (the option `converterVersion`). */
   converterVersion: number;
   /** Byte size of the cached `.onnx`, to notice a truncated cache file. */
   modelSize?: number;
@@ -37,6 +39,7 @@ export interface CachedConversionOptions {
 
 /** The converted bytes and where they came from. */
 export interface CachedConversion {
+  /** The converted `.onnx` model, read from the cache or just built. */
   bytes: Uint8Array;
   /** The cache file, or `null` when no cache could be written. */
   path: string | null;

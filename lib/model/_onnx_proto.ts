@@ -53,9 +53,11 @@ export const OnnxDataType = {
 
 /** A constant tensor (initializer or attribute value). */
 export interface OnnxTensor {
+  /** Initializer name that node inputs refer to (unique in the graph); a label on attributes. */
   name: string;
   /** An {@linkcode OnnxDataType} code; must match `data`. */
   dataType: number;
+  /** Shape, outermost first (`[]` for a scalar); its product must equal `data.length`. */
   dims: readonly number[];
   /** Values in C order; written little-endian as `raw_data`. */
   data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
@@ -72,12 +74,17 @@ export type OnnxAttribute =
 
 /** One operator call. */
 export interface OnnxNode {
+  /** Operator name in its domain, e.g. `Conv` or `Relu`. */
   opType: string;
+  /** Names of the values the node consumes, in input order (`""` skips an optional input). */
   inputs: readonly string[];
+  /** Names of the values the node produces, in the operator's output order. */
   outputs: readonly string[];
+  /** Node name, unique in the graph; not written when absent or empty. */
   name?: string;
   /** Empty for the default ONNX domain. */
   domain?: string;
+  /** Attributes by ONNX attribute name, e.g. `kernel_shape`; none when absent. */
   attributes?: Record<string, OnnxAttribute>;
 }
 
@@ -86,6 +93,7 @@ export type OnnxDim = number | string;
 
 /** A typed tensor value: graph input, output or intermediate. */
 export interface OnnxValueInfo {
+  /** Value name, as node inputs and outputs refer to it, e.g. `data` or `input.1`. */
   name: string;
   /** An {@linkcode OnnxDataType} code. */
   elemType: number;
@@ -95,22 +103,32 @@ export interface OnnxValueInfo {
 
 /** A graph: nodes in topological order, constant initializers, inputs and outputs. */
 export interface OnnxGraph {
+  /** Graph name (`GraphProto.name`), e.g. `iresnet_3_13_30_3` from the IResNet builder. */
   name: string;
+  /** Operator calls in topological order (inputs: graph inputs, initializers, earlier outputs). */
   nodes: readonly OnnxNode[];
+  /** Constant tensors (weights) that node inputs refer to by name; not listed again in `inputs`. */
   initializers: readonly OnnxTensor[];
+  /** Values the caller feeds at run time, in order (initializers excluded). */
   inputs: readonly OnnxValueInfo[];
+  /** Values the model returns, in order, each named after the node output that produces it. */
   outputs: readonly OnnxValueInfo[];
 }
 
 /** A model: one graph plus version metadata. */
 export interface OnnxModel {
+  /** The model's one graph. */
   graph: OnnxGraph;
   /** Default-domain opset version. */
   opsetVersion: number;
-  /** @default {8} */
+  /** ONNX IR version, written as `ModelProto.ir_version`. @default {8} */
   irVersion?: number;
-  /** @default {"synthetic-face-audit-kit"} */
+  /**
+   * Tool that made the file, written as `ModelProto.producer_name`.
+   * @default {"synthetic-face-audit-kit"}
+   */
   producerName?: string;
+  /** Version of that tool, as `ModelProto.producer_version`; left out when absent or empty. */
   producerVersion?: string;
 }
 
@@ -315,16 +333,21 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
 
 /** What {@linkcode decodeOnnxInfo} reads from a model. */
 export interface OnnxInfo {
+  /** `ModelProto.ir_version`; 0 when the file leaves it out. */
   irVersion: number;
+  /** `ModelProto.producer_name`, e.g. `pytorch`; `""` when the file leaves it out. */
   producerName: string;
   /** Opset imports; the default domain is `""`. */
   opsets: { domain: string; version: number }[];
+  /** `GraphProto.name` as the exporter wrote it; `""` when the file leaves it out. */
   graphName: string;
   /** Graph inputs that are not initializers (older exporters list weights as inputs too). */
   inputs: OnnxValueInfo[];
+  /** Graph outputs in order, with element types and shapes as the file declares them. */
   outputs: OnnxValueInfo[];
   /** Node names and op types, in graph order. */
   nodes: { name: string; opType: string }[];
+  /** Names of the initializers (weights) in file order; their payloads are skipped, not read. */
   initializerNames: string[];
 }
 

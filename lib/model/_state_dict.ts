@@ -20,6 +20,7 @@ export type DType =
 
 /** One tensor, contiguous, row-major (C order). */
 export interface StateTensor {
+  /** Element type in the checkpoint (`data` can be wider: `float16` is a `Float32Array`). */
   dtype: DType;
   /** Dimensions; `[]` for a 0-dim tensor. */
   shape: number[];

@@ -59,8 +59,11 @@ const F4: WinogradMatrices = {
 
 /** A piece of an ONNX graph: nodes in order, their constants, and the name of its result. */
 export interface OnnxFragment {
+  /** Nodes to append to the graph, in topological order. */
   nodes: OnnxNode[];
+  /** Constants the nodes read (pads, shapes, transforms, filters, bias), named after `name`. */
   initializers: OnnxTensor[];
+  /** Name of the value that holds the result, `[N, K, H, W]`. */
   output: string;
 }
 

@@ -31,8 +31,11 @@ export interface ScoreTopK {
 
 /** Every score of a block above a threshold, as (row, column, value) columns in row-major order. */
 export interface ScoresAbove {
+  /** Query row of each score within the block, `0` to `shape.rows - 1`. */
   rows: Int32Array;
+  /** Gallery column of each score within the block, `0` to `shape.cols - 1`. */
   cols: Int32Array;
+  /** The scores, each strictly above the threshold, matching `rows` and `cols` index for index. */
   values: Float32Array;
 }
 

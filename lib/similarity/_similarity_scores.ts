@@ -31,7 +31,9 @@ export interface SimilarityScores {
   mated: Float64Array;
   /** Non-mated (impostor) cosine similarities. */
   nonMated: Float64Array;
+  /** The pairs behind `mated`, index for index, with their requested and available counts. */
   matedPairs: MatedPairs;
+  /** The pairs behind `nonMated`, index for index, with the pairs requested and the draws made. */
   nonMatedPairs: NonMatedPairs;
   /** Identities in the set. */
   identities: number;

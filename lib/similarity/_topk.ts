@@ -44,6 +44,8 @@ export class TopKHeap {
   #offered = 0;
 
   /**
+   * Creates an empty heap that keeps at most `k` pairs.
+   *
    * @param k Capacity, a positive integer.
    * @throws {RangeError} When `k` is not a positive integer.
    */
