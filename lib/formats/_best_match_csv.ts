@@ -26,11 +26,15 @@ export const BEST_MATCHES_COLUMNS: readonly string[] = [
 export interface BestMatchColumns {
   /** Row index of each sample in the dataset's embedding file. */
   sampleIndex: ArrayLike<number>;
+  /** Identity label of each sample, as stored in the dataset's embedding file. */
   sampleIdentity: readonly string[];
+  /** Image file name of each sample, as stored in the dataset's embedding file. */
   sampleImageName: readonly string[];
   /** Row index of the best match in the CASIA-WebFace embeddings. */
   bestMatchIndex: ArrayLike<number>;
+  /** CASIA-WebFace identity (folder name, e.g. `0001`) of each sample's best match. */
   bestMatchIdentity: readonly string[];
+  /** CASIA-WebFace image file name of each sample's best match (e.g. `image_5.jpg`). */
   bestMatchImageName: readonly string[];
   /** Cosine similarity of each sample to its best match (the search's float32 scores). */
   similarity: ArrayLike<number>;
@@ -40,12 +44,19 @@ export interface BestMatchColumns {
 export interface BestMatchTable extends BestMatchColumns {
   /** Dataset name, from the file name `<name>_BestMatches_<n>.csv`. */
   name: string;
+  /** Column `sample_index`: row of each sample in the dataset's embedding file. */
   sampleIndex: Uint32Array;
+  /** Column `sample_identity`: identity label of each sample. */
   sampleIdentity: string[];
+  /** Column `sample_image_name`: image file name of each sample. */
   sampleImageName: string[];
+  /** Column `best_match_index`: row of the best match in the CASIA-WebFace embeddings. */
   bestMatchIndex: Uint32Array;
+  /** Column `best_match_identity`: CASIA-WebFace identity of the best match. */
   bestMatchIdentity: string[];
+  /** Column `best_match_image_name`: CASIA-WebFace image file name of the best match. */
   bestMatchImageName: string[];
+  /** Column `similarity`: cosine similarity to the best match, in [-1, 1], as written (float64). */
   similarity: Float64Array;
 }
 

@@ -17,14 +17,19 @@ import { csvFloat, type NamedMetrics } from "./_metrics_table.ts";
 export interface CiMetric {
   /** The original's metric name: `EER`, `FMR100`, `FMR1000`, `FDR`, `Genuine Mean`, `Impostor Mean`. */
   name: string;
+  /** Point estimate per dataset, indexed like {@linkcode CiTable.datasets}. */
   value: Float64Array;
+  /** Lower bound of the 95% bootstrap interval per dataset (NaN without bootstrap). */
   lower: Float64Array;
+  /** Upper bound of the 95% bootstrap interval per dataset (NaN without bootstrap). */
   upper: Float64Array;
 }
 
 /** The merged table: `metrics[m].value[d]` is metric `m` of dataset `datasets[d]`. */
 export interface CiTable {
+  /** Dataset names (the `Dataset` column), in order of first appearance across the files. */
   datasets: string[];
+  /** Metrics in the order of {@linkcode CI_LAYOUT}. */
   metrics: CiMetric[];
 }
 
@@ -39,8 +44,11 @@ export interface CiColumns {
   file: string;
   /** The original's metric name. */
   name: string;
+  /** Column of the point estimate, e.g. `EER` or `Genuine_Mean`. */
   value: string;
+  /** Column of the interval's lower bound, e.g. `CI_Lower` or `FDR_CI_Lower`. */
   lower: string;
+  /** Column of the interval's upper bound, e.g. `CI_Upper` or `FDR_CI_Upper`. */
   upper: string;
   /** The half-width column, where the table has one (written, not read). */
   margin?: string;

@@ -39,16 +39,21 @@ export interface ClosestPairColumns {
 export interface ClosestPairs extends ClosestPairColumns {
   /** Dataset name, from the file name. */
   name: string;
+  /** The file's `metadata` block: input file, sample count, K and pairs considered. */
   metadata: ClosestMetadata;
   /** 1-based rank of each pair. */
   rank: Uint32Array;
   /** Cosine similarity of each pair. */
   similarity: Float64Array;
+  /** Field `query_identity`: identity folder of the synthetic image. */
   queryIdentity: string[];
+  /** Field `query_image_name`: file name of the synthetic image. */
   queryImageName: string[];
   /** `<identity>/<image>` of the synthetic image. */
   queryPath: string[];
+  /** Field `casia_identity`: identity folder of the CASIA-WebFace image. */
   casiaIdentity: string[];
+  /** Field `casia_image_name`: file name of the CASIA-WebFace image. */
   casiaImageName: string[];
   /** `<identity>/<image>` of the CASIA-WebFace image. */
   casiaPath: string[];

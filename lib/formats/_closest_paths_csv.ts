@@ -28,8 +28,11 @@ export interface ClosestPathColumns {
 
 /** A closest-paths CSV as read. */
 export interface ClosestPathTable extends ClosestPathColumns {
+  /** Column `query_path`: `<identity>/<image>` of the synthetic image, in file order. */
   queryPath: string[];
+  /** Column `casia_path`: `<identity>/<image>` of the CASIA-WebFace image, in file order. */
   casiaPath: string[];
+  /** Column `similarity_score`: score of each pair, as written (float64). */
   similarity: Float64Array;
 }
 

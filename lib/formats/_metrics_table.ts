@@ -16,6 +16,7 @@ import { columnIndex, type CsvTable, formatCsv, parseCsv, stringColumn } from ".
 export interface NamedMetrics {
   /** Dataset name (the score files' prefix). */
   dataset: string;
+  /** Its statistics, FDR and bootstrap intervals (`bootstrap` is `null` when none ran). */
   metrics: DatasetMetrics;
 }
 

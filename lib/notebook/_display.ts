@@ -17,6 +17,7 @@ export type MimeBundle = Record<string, string>;
 
 /** A value the Deno kernel can display. */
 export interface Displayable {
+  /** Returns the MIME bundle the kernel shows for this value. */
   [JUPYTER_DISPLAY](): MimeBundle;
 }
 

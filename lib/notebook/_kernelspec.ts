@@ -16,9 +16,13 @@ export interface WriteKernelspecOptions {
 
 /** The environment variables Jupyter needs to use a project-local kernelspec. */
 export interface JupyterEnv {
+  /** Where Jupyter looks for `kernels/`: the project-local folder (e.g. `<repo>/.jupyter`). */
   JUPYTER_PATH: string;
+  /** Folder for connection files and other runtime state, `<jupyterDir>/runtime`. */
   JUPYTER_RUNTIME_DIR: string;
+  /** `"1"`: no ANSI colour codes in the kernel's and Jupyter's output. */
   NO_COLOR: string;
+  /** Further variables a caller merges in, all strings as a process environment takes them. */
   [key: string]: string;
 }
 

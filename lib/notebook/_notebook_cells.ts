@@ -7,6 +7,7 @@
 
 /** The parts of an nbformat 4 notebook the checks read. */
 export interface NotebookJson {
+  /** The cells in notebook order: type (`code`, `markdown`, ...), source, and outputs of code cells. */
   cells: {
     cell_type: string;
     source: string | string[];

@@ -3,7 +3,7 @@
  * area under the curve and the curve itself as a line on top, both from the same `x` and `y`
  * columns. A composite in the manner of Observable Plot's `bollingerY` (`src/marks/bollinger.js`):
  * one function returning `Plot.marks(areaY, lineY)`, with `color` setting both the fill and the
- * stroke, and every other option (`clip`, `fy`, ...) passed to both.
+ * stroke, and the other options (`clip`, `fy`) passed to both.
  *
  * @module
  */
@@ -20,9 +20,15 @@ export interface KdeColumns {
   y: NumberColumn;
 }
 
-/** Options of {@linkcode kdeAreaY}; any other area and line option (`clip`, `fy`) goes to both. */
-export interface KdeAreaYOptions
-  extends Omit<Plot.AreaYOptions & Plot.LineYOptions, "x" | "y" | "y1" | "y2"> {
+/** Options of {@linkcode kdeAreaY}; `clip` and `fy` go to both the area and the line. */
+export interface KdeAreaYOptions {
+  /**
+   * Clips both marks to the plot's frame (`true` or `"frame"`; `false` does not clip).
+   * @default the plot's `clip` option (no clipping when unset)
+   */
+  clip?: boolean | "frame";
+  /** Facet value of each point, one per `x` (e.g. the dataset name), for one curve per `fy` facet. */
+  fy?: Iterable<string | number>;
   /** Colour of both the area and the line. @default "currentColor" */
   color?: string;
   /** Fill of the area; `"none"` draws only the line. @default color */

@@ -17,8 +17,11 @@ export interface PairImage {
 
 /** One column of the grid. */
 export interface PairTile {
+  /** The CASIA-WebFace image, drawn on top. */
   casia: PairImage;
+  /** The synthetic dataset's image, drawn below. */
   other: PairImage;
+  /** Similarity of the pair, shown between the images (see `decimals`). */
   score: number;
 }
 

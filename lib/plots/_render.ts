@@ -54,7 +54,9 @@ export function svgToPng(svg: string, options: SvgToPngOptions = {}): Uint8Array
 
 /** Paths written by {@linkcode writeFigureFiles}. */
 export interface FigureFiles {
+  /** The SVG written, `<stem>.svg`. */
   svg: string;
+  /** The PNG rasterised from it, `<stem>.png`. */
   png: string;
 }
 

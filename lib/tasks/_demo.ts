@@ -31,10 +31,15 @@ export interface RunDemoOptions {
 
 /** Where the demo put things, and what it found. */
 export interface DemoResult {
+  /** The random-weight IResNet-18 written, `<out>/demo_iresnet18_random.onnx`. */
   model: string;
+  /** Folder of the demo dataset's images, `<out>/Dataset/Demo`. */
   dataset: string;
+  /** Folder of the CASIA stand-in gallery with the planted copies, `<out>/Dataset/DemoCASIA`. */
   gallery: string;
+  /** The demo dataset's embeddings, `<out>/Embeddings/Demo.jsonl` (a `.npy` copy is beside it). */
   embeddings: string;
+  /** The gallery's embeddings, `<out>/Embeddings/DemoCASIA.npy`. */
   galleryEmbeddings: string;
   /** Planted leakage: gallery image path -> demo identity it copies. */
   planted: Map<string, string>;

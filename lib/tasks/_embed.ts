@@ -20,6 +20,7 @@ import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
 
 /** An image that could not be embedded. */
 export interface EmbedFailure extends ImageKey {
+  /** Why it failed: the dataset reader's error, or the decode/preprocess error's message. */
   reason: string;
 }
 

@@ -76,6 +76,7 @@ export interface RunLeakageOptions extends LeakageRunOptions {
 
 /** What {@linkcode runLeakage} found and wrote. */
 export interface LeakageResult {
+  /** The sampled query rows, each one's best CASIA row and its cosine similarity (float32). */
   best: BestMatchResult;
   /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
   files: string[];
@@ -196,6 +197,7 @@ export interface RunClosestOptions extends LeakageRunOptions {
 
 /** What {@linkcode runClosest} found and wrote. */
 export interface ClosestResult {
+  /** The kept pairs as rows of both sets with their dot-product scores, best first. */
   pairs: TopKResult;
   /** The pairs as the JSON lists them (identities and image names of both sides), best first. */
   columns: ClosestPairColumns;

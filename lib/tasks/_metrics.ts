@@ -41,7 +41,9 @@ export interface RunMetricsOptions {
 
 /** A dataset left out and why. */
 export interface SkippedDataset {
+  /** Dataset name, the score files' prefix. */
   dataset: string;
+  /** Why it was skipped: the missing partner score file, or the read error's message. */
   reason: string;
 }
 

@@ -20,6 +20,7 @@ import { similarityScores } from "../similarity/_similarity_scores.ts";
 
 /** One dataset's scores and where they came from. */
 export interface ScoreSet {
+  /** Mated (same-identity) similarity scores, from the score file or sampled from embeddings. */
   mated: Float64Array;
   /** Empty when only the mated file exists (as for the published Control10k). */
   nonMated: Float64Array;
