@@ -360,7 +360,7 @@ function parseArgs(args: string[]): BenchEmbedOptions | undefined {
     ? values.backends.split(",").map((b) => b.trim()) as Backend[]
     : undefined;
   for (const b of backends ?? []) {
-    if (!["cpu", "wasm", "webgpu"].includes(b)) {
+    if (!["cpu", "cuda", "wasm", "webgpu"].includes(b)) {
       throw new RangeError(`Cannot bench backend "${b}": expected cpu, wasm or webgpu`);
     }
   }

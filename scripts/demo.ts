@@ -13,11 +13,12 @@ import {
   usage,
   UsageError,
 } from "../lib/cli/mod.ts";
+import { BACKEND_REQUESTS } from "../lib/model/mod.ts";
 import { runDemo } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   out: { type: "string", description: "output folder", default: "Metrics/demo" },
-  backend: { type: "string", description: "auto | cpu | wasm | webgpu", default: "auto" },
+  backend: { type: "string", description: "auto | cuda | webgpu | cpu | wasm", default: "auto" },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   await runDemo({
     out: String(values.out),
-    backend: choiceFlag(values, "backend", ["auto", "cpu", "wasm", "webgpu"]),
+    backend: choiceFlag(values, "backend", BACKEND_REQUESTS),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
 }

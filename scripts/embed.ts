@@ -15,6 +15,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import type { EmbeddingFormat } from "../lib/embeddings/mod.ts";
+import { BACKEND_REQUESTS } from "../lib/model/mod.ts";
 import { runEmbed } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
@@ -37,7 +38,7 @@ const FLAGS = {
     description: "jsonl (the original format), npy (binary + .labels.tsv), or both",
     default: "jsonl",
   },
-  backend: { type: "string", description: "auto | cpu | wasm | webgpu", default: "auto" },
+  backend: { type: "string", description: "auto | cuda | webgpu | cpu | wasm", default: "auto" },
   batch: { type: "string", description: "images per model call", default: "32" },
   order: {
     type: "string",
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  const backend = choiceFlag(values, "backend", ["auto", "cpu", "wasm", "webgpu"]);
+  const backend = choiceFlag(values, "backend", BACKEND_REQUESTS);
   const order = choiceFlag(values, "order", ["sorted", "listdir"]);
   const out = values.out as string | undefined;
   const formats = out && /\.npy$/i.test(out) && values.format === "jsonl"

@@ -1,21 +1,51 @@
 /**
- * The one module that owns ONNX Runtime: `cpu` is onnxruntime-node (native), `wasm` and `webgpu`
- * are onnxruntime-web. It chooses a backend (probing the WebGPU adapter once), applies one-time
- * environment defaults, and creates sessions whose runs are serialised.
+ * The one module that owns ONNX Runtime: `cpu` is onnxruntime-node (native), `cuda` is
+ * onnxruntime-node's CUDA execution provider where the user installed it, `wasm` and `webgpu` are
+ * onnxruntime-web. It chooses a backend (probing the WebGPU adapter and the CUDA provider once),
+ * applies one-time environment defaults, and creates sessions whose runs are serialised.
  *
  * @module
  */
 import type * as Ort from "onnxruntime-common";
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
+import { encodeOnnxModel, OnnxDataType } from "./_onnx_proto.ts";
 
-/** An ONNX Runtime backend: `webgpu`/`wasm` via onnxruntime-web, `cpu` via onnxruntime-node. */
-export type Backend = "webgpu" | "wasm" | "cpu";
+/**
+ * An ONNX Runtime backend: `webgpu`/`wasm` via onnxruntime-web, `cpu` and `cuda` via
+ * onnxruntime-node.
+ */
+export type Backend = "cuda" | "webgpu" | "wasm" | "cpu";
 
-/** A backend or `auto` (webgpu on a real GPU, else cpu, else wasm). */
+/** A backend or `auto` (cuda where it starts, else webgpu on a real GPU, else cpu, else wasm). */
 export type BackendRequest = "auto" | Backend;
 
 /** The backends, in the order {@linkcode chooseBackend} prefers them for `auto`. */
-export const BACKENDS: readonly Backend[] = ["webgpu", "cpu", "wasm"];
+export const BACKENDS: readonly Backend[] = ["cuda", "webgpu", "cpu", "wasm"];
+
+/** What a `--backend` flag accepts: `auto` and every backend. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ["auto", ...BACKENDS];
+
+/**
+ * The CUDA versions the CUDA execution provider of the pinned onnxruntime-node (1.30, NuGet package
+ * `Microsoft.ML.OnnxRuntime.Gpu.Linux`) is built against: any CUDA 12.x and cuDNN 9.x.
+ */
+export const CUDA_REQUIREMENT = "an NVIDIA driver with CUDA 12.x and cuDNN 9.x libraries " +
+  "(libcudart.so.12, libcublas.so.12, libcudnn.so.9) on the loader path";
+
+/** How to install the CUDA execution provider, which the npm package does not carry. */
+export const CUDA_INSTALL = "ONNXRUNTIME_NODE_INSTALL=cuda12 deno install " +
+  "--allow-scripts=npm:onnxruntime-node@1.30.0 (its install script fetches " +
+  "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 from NuGet; Linux x64 only)";
+
+/** Whether onnxruntime-node's CUDA execution provider starts here, and why not. */
+export interface CudaStatus {
+  /** True when a session on the `cuda` execution provider was created. */
+  available: boolean;
+  /** Whether the provider's shared library is installed beside onnxruntime-node's. */
+  installed: boolean;
+  /** The provider in words, or why it is not usable. */
+  reason: string;
+}
 
 /** The fields of a WebGPU adapter that the choice looks at (a real `GPUAdapter` fits). */
 export interface AdapterLike {
@@ -63,6 +93,11 @@ export interface ChooseBackendOptions {
    * @default {isNativeRuntimeAvailable}
    */
   nativeAvailable?: () => Promise<boolean>;
+  /**
+   * Replaces the probe of onnxruntime-node's CUDA execution provider (for tests).
+   * @default {probeCuda}
+   */
+  cudaAvailable?: () => Promise<CudaStatus>;
 }
 
 /** The chosen backend and the reason, as reported. */
@@ -170,6 +205,96 @@ export async function isNativeRuntimeAvailable(): Promise<boolean> {
   return (await loadNative()) !== null;
 }
 
+const NODE_ARCH: Record<string, string> = { x86_64: "x64", aarch64: "arm64" };
+
+/**
+ * The folder of onnxruntime-node's native libraries for this platform, where its install script
+ * puts `libonnxruntime_providers_cuda.so`; `null` when the package cannot be located.
+ *
+ * @returns The folder path, or `null`.
+ */
+export function nativeBinaryFolder(): string | null {
+  try {
+    const entry = new URL(import.meta.resolve("onnxruntime-node"));
+    if (entry.protocol !== "file:") return null;
+    const platform = `${Deno.build.os === "windows" ? "win32" : Deno.build.os}/${
+      NODE_ARCH[Deno.build.arch] ?? Deno.build.arch
+    }`;
+    return decodeURIComponent(new URL(`../bin/napi-v6/${platform}/`, entry).pathname);
+  } catch {
+    return null;
+  }
+}
+
+function reluModel(): Uint8Array {
+  return encodeOnnxModel({
+    opsetVersion: 13,
+    graph: {
+      name: "cuda_probe",
+      nodes: [{ opType: "Relu", inputs: ["x"], outputs: ["y"] }],
+      initializers: [],
+      inputs: [{ name: "x", elemType: OnnxDataType.FLOAT, shape: [2] }],
+      outputs: [{ name: "y", elemType: OnnxDataType.FLOAT, shape: [2] }],
+    },
+  });
+}
+
+let cudaProbe: Promise<CudaStatus> | undefined;
+
+/**
+ * Probes onnxruntime-node's CUDA execution provider once per process (cached): is its shared
+ * library installed, and does a one-node session start on it? Without the library nothing is
+ * loaded, so machines without CUDA pay one `stat`.
+ *
+ * @returns Whether `cuda` is usable, and why not.
+ */
+export function probeCuda(): Promise<CudaStatus> {
+  cudaProbe ??= (async (): Promise<CudaStatus> => {
+    const folder = nativeBinaryFolder();
+    const library = `${folder ?? ""}${
+      Deno.build.os === "windows"
+        ? "onnxruntime_providers_cuda.dll"
+        : "libonnxruntime_providers_cuda.so"
+    }`;
+    let installed = false;
+    try {
+      installed = folder !== null && Deno.statSync(library).isFile;
+    } catch {
+      installed = false;
+    }
+    if (!installed) {
+      return {
+        available: false,
+        installed,
+        reason: `onnxruntime-node's CUDA execution provider is not installed (no ${library})`,
+      };
+    }
+    const ort = await loadNative();
+    if (!ort) {
+      return {
+        available: false,
+        installed,
+        reason: `onnxruntime-node did not load (${nativeError})`,
+      };
+    }
+    try {
+      const session = await ort.InferenceSession.create(reluModel(), {
+        executionProviders: ["cuda"],
+      });
+      await session.release();
+      return { available: true, installed, reason: "onnxruntime-node CUDA execution provider" };
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      return {
+        available: false,
+        installed,
+        reason: `the CUDA execution provider is installed but did not start (${message})`,
+      };
+    }
+  })();
+  return cudaProbe;
+}
+
 /**
  * Chooses the backend for a request. `auto` takes webgpu only on a real (non-fallback,
  * non-software) adapter, else cpu when onnxruntime-node loads, else wasm. An explicit request is
@@ -204,12 +329,16 @@ export async function chooseBackend(
     reporter = consoleReporter(),
     requestAdapter = probeWebGpuAdapter,
     nativeAvailable = isNativeRuntimeAvailable,
+    cudaAvailable = probeCuda,
   } = options;
   let choice: BackendChoice;
   switch (request) {
     case "auto": {
-      const verdict = judgeAdapter(await requestAdapter());
-      if (verdict.usable) {
+      const cuda = await cudaAvailable();
+      const verdict = cuda.available ? undefined : judgeAdapter(await requestAdapter());
+      if (!verdict) {
+        choice = { backend: "cuda", reason: `auto: ${cuda.reason}` };
+      } else if (verdict.usable) {
         choice = { backend: "webgpu", reason: `auto: ${verdict.description}` };
       } else if (await nativeAvailable()) {
         choice = {
@@ -236,6 +365,20 @@ export async function chooseBackend(
       choice = { backend: "webgpu", reason: `requested: ${judgeAdapter(adapter).description}` };
       break;
     }
+    case "cuda": {
+      const cuda = await cudaAvailable();
+      if (!cuda.available) {
+        throw new RangeError(
+          `Cannot use backend cuda: ${cuda.reason}. ` +
+            (cuda.installed
+              ? `It needs ${CUDA_REQUIREMENT}`
+              : `Install it with ${CUDA_INSTALL}; it needs ${CUDA_REQUIREMENT}`) +
+            "; or use --backend cpu",
+        );
+      }
+      choice = { backend: "cuda", reason: `requested: ${cuda.reason}` };
+      break;
+    }
     case "cpu":
       if (!(await nativeAvailable())) {
         throw new RangeError(
@@ -251,7 +394,7 @@ export async function chooseBackend(
       break;
     default:
       throw new RangeError(
-        `Cannot choose a backend as "${request}": expected auto, webgpu, wasm or cpu`,
+        `Cannot choose a backend as "${request}": expected ${BACKEND_REQUESTS.join(", ")}`,
       );
   }
   reporter.info(`backend: ${choice.backend} (${choice.reason})`);
@@ -311,8 +454,11 @@ let webGpuModule: Promise<typeof Ort> | undefined;
 function loadRuntime(backend: Backend): Promise<typeof Ort> {
   switch (backend) {
     case "cpu":
+    case "cuda":
       return loadNative().then((m) => {
-        if (!m) throw new RangeError(`Cannot use backend cpu: onnxruntime-node did not load`);
+        if (!m) {
+          throw new RangeError(`Cannot use backend ${backend}: onnxruntime-node did not load`);
+        }
         return m;
       });
     case "wasm":
@@ -393,7 +539,9 @@ export function createSession(
       executionMode: "sequential",
       enableCpuMemArena,
     };
-    if (backend === "cpu") sessionOptions.intraOpNumThreads = intraOpNumThreads;
+    if (backend === "cpu" || backend === "cuda") {
+      sessionOptions.intraOpNumThreads = intraOpNumThreads;
+    }
     if (backend === "cpu" && !allowSpinning) {
       sessionOptions.extra = { session: { intra_op: { allow_spinning: "0" } } };
     }

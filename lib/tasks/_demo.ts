@@ -11,7 +11,12 @@ import { consoleReporter, memoryReporter, type Reporter } from "../cli/_reporter
 import { writeDemoDataset, writeDemoGallery } from "../demo/mod.ts";
 import { readEmbeddings } from "../embeddings/_read.ts";
 import { metricsLayout } from "../formats/_layout.ts";
-import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS } from "../model/mod.ts";
+import {
+  type BackendRequest,
+  buildIResNetOnnx,
+  demoStateDict,
+  IRESNET_LAYERS,
+} from "../model/mod.ts";
 import { runEmbed } from "./_embed.ts";
 import { runClosest, runLeakage } from "./_leakage.ts";
 import { runMetrics } from "./_metrics.ts";
@@ -24,7 +29,7 @@ export interface RunDemoOptions {
   /** Output folder. @default "Metrics/demo" */
   out?: string;
   /** ONNX Runtime backend. @default "auto" */
-  backend?: "auto" | "cpu" | "wasm" | "webgpu";
+  backend?: BackendRequest;
   /** Status lines of the demo and of the tasks it runs, and progress bars. @default consoleReporter() */
   reporter?: Reporter;
 }

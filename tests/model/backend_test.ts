@@ -3,30 +3,40 @@ import {
   chooseBackend,
   createSession,
   judgeAdapter,
+  nativeBinaryFolder,
+  probeCuda,
   probeWebGpuAdapter,
 } from "../../lib/model/_backend.ts";
-import type { AdapterLike, Backend } from "../../lib/model/_backend.ts";
+import type { AdapterLike, Backend, CudaStatus } from "../../lib/model/_backend.ts";
 import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
 import { memoryReporter } from "../../lib/cli/mod.ts";
+import { skipUnless } from "../_prereq.ts";
 
 const adapter = await probeWebGpuAdapter();
-if (!adapter) console.log("skipping the real WebGPU test: navigator.gpu finds no adapter");
 
 const nvidia: AdapterLike = { info: { vendor: "nvidia", architecture: "hopper", device: "" } };
 const llvmpipe: AdapterLike = {
   info: { vendor: "mesa", architecture: "", description: "llvmpipe (LLVM 15.0.6, 256 bits)" },
 };
 
+const NO_CUDA: CudaStatus = {
+  available: false,
+  installed: false,
+  reason: "onnxruntime-node's CUDA execution provider is not installed (no x.so)",
+};
+
 function choose(
   request: Parameters<typeof chooseBackend>[0],
   gpu: AdapterLike | null,
   native: boolean,
+  cuda: CudaStatus = NO_CUDA,
 ) {
   const reporter = memoryReporter();
   const result = chooseBackend(request, {
     reporter,
     requestAdapter: () => Promise.resolve(gpu),
     nativeAvailable: () => Promise.resolve(native),
+    cudaAvailable: () => Promise.resolve(cuda),
   });
   return result.then((choice) => ({ ...choice, lines: reporter.infos }));
 }
@@ -76,9 +86,58 @@ Deno.test("chooseBackend('cpu') refuses when onnxruntime-node does not load", as
 
 Deno.test("chooseBackend(request) throws RangeError for an unknown backend", async () => {
   await assert.rejects(
-    choose("cuda" as Backend, nvidia, true),
-    /expected auto, webgpu, wasm or cpu/,
+    choose("rocm" as Backend, nvidia, true),
+    /expected auto, cuda, webgpu, cpu, wasm/,
   );
+});
+
+Deno.test("chooseBackend('auto') prefers cuda when its execution provider starts", async () => {
+  const cuda = {
+    available: true,
+    installed: true,
+    reason: "onnxruntime-node CUDA execution provider",
+  };
+  const c = await choose("auto", nvidia, true, cuda);
+  assert.equal(c.backend, "cuda");
+  assert.deepEqual(c.lines, ["backend: cuda (auto: onnxruntime-node CUDA execution provider)"]);
+  assert.equal((await choose("auto", nvidia, true)).backend, "webgpu");
+});
+
+Deno.test("chooseBackend('cuda') says how to install the provider and what CUDA it needs", async () => {
+  await assert.rejects(
+    choose("cuda", nvidia, true),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message.startsWith("Cannot use backend cuda: onnxruntime-node's CUDA execution provider") &&
+      e.message.includes("ONNXRUNTIME_NODE_INSTALL=cuda12 deno install") &&
+      e.message.includes("CUDA 12.x and cuDNN 9.x") && e.message.endsWith("or use --backend cpu"),
+  );
+  const broken = { available: false, installed: true, reason: "did not start (libcudnn.so.9)" };
+  await assert.rejects(
+    choose("cuda", nvidia, true, broken),
+    (e: Error) =>
+      e.message.includes("did not start (libcudnn.so.9)") && e.message.includes("cuDNN 9.x") &&
+      !e.message.includes("ONNXRUNTIME_NODE_INSTALL"),
+  );
+});
+
+Deno.test("probeCuda() finds the provider library exactly where onnxruntime-node's installer puts it", async () => {
+  const folder = nativeBinaryFolder();
+  assert.ok(folder, "onnxruntime-node is located");
+  assert.ok(Deno.statSync(`${folder}libonnxruntime.so.1`).isFile || Deno.build.os !== "linux");
+  let installed = false;
+  try {
+    installed = Deno.statSync(`${folder}libonnxruntime_providers_cuda.so`).isFile;
+  } catch {
+    installed = false;
+  }
+  const status = await probeCuda();
+  assert.equal(status.installed, installed);
+  if (!installed) {
+    assert.equal(status.available, false);
+    assert.match(status.reason, /not installed \(no .*libonnxruntime_providers_cuda\.so\)/);
+    await assert.rejects(chooseBackend("cuda", { reporter: memoryReporter() }), /deno install/);
+  }
 });
 
 // z = Conv(x, w) + bias, 1 -> 2 channels, 3x3, padding 1: small, yet a real kernel per backend.
@@ -170,7 +229,11 @@ Deno.test("createSession(bytes, 'wasm') runs a convolution, serialising concurre
 
 Deno.test({
   name: "createSession(bytes, 'webgpu') runs a convolution on the real adapter",
-  ignore: !adapter,
+  ignore: skipUnless(
+    "webgpu",
+    adapter !== null,
+    "navigator.gpu finds no adapter (Debian: mesa-vulkan-drivers gives llvmpipe)",
+  ),
   fn: async () => {
     await checkBackend("webgpu");
   },
