@@ -1,8 +1,10 @@
 /**
  * Helpers for tests that compare against Debian's Python (`/usr/bin/python3`) and its packages.
+ * Gate such a test with {@linkcode skipUnlessPython}: it skips outside CI and fails under `CI=true`.
  *
  * @module
  */
+import { skipUnless } from "./_prereq.ts";
 
 /** Debian's interpreter; a `python3` earlier on PATH may lack the packages. */
 export const PYTHON = "/usr/bin/python3";
@@ -31,8 +33,22 @@ export function hasPython(...modules: string[]): boolean {
     ok = false;
   }
   cache.set(key, ok);
-  if (!ok) console.log(`skip reason: ${PYTHON} cannot import ${modules.join(", ")}`);
   return ok;
+}
+
+/**
+ * The `ignore` value for a test that needs `/usr/bin/python3` with every module named (through
+ * {@linkcode skipUnless}: skips outside CI, throws under `CI=true`).
+ *
+ * @param modules Module names, e.g. `["numpy"]`; none for the bare interpreter.
+ * @returns True to skip the test.
+ */
+export function skipUnlessPython(...modules: string[]): boolean {
+  const what = ["python3", ...modules].join(" ");
+  const reason = modules.length === 0
+    ? `${PYTHON} does not run`
+    : `${PYTHON} cannot import ${modules.join(", ")}`;
+  return skipUnless(what, hasPython(...modules), reason);
 }
 
 /**

@@ -4,7 +4,7 @@ import { openContainer } from "../../lib/data/_container.ts";
 import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
 import { listTar, walkTar } from "../../lib/data/_tar.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 import { gzip, tar } from "./_archive_writers.ts";
 
 const bytes = (n: number, seed: number) =>
@@ -205,7 +205,7 @@ const join = (...parts: Uint8Array[]) => {
 
 Deno.test({
   name: "tar and tar.gz end at the first zero block as Python's tarfile does (list, stream, read)",
-  ignore: !hasPython("tarfile"),
+  ignore: skipUnlessPython("tarfile"),
   async fn() {
     const first = tar(files);
     const second = tar([["Set/003/c.jpg", bytes(40, 6)], ["Set/001/a.jpg", bytes(9, 7)]]);
@@ -248,7 +248,7 @@ Deno.test({
 Deno.test({
   name:
     "a tar cut inside a member stays a SyntaxError naming archive and entry (tarfile: ReadError)",
-  ignore: !hasPython("tarfile"),
+  ignore: skipUnlessPython("tarfile"),
   async fn() {
     const raw = tar(files).subarray(0, 512 + 600);
     const paths = [await tempFile(raw, ".tar"), await tempFile(await gzip(raw), ".tar.gz")];

@@ -9,7 +9,7 @@ import {
 } from "../../lib/demo/_dataset.ts";
 import { drawFace } from "../../lib/demo/_faces.ts";
 import { isImageName } from "../../lib/data/_dataset.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
 function kindOf(image: DemoImage): string {
@@ -127,11 +127,9 @@ Deno.test("writeDemoDataset(dir) writes readable files of the planned kinds, byt
   }
 });
 
-const pil = hasPython("PIL");
-
 Deno.test({
   name: "writeDemoDataset(dir) files open in PIL with the planned mode and size",
-  ignore: !pil,
+  ignore: skipUnlessPython("PIL"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     try {

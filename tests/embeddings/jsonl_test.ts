@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
 import { EmbeddingFileError, embeddingLine, readJsonLines } from "../../lib/embeddings/_jsonl.ts";
-import { hasPython } from "../_python.ts";
+import { skipUnlessPython } from "../_python.ts";
 
 async function tempFile(text: string): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".jsonl" });
@@ -70,7 +70,7 @@ Deno.test("readJsonLines(path, { lenient: true }) skips and counts malformed lin
 
 Deno.test({
   name: "embeddingLine(identity, name, vector) equals json.dumps of np.round(float32, 5).tolist()",
-  ignore: !hasPython("numpy"),
+  ignore: skipUnlessPython("numpy"),
   fn: async () => {
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);

@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals, rejects, throws } from "node:assert/strict";
 import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
 import { checkLabel, labelsPath, readNpy, writeNpy } from "../../lib/embeddings/_npy.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 function sample(rows: number, dim: number) {
   const v = new Float32Array(rows * dim);
@@ -42,7 +42,7 @@ Deno.test("checkLabel(label) refuses tabs and line breaks", () => {
 
 Deno.test({
   name: "writeNpy(path, set) output opens with one line of numpy and pandas-free csv",
-  ignore: !hasPython("numpy"),
+  ignore: skipUnlessPython("numpy"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     const set = sample(5, 512);

@@ -12,8 +12,8 @@ import {
   readBestMatches,
 } from "../../lib/formats/mod.ts";
 import { bestMatches } from "../../lib/similarity/_search.ts";
-import { hasPython, PYTHON, runPython } from "../_python.ts";
-import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
+import { PYTHON, runPython, skipUnlessPython } from "../_python.ts";
+import { PAPER_DATA, skipUnlessPaperData } from "./_paper_data.ts";
 
 const HEADER =
   "sample_index,sample_identity,sample_image_name,best_match_index,best_match_identity,best_match_image_name,similarity";
@@ -73,7 +73,7 @@ Deno.test("bestMatchesCsv(columns) refuses columns of different lengths", () => 
 Deno.test({
   name:
     "bestMatchesCsv(parseBestMatches(text)) rebuilds every published Best_Matches file byte for byte",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   fn: async () => {
     const dir = join(PAPER_DATA, "Best_Matches");
     let files = 0;
@@ -89,7 +89,7 @@ Deno.test({
 
 Deno.test({
   name: "bestMatchesCsv(columns) of a search writes the published columns, quoting and score text",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   async fn() {
     for (const name of ["SDFD", "CemiFace"]) {
       const file = `${name}_BestMatches_10000.csv`;
@@ -136,7 +136,7 @@ Deno.test({
 
 Deno.test({
   name: "readBestMatches(csvPath) equals Python's csv module on the published SDFD file",
-  ignore: !hasPaperData || !hasPython("csv"),
+  ignore: skipUnlessPaperData() || skipUnlessPython("csv"),
   fn: async () => {
     const path = join(PAPER_DATA, "Best_Matches", "SDFD_BestMatches_10000.csv");
     const m = await readBestMatches(path);
@@ -161,7 +161,7 @@ Deno.test({
 
 Deno.test({
   name: 'formatFixed6(x) and bestMatchScoresText(scores) equal Python\'s f"{x:.6f}"',
-  ignore: !hasPython(),
+  ignore: skipUnlessPython(),
   fn() {
     const values = [
       0.0078125,

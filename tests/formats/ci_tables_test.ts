@@ -12,8 +12,8 @@ import {
   parseCsv,
   readCiTables,
 } from "../../lib/formats/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
-import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
+import { PAPER_DATA, skipUnlessPaperData } from "./_paper_data.ts";
 
 const FILES = {
   "eer_95.csv":
@@ -51,7 +51,7 @@ Deno.test("parseCiTables(files) names file and line of a duplicate dataset or an
 
 Deno.test({
   name: "readCiTables(dir) equals the published CSVs as Python's csv module reads them",
-  ignore: !hasPaperData || !hasPython("csv"),
+  ignore: skipUnlessPaperData() || skipUnlessPython("csv"),
   fn: async () => {
     const dir = join(PAPER_DATA, "CI");
     const t = await readCiTables(dir);
@@ -87,7 +87,7 @@ const asFiles = (tables: Record<CiTableName, string>) =>
 
 Deno.test({
   name: "CI_TABLE_COLUMNS equal the headers of the paper's published CI tables",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   fn() {
     for (const [name, columns] of Object.entries(CI_TABLE_COLUMNS)) {
       const header = Deno.readTextFileSync(join(PAPER_DATA, "CI", `${name}.csv`)).split("\n")[0]!
@@ -137,7 +137,7 @@ Deno.test("formatCiTables(ciTable(rows)) round-trips through parseCiTables, with
 
 Deno.test({
   name: "formatCiTables(readCiTables(dir)) rebuilds the published CI files byte for byte",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   fn: async () => {
     const dir = join(PAPER_DATA, "CI");
     const tables = formatCiTables(await readCiTables(dir));

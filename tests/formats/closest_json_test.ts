@@ -6,8 +6,8 @@ import {
   parseClosest,
   readClosest,
 } from "../../lib/formats/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
-import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
+import { PAPER_DATA, skipUnlessPaperData } from "./_paper_data.ts";
 
 const pair = (rank: number, score: unknown) =>
   `{"rank":${rank},"similarity_score":${
@@ -50,7 +50,7 @@ Deno.test("parseClosest(text, source) gives the line of a JSON syntax error", ()
 Deno.test({
   name:
     "readClosest(jsonPath) reads every published file: ranked pairs, scores not increasing, equal to Python's json",
-  ignore: !hasPaperData || !hasPython("json"),
+  ignore: skipUnlessPaperData() || skipUnlessPython("json"),
   fn: async () => {
     const data = await listPublishedData(PAPER_DATA);
     assert.equal(data.closest.length, 17);
@@ -120,7 +120,7 @@ Deno.test("closestJson(pairs, options) round-trips through parseClosest", () => 
 Deno.test({
   name:
     "closestJson(parseClosest(text), metadata) rebuilds every published Closest file byte for byte",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   async fn() {
     const data = await listPublishedData(PAPER_DATA);
     assert.ok(data.closest.length > 0);

@@ -6,7 +6,7 @@ import {
   readClosest,
   readClosestPaths,
 } from "../../lib/formats/mod.ts";
-import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
+import { PAPER_DATA, skipUnlessPaperData } from "./_paper_data.ts";
 
 Deno.test("closestPathsCsv(pairs) quotes paths like jq @csv and keeps the score literal", () => {
   const text = closestPathsCsv({
@@ -54,7 +54,7 @@ Deno.test("parseClosestPaths(text, source) names file and line of a bad score or
 
 Deno.test({
   name: "closestPathsCsv(readClosest(path)) reads back to the published pairs' paths and scores",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   fn: async () => {
     const data = await listPublishedData(PAPER_DATA);
     for (const path of data.closest) {

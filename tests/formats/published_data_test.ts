@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findPublishedData, listPublishedData } from "../../lib/formats/_published_data.ts";
-import { hasPaperData, PAPER_DATA } from "./_paper_data.ts";
+import { PAPER_DATA, skipUnlessPaperData } from "./_paper_data.ts";
 
 Deno.test("listPublishedData(dir) lists each kind sorted and ignores files of other names", async () => {
   const dir = await Deno.makeTempDir();
@@ -45,7 +45,7 @@ Deno.test("findPublishedData(root) prefers the environment variable and rejects 
 
 Deno.test({
   name: "findPublishedData(root) finds ../shared/paper-data beside the repository root",
-  ignore: !hasPaperData,
+  ignore: skipUnlessPaperData(),
   fn: async () => {
     const root = join(PAPER_DATA, "..", "..", "main-like-root");
     const found = await findPublishedData(root, { envVar: "BRF_TEST_UNSET" });

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { pythonFloatRepr, roundFloat32 } from "../../lib/formats/_python_float.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 Deno.test("roundFloat32(x, 5) rounds half to even in float32 like np.round", () => {
   assertEquals(roundFloat32(0.015625, 5), Math.fround(0.01562));
@@ -17,7 +17,7 @@ Deno.test("pythonFloatRepr(x) switches to exponent form below 1e-4 like Python",
 
 Deno.test({
   name: "pythonFloatRepr(x) equals repr(float) on awkward magnitudes",
-  ignore: !hasPython(),
+  ignore: skipUnlessPython(),
   fn: async () => {
     const values = [1e-4, 9.99e-5, 1.5e-7, 1e16, 9.999e15, 123456789.123, 0.1, -0.3, 5e-324, 1e300];
     const got = values.map(pythonFloatRepr).join(" ");

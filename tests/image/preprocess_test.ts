@@ -5,10 +5,10 @@ import {
   resizeBilinear,
   writeInputTensor,
 } from "../../lib/image/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 import { noiseBytes, writePng } from "./_fixtures.ts";
 
-const available = hasPython("PIL", "torch", "torchvision");
+const skipWithoutTorchvision = skipUnlessPython("PIL", "torch", "torchvision");
 const script = new URL("../reference/pil_reference.py", import.meta.url).pathname;
 
 interface ImageEntry {
@@ -66,7 +66,7 @@ function asBytes(f: Float32Array): Uint8Array {
 Deno.test({
   name:
     "decodeImage(bytes) equals PIL's Image.open(p).convert('RGB') for every reference PNG and JPEG",
-  ignore: !available,
+  ignore: skipWithoutTorchvision,
   async fn() {
     const { dir, manifest } = await loadReference();
     const mismatches: string[] = [];
@@ -101,7 +101,7 @@ Deno.test({
 
 Deno.test({
   name: "decodeImage(bytes) throws an error naming the file for every image PIL cannot open",
-  ignore: !available,
+  ignore: skipWithoutTorchvision,
   async fn() {
     const { dir, manifest } = await loadReference();
     const failures = manifest.images.filter((e) => !e.ok);
@@ -123,7 +123,7 @@ Deno.test({
 
 Deno.test({
   name: "resizeBilinear(image, w, h) equals PIL's resize(BILINEAR) on random pixels of many sizes",
-  ignore: !available,
+  ignore: skipWithoutTorchvision,
   async fn() {
     const { dir, manifest } = await loadReference();
     for (const c of manifest.resize) {
@@ -139,7 +139,7 @@ Deno.test({
 Deno.test({
   name:
     "resizeBilinear(decoded, 112, 112) and preprocessImage(bytes) equal PIL and torchvision bit for bit",
-  ignore: !available,
+  ignore: skipWithoutTorchvision,
   async fn() {
     const { dir, manifest } = await loadReference();
     const size = manifest.size;

@@ -1,10 +1,12 @@
 /**
  * The pyeer/seaborn test vectors of `../shared/spec/vectors` (outside the repository): absent on
- * machines without the shared folder, in which case tests skip with a reason.
+ * machines without the shared folder, in which case tests skip with a reason (and fail under
+ * `CI=true`, see {@linkcode skipUnlessVectors}).
  *
  * @module
  */
 import { parseScores } from "../../lib/formats/_score_file.ts";
+import { skipUnless } from "../_prereq.ts";
 
 const DIR = new URL("../../../shared/spec/vectors/", import.meta.url);
 
@@ -41,7 +43,23 @@ export const VECTORS: Vector[] = load();
 
 /** True when there are no vectors (tests then skip). */
 export const NO_VECTORS = VECTORS.length === 0;
-if (NO_VECTORS) console.log("skip reason: ../shared/spec/vectors is absent");
+
+/** The `ignore` value for a test over {@linkcode VECTORS}: skips outside CI, throws under `CI=true`. */
+export function skipUnlessVectors(): boolean {
+  return skipUnless("../shared", !NO_VECTORS, "../shared/spec/vectors is absent");
+}
+
+/**
+ * The `ignore` value for a test that reads {@linkcode control10kPath}: skips outside CI, throws
+ * under `CI=true`.
+ */
+export function skipUnlessControl10k(): boolean {
+  return skipUnless(
+    "../shared",
+    control10kPath() !== null,
+    "../shared/paper-data/SimilarityScores/Control10k_mated_similarities.txt is absent",
+  );
+}
 
 /** The published Control10k mated scores, or null when absent. */
 export function control10kPath(): string | null {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 Deno.test("summarizeBestMatches(similarity) counts a value equal to a threshold as reaching it", () => {
   const s = summarizeBestMatches([0.3, 0.3, 0.29999, 0.5], { thresholds: [0.3, 0.5, 0.9] });
@@ -15,7 +15,7 @@ Deno.test("summarizeBestMatches(similarity) rejects empty input and non-finite v
 
 Deno.test({
   name: "summarizeBestMatches(similarity) equals numpy's mean, median and threshold shares",
-  ignore: !hasPython("numpy"),
+  ignore: skipUnlessPython("numpy"),
   fn: async () => {
     let seed = 3;
     const next = () => (seed = (seed * 69069 + 1) % 4294967296) / 4294967296;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { eerPoint, eerStats, nearestFmrIndex } from "../../lib/metrics/_eer_stats.ts";
 import { createRng, uniformFloat, uniformInt } from "../../lib/random/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
-import { NO_VECTORS, VECTORS } from "./_vectors.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
+import { skipUnlessVectors, VECTORS } from "./_vectors.ts";
 
 Deno.test({
   name: "eerStats(genuine, impostor) equals every pyeer field of the spec vectors bit for bit",
-  ignore: NO_VECTORS,
+  ignore: skipUnlessVectors(),
   fn() {
     for (const v of VECTORS) {
       const s = eerStats(v.genuine, v.impostor) as unknown as Record<string, unknown>;
@@ -66,7 +66,7 @@ Deno.test("nearestFmrIndex(fmr, target) keeps the first of equally near rates", 
 Deno.test({
   name:
     "eerStats(genuine, impostor) AUC equals scikit-learn's minus pyeer's missing last trapezoid",
-  ignore: !hasPython("sklearn", "numpy"),
+  ignore: skipUnlessPython("sklearn", "numpy"),
   async fn() {
     const rng = createRng(11);
     const cases = Array.from({ length: 20 }, () => {

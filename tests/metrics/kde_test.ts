@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { kde } from "../../lib/metrics/_kde.ts";
 import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { readScoreFile } from "../../lib/formats/_score_file.ts";
-import { hasPython, runPython } from "../_python.ts";
-import { control10kPath, NO_VECTORS, VECTORS } from "./_vectors.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
+import { control10kPath, skipUnlessControl10k, skipUnlessVectors, VECTORS } from "./_vectors.ts";
 
 function assertCurveClose(
   got: { x: ArrayLike<number>; y: ArrayLike<number> },
@@ -26,7 +26,7 @@ function assertCurveClose(
 
 Deno.test({
   name: "kde(values) equals the seaborn curves of the spec vectors within 1e-12 relative",
-  ignore: NO_VECTORS,
+  ignore: skipUnlessVectors(),
   fn() {
     for (const v of VECTORS) {
       for (
@@ -78,7 +78,7 @@ Deno.test("kde(values) integrates to about 1 and peaks near the mode", () => {
 
 Deno.test({
   name: "kde(values) equals seaborn.kdeplot's line on random data within 1e-12 relative",
-  ignore: !hasPython("seaborn", "matplotlib"),
+  ignore: skipUnlessPython("seaborn", "matplotlib"),
   async fn() {
     const rng = createRng(8);
     const sets = [40, 700].map((n) =>
@@ -107,7 +107,7 @@ print(json.dumps(out))`;
 const control = control10kPath();
 Deno.test({
   name: "kde(values) of the published Control10k mated scores is a proper density over their range",
-  ignore: control === null,
+  ignore: skipUnlessControl10k(),
   async fn() {
     const scores = await readScoreFile(control!);
     assert.equal(scores.length, 10008);
@@ -120,7 +120,6 @@ Deno.test({
     assert.ok(c.x[0]! < Math.min(...scores) && c.x[199]! > Math.max(...scores));
   },
 });
-if (control === null) console.log("skip reason: ../shared/paper-data/SimilarityScores is absent");
 
 Deno.test("kde(values) equals the direct kernel sum within 1e-12 relative on 20,000 skewed values", () => {
   const rng = createRng(21);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { numpyMean, numpyStd, numpySum, numpyVar } from "../../lib/metrics/_numpy_sum.ts";
 import { createRng, uniformFloat } from "../../lib/random/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 function data(n: number, seed: number): Float64Array {
   const rng = createRng(seed);
@@ -32,7 +32,7 @@ Deno.test("numpyVar(values, { ddof }) is NaN when n - ddof <= 0, and numpyMean r
 
 Deno.test({
   name: "numpySum, numpyMean and numpyStd equal numpy bit for bit across block and buffer sizes",
-  ignore: !hasPython("numpy"),
+  ignore: skipUnlessPython("numpy"),
   async fn() {
     const sizes = [1, 7, 8, 9, 127, 128, 129, 1000, 8191, 8192, 8193, 20000, 123457];
     const arrays = sizes.map((n, k) => Array.from(data(n, 100 + k)));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { percentile, percentileSorted } from "../../lib/metrics/_percentile.ts";
 import { createRng, uniformFloat } from "../../lib/random/mod.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 Deno.test("percentileSorted(sorted, q) interpolates linearly between order statistics", () => {
   const v = new Float64Array([10, 20, 30, 40]);
@@ -19,7 +19,7 @@ Deno.test("percentile(values, q) rejects no values, NaN and q outside [0, 100]",
 
 Deno.test({
   name: "percentile(values, q) equals np.percentile bit for bit",
-  ignore: !hasPython("numpy"),
+  ignore: skipUnlessPython("numpy"),
   async fn() {
     const rng = createRng(3);
     const cases: { a: number[]; q: number }[] = [];

@@ -6,10 +6,9 @@ import { IRESNET_LAYERS } from "../../lib/model/_iresnet_spec.ts";
 import { createSession } from "../../lib/model/_backend.ts";
 import { encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
 import type { OnnxDim } from "../../lib/model/_onnx_proto.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 
-const hasTorch = hasPython("torch");
 const quiet = { reporter: memoryReporter() };
 const PLANE = 3 * 112 * 112;
 
@@ -186,7 +185,7 @@ async function writeTorchCheckpoint(path: string): Promise<void> {
 
 Deno.test({
   name: "loadModel(path.pth) converts once, reuses the cache, and rebuilds after a touch",
-  ignore: !hasTorch,
+  ignore: skipUnlessPython("torch"),
   fn: async () => {
     await withDir(async (dir) => {
       const path = `${dir}/tiny.pth`;

@@ -2,15 +2,13 @@ import assert from "node:assert/strict";
 import { decodeOnnxInfo, encodeOnnxModel, OnnxDataType } from "../../lib/model/_onnx_proto.ts";
 import type { OnnxModel } from "../../lib/model/_onnx_proto.ts";
 import { createSession } from "../../lib/model/_backend.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 import onnxProto from "onnx-proto";
 import { buildIResNetOnnx } from "../../lib/model/_iresnet_graph.ts";
 import { demoStateDict } from "../../lib/model/_demo_model.ts";
 import { IRESNET_LAYERS } from "../../lib/model/_iresnet_spec.ts";
 
 const { onnx } = onnxProto;
-
-const hasTorch = hasPython("torch");
 
 // y = Reshape(Gemm(x, W, b) with transB, [-1, 2, 3]) then LeakyRelu(alpha) : exercises float,
 // int, ints (with -1 in an int64 initializer), symbolic and fixed dims.
@@ -237,7 +235,7 @@ Deno.test("encodeOnnxModel(model) throws RangeError when tensor data does not fi
 
 Deno.test({
   name: "decodeOnnxInfo(bytes) reads names and shapes of a torch-exported ONNX model",
-  ignore: !hasTorch,
+  ignore: skipUnlessPython("torch"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     const path = `${dir}/exported.onnx`;

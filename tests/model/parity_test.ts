@@ -11,7 +11,7 @@ import { loadModel } from "../../lib/model/mod.ts";
 import {
   generateReference,
   type Reference,
-  torchAvailable,
+  skipUnlessTorchReference,
 } from "../reference/_torch_reference.ts";
 
 const SIDE = 112;
@@ -93,7 +93,7 @@ function assertCosines(label: string, ours: Float32Array[], ref: Reference, torc
 
 Deno.test({
   name: "ArcFace embeddings match PyTorch for the .pth import and the torch ONNX export",
-  ignore: !torchAvailable,
+  ignore: skipUnlessTorchReference(),
   fn: async (t) => {
     const flags = ["--depth=34", "--width=16", "--seed=3", "--onnx"];
     const ref = await generateReference(flags);
@@ -171,7 +171,7 @@ Deno.test({
 
 Deno.test({
   name: "full-width IResNet-100 embeddings match PyTorch through the .pth import",
-  ignore: !torchAvailable,
+  ignore: skipUnlessTorchReference(),
   fn: async () => {
     const ref = await generateReference(["--full", "--seed=11"]);
     try {

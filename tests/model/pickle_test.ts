@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PICKLE_STATE, PickleGlobal, PickleObject, unpickle } from "../../lib/model/_pickle.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 /** A pickle program from opcode bytes and ASCII text (GLOBAL lines, string payloads). */
 const program = (...parts: (number[] | string)[]) =>
@@ -77,7 +77,7 @@ function builtins(module: string, name: string): unknown {
 
 Deno.test({
   name: "unpickle(bytes) matches CPython for protocols 0 to 5",
-  ignore: !hasPython(),
+  ignore: skipUnlessPython(),
   fn: async () => {
     const { expected, pickles } = JSON.parse(await runPython(["-c", PYTHON_CASES]));
     assert.equal(pickles.length, 6);

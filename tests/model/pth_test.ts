@@ -16,7 +16,7 @@ import {
   type Reference,
   type ReferenceTensor,
   sha256Hex,
-  torchAvailable,
+  skipUnlessTorchReference,
 } from "../reference/_torch_reference.ts";
 
 const encoder = new TextEncoder();
@@ -164,7 +164,7 @@ function fromPython(value: number | string, dtype: string): number | string {
 
 Deno.test({
   name: "readStateDict() on checkpoints written by torch.save",
-  ignore: !torchAvailable,
+  ignore: skipUnlessTorchReference(),
   fn: async (t) => {
     const ref: Reference = await generateReference([
       "--no-images",

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runNotebooks } from "../../lib/notebook/mod.ts";
-import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
+import { oneCellNotebook, skipUnlessTools } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ready = toolsPresent(
+const skipWithoutBrowser = skipUnlessTools(
   ["/usr/bin/jupyter-nbconvert", "/usr/bin/chromium", "/usr/bin/python3"],
   ["nbclient", "ipykernel"],
 );
@@ -18,7 +18,7 @@ const ready = toolsPresent(
 Deno.test({
   name:
     "runNotebooks(paths, {html}) passes a page whose figure draws and fails one whose figure is stripped",
-  ignore: !ready,
+  ignore: skipWithoutBrowser,
   fn: async () => {
     const dir = await Deno.makeTempDir({ dir: join(ROOT, "tests"), prefix: ".nb-html-" });
     try {

@@ -13,10 +13,10 @@ import {
   parseNotebook,
   runNotebooks,
 } from "../../lib/notebook/mod.ts";
-import { oneCellNotebook, toolsPresent } from "./_fixtures.ts";
+import { oneCellNotebook, skipUnlessTools } from "./_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const jupyterReady = toolsPresent(
+const skipWithoutJupyter = skipUnlessTools(
   ["/usr/bin/jupyter-nbconvert", "/usr/bin/python3"],
   ["nbclient", "ipykernel"],
 );
@@ -41,7 +41,7 @@ Deno.test("check-notebooks: every notebook's cells type-check and lint", async (
 
 Deno.test({
   name: "every notebook runs on the Deno kernel with every code cell showing output",
-  ignore: !jupyterReady,
+  ignore: skipWithoutJupyter,
   fn: async () => {
     const out = await Deno.makeTempDir();
     try {
@@ -62,7 +62,7 @@ Deno.test({
 
 Deno.test({
   name: "runNotebooks(paths) fails on a cell that throws and on a code cell without output",
-  ignore: !jupyterReady,
+  ignore: skipWithoutJupyter,
   fn: async () => {
     const dir = await Deno.makeTempDir({ dir: join(ROOT, "tests"), prefix: ".nb-" });
     try {

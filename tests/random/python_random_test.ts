@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PythonRandom } from "../../lib/random/_python_random.ts";
+import { skipUnless } from "../_prereq.ts";
 
 const PYTHON = "/usr/bin/python3";
 const hasPython = (() => {
@@ -9,9 +10,6 @@ const hasPython = (() => {
     return false;
   }
 })();
-if (!hasPython) {
-  console.log(`python_random_test: ${PYTHON} not found, skipping the CPython comparisons`);
-}
 
 const paperCsv = new URL(
   "../../../shared/paper-data/Best_Matches/CemiFace_BestMatches_10000.csv",
@@ -24,9 +22,6 @@ const hasPaper = (() => {
     return false;
   }
 })();
-if (!hasPaper) {
-  console.log("python_random_test: ../shared/paper-data absent, skipping the paper-data check");
-}
 
 function python(code: string): unknown {
   const out = new Deno.Command(PYTHON, { args: ["-c", code] }).outputSync();
@@ -37,7 +32,7 @@ function python(code: string): unknown {
 Deno.test({
   name:
     "PythonRandom(seed).sample(n, k) equals CPython random.sample(range(n), k) in both strategies",
-  ignore: !hasPython,
+  ignore: skipUnless("python3", hasPython, `${PYTHON} is not there`),
   fn() {
     // (seed, n, k): pool strategy (n <= setsize), set strategy with rejections, k <= 5, n = k.
     const cases: [number, number, number][] = [
@@ -59,7 +54,7 @@ Deno.test({
 
 Deno.test({
   name: "PythonRandom(seed).getrandbits(k) and randbelow(n) follow CPython's stream",
-  ignore: !hasPython,
+  ignore: skipUnless("python3", hasPython, `${PYTHON} is not there`),
   fn() {
     const expected = python(
       "import random, json\nrandom.seed(12345)\n" +
@@ -75,7 +70,7 @@ Deno.test({
 
 Deno.test({
   name: "PythonRandom(42).sample(10000, 10000) reproduces the published Best_Matches sample order",
-  ignore: !hasPaper,
+  ignore: skipUnless("../shared", hasPaper, `${paperCsv.pathname} is absent`),
   async fn() {
     const lines = (await Deno.readTextFile(paperCsv)).trim().split("\n").slice(1);
     const published = lines.map((line) => Number(line.split(",")[0]));

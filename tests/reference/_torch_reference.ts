@@ -4,10 +4,15 @@
  *
  * @module
  */
-import { hasPython, runPython } from "../_python.ts";
+import { hasPython, runPython, skipUnlessPython } from "../_python.ts";
 
-/** Whether the reference script can run here (prints the skip reason when not). */
+/** Whether the reference script can run here. */
 export const torchAvailable: boolean = hasPython("torch", "torchvision", "PIL", "numpy");
+
+/** The `ignore` value for a test that runs the reference script (skips outside CI, fails in it). */
+export function skipUnlessTorchReference(): boolean {
+  return skipUnlessPython("torch", "torchvision", "PIL", "numpy");
+}
 
 /** One tensor of a checkpoint as the script described it. */
 export interface ReferenceTensor {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { embeddingSet } from "../../lib/embeddings/_embedding_set.ts";
 import { createRng, uniformFloat } from "../../lib/random/mod.ts";
 import { cosineSimilarity, pairScores } from "../../lib/similarity/_cosine.ts";
-import { hasPython, runPython } from "../_python.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 Deno.test("cosineSimilarity(a, b) is scale-free and 0 against a zero vector", () => {
   assert.equal(cosineSimilarity([3, 4], [6, 8]), 1);
@@ -29,7 +29,7 @@ Deno.test("pairScores(set, pairs) scores rows of a float32 set and checks indice
 
 Deno.test({
   name: "pairScores(set, pairs) equals sklearn.metrics.pairwise.cosine_similarity within 1e-15",
-  ignore: !hasPython("sklearn", "numpy"),
+  ignore: skipUnlessPython("sklearn", "numpy"),
   async fn() {
     const rng = createRng(12);
     const dim = 512, n = 20;
