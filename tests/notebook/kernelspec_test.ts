@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jupyterEnv, writeKernelspec } from "../../lib/notebook/_kernelspec.ts";
+import { skipUnless } from "../_prereq.ts";
 
 Deno.test("writeKernelspec(dir) points the deno kernelspec at the running Deno and rewrites it each call", async () => {
   const dir = await Deno.makeTempDir();
@@ -29,9 +30,9 @@ Deno.test("writeKernelspec(dir) points the deno kernelspec at the running Deno a
       }).output();
       if (success) {
         assert.equal(new TextDecoder().decode(stdout).trim(), join(dir, "kernels", "deno"));
-      } else {console.log(
-          "skip reason: jupyter_client is not importable; kernelspec discovery not checked",
-        );}
+      } else {
+        skipUnless("python3 jupyter_client", false, "kernelspec discovery not checked");
+      }
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
