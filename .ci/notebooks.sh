@@ -49,4 +49,7 @@ if [ -d ../shared/paper-data ]; then
   echo "== notebooks on the published data (with HTML export and browser check) =="
   "${DENO[@]}" task notebooks --html --metrics Metrics/demo --data ../shared/paper-data \
     --out Metrics/notebooks/paper
+elif [ "${CI:-}" = true ]; then
+  echo "error: ../shared/paper-data is missing; under CI=true the published-data run is not skipped" >&2
+  exit 1
 fi
