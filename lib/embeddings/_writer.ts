@@ -1,11 +1,14 @@
 /**
  * Incremental, resumable writing of embeddings: every finished batch is on disk before the next
  * one starts, so a killed run loses at most the batch in flight, and re-opening the same output
- * resumes after the rows already written, without duplicates.
+ * resumes after the rows already written, without duplicates. Each format resumes on its own;
+ * resuming validates every line, and rewrites go through a temporary file and a rename.
  *
  * @module
  */
+import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import type { ImageKey } from "../data/_dataset.ts";
+import { removeStaleTemps, writeFileAtomic } from "../formats/_atomic.ts";
 import { embeddingLine } from "./_jsonl.ts";
 import { forEachLine } from "./_lines.ts";
 import {
@@ -30,14 +33,18 @@ export interface EmbeddingWriterOptions {
   overwrite?: boolean;
   /** Decimals of the JSON-lines values, as the original `np.round`. @default 5 */
   decimals?: number;
+  /** Warnings: a torn last line cut, stale temporary files removed. @default consoleReporter() */
+  reporter?: Reporter;
 }
 
 /** A resumable embeddings output. */
 export interface EmbeddingWriter {
   /** Paths written, one per format. */
   paths: string[];
-  /** Rows present when the writer was opened (resumed). */
+  /** Rows every format held when the writer was opened (resumed). */
   resumedRows: number;
+  /** Rows each format held when opened, in the order of `paths`. */
+  rowsByFormat: number[];
   /** Whether a key was already written before this run. */
   has(key: ImageKey): boolean;
   /** Appends a batch: `vectors` holds `keys.length` rows. */
@@ -84,6 +91,7 @@ interface FormatWriter {
 }
 
 const KEY_PREFIX = /^\{"identity": ("(?:[^"\\]|\\.)*"), "image_name": ("(?:[^"\\]|\\.)*")/;
+const EMBEDDING_START = ', "embedding": [';
 
 /** Keys of an embeddings JSON-lines file, with the byte offset just after each key's line. */
 interface JsonlKeys {
@@ -95,13 +103,59 @@ interface JsonlKeys {
 
 const HEAD_BYTES = 4096;
 
-/** Streams a JSON-lines file and reads each line's identity and image name (not its vector). */
-async function jsonlKeys(path: string): Promise<JsonlKeys> {
+/**
+ * Why a line written by the kit is not a whole embeddings line of `dim` numbers, or `null` when
+ * it is one. Checks the shape byte by byte (no JSON parse of the vector): the key prefix, the
+ * `"embedding": [` opening, `dim` comma-separated numbers and the closing `]}`.
+ */
+function lineProblem(line: Uint8Array, keyEnd: number, dim: number): string | null {
+  let i = keyEnd;
+  for (let k = 0; k < EMBEDDING_START.length; k++, i++) {
+    if (line[i] !== EMBEDDING_START.charCodeAt(k)) {
+      return `expected ${JSON.stringify(EMBEDDING_START.trim())} after the image name`;
+    }
+  }
+  let values = 0;
+  let inNumber = false;
+  for (; i < line.length; i++) {
+    const c = line[i]!;
+    // digits, '.', '-', '+', 'e', 'E'
+    if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69) {
+      if (!inNumber) values++;
+      inNumber = true;
+    } else if (c === 44 || c === 32) {
+      if (c === 44 && !inNumber) return `an empty value after number ${values}`;
+      if (c === 44) inNumber = false;
+    } else if (c === 93) break;
+    else return `byte ${i + 1} (${JSON.stringify(String.fromCharCode(c))}) is not part of a number`;
+  }
+  if (line[i] !== 93 || line[i + 1] !== 125 || i + 2 !== line.length) {
+    return "the line does not end with ]} (cut or joined with another line)";
+  }
+  if (values !== dim) return `it holds ${values} numbers, the model gives ${dim}`;
+  return null;
+}
+
+/**
+ * Streams a JSON-lines file and reads each line's identity and image name, checking that every
+ * line is a whole embeddings line of `dim` numbers (when `dim` is given) and that no image comes
+ * twice. A last line without its newline is the torn write of a killed run: it is left out (the
+ * caller cuts it).
+ */
+async function jsonlKeys(path: string, dim?: number): Promise<JsonlKeys> {
   const keys: ImageKey[] = [];
   const ends: number[] = [];
+  const seen = new Map<string, number>();
   const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   let offset = 0;
   const file = await Deno.open(path, { read: true });
+  const fail = (lineNumber: number, why: string): never => {
+    throw new SyntaxError(
+      `Cannot resume ${path}: line ${lineNumber} is not a whole embeddings line (${why}); ` +
+        `the file was damaged: re-run with --overwrite, or cut the file before line ${lineNumber}`,
+    );
+  };
   try {
     const summary = await forEachLine(file, (line, lineNumber) => {
       offset += line.length + 1;
@@ -109,17 +163,34 @@ async function jsonlKeys(path: string): Promise<JsonlKeys> {
       if (head.trim() === "") return;
       const m = KEY_PREFIX.exec(head);
       let key: ImageKey;
-      if (m) key = { identity: JSON.parse(m[1]!), imageName: JSON.parse(m[2]!) };
-      else {
-        let row: { identity?: unknown; image_name?: unknown } = {};
+      if (m) {
+        key = { identity: JSON.parse(m[1]!), imageName: JSON.parse(m[2]!) };
+        if (dim !== undefined) {
+          const why = lineProblem(line, encoder.encode(m[0]).length, dim);
+          if (why !== null) fail(lineNumber, why);
+        }
+      } else {
+        let row: { identity?: unknown; image_name?: unknown; embedding?: unknown } = {};
         try {
           row = JSON.parse(decoder.decode(line));
         } catch { /* reported below */ }
         if (typeof row.image_name !== "string" || row.identity === undefined) {
-          throw new SyntaxError(`${path}:${lineNumber}: cannot resume: not an embeddings line`);
+          fail(lineNumber, "not JSON with identity and image_name");
         }
-        key = { identity: String(row.identity), imageName: row.image_name };
+        if (dim !== undefined && (!Array.isArray(row.embedding) || row.embedding.length !== dim)) {
+          fail(lineNumber, `expected an embedding of ${dim} numbers`);
+        }
+        key = { identity: String(row.identity), imageName: String(row.image_name) };
       }
+      const k = keyOf(key);
+      const first = seen.get(k);
+      if (first !== undefined) {
+        throw new SyntaxError(
+          `Cannot resume ${path}: line ${lineNumber} repeats ${key.identity}/${key.imageName} ` +
+            `of line ${first} (two runs wrote into one output); re-run with --overwrite`,
+        );
+      }
+      seen.set(k, lineNumber);
       keys.push(key);
       ends.push(offset);
     }, { includeUnterminated: false });
@@ -146,25 +217,31 @@ async function readNpyHead(path: string): Promise<Uint8Array> {
   }
 }
 
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}
+
 async function openJsonl(
   path: string,
-  overwrite: boolean,
   decimals: number,
   dim: number,
+  warn: (message: string) => void,
 ): Promise<FormatWriter> {
   let keys: ImageKey[] = [];
-  if (!overwrite && await exists(path)) {
-    const found = await jsonlKeys(path);
-    // A line cut by a kill is dropped.
-    if (found.completeBytes < found.totalBytes) await Deno.truncate(path, found.completeBytes);
+  if (await exists(path)) {
+    const found = await jsonlKeys(path, dim);
+    if (found.completeBytes < found.totalBytes) {
+      // Only the unterminated tail can be a write cut by a kill; it is dropped.
+      warn(
+        `${path}: cut ${found.totalBytes - found.completeBytes} bytes of a line left ` +
+          `unfinished by an interrupted run (after line ${found.keys.length})`,
+      );
+      await Deno.truncate(path, found.completeBytes);
+    }
     keys = found.keys;
   }
-  const file = await Deno.open(path, {
-    create: true,
-    write: true,
-    append: !overwrite,
-    truncate: overwrite,
-  });
+  const file = await Deno.open(path, { create: true, write: true, append: true });
   const encoder = new TextEncoder();
   return {
     keys,
@@ -175,71 +252,130 @@ async function openJsonl(
           batch[i]!.identity,
           batch[i]!.imageName,
           vectors.subarray(i * dim, (i + 1) * dim),
-          {
-            decimals,
-          },
+          { decimals },
         ) + "\n";
       }
-      const bytes = encoder.encode(text);
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await writeAll(file, encoder.encode(text));
       await file.syncData();
     },
     close: () => file.close(),
   };
 }
 
-async function openNpyWriter(path: string, overwrite: boolean, dim: number): Promise<FormatWriter> {
-  const lpath = labelsPath(path);
+/** Label rows of a `labels.tsv`, checked; a last line without newline is reported as torn. */
+async function readLabels(lpath: string): Promise<{ keys: ImageKey[]; torn: boolean }> {
+  const text = await Deno.readTextFile(lpath);
+  const lines = text.split("\n");
+  const torn = lines[lines.length - 1] !== "";
+  lines.pop(); // the "" after the last newline, or the torn line
+
+  if (lines[0] !== LABELS_HEADER) {
+    throw new SyntaxError(
+      `Cannot resume ${lpath}: line 1 must be the header ${JSON.stringify(LABELS_HEADER)}, ` +
+        `current value is ${JSON.stringify((lines[0] ?? "").slice(0, 60))}; ` +
+        `re-run with --overwrite`,
+    );
+  }
   const keys: ImageKey[] = [];
-  let rows = 0;
-  if (!overwrite && await exists(path) && await exists(lpath)) {
-    const head = await readNpyHead(path);
-    const info = parseNpyHeader(head, path);
-    if (info.dim !== dim || info.dataOffset !== NPY_HEADER_BYTES) {
+  const seen = new Map<string, number>();
+  for (let i = 1; i < lines.length; i++) {
+    const parts = lines[i]!.split("\t");
+    if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
       throw new SyntaxError(
-        `${path}: cannot resume: it holds ${info.dim}-d rows, the model gives ${dim}-d`,
+        `Cannot resume ${lpath}: line ${i + 1} must be <identity><TAB><image_name>, current ` +
+          `value is ${JSON.stringify(lines[i]!.slice(0, 60))}; re-run with --overwrite`,
       );
     }
-    const size = (await Deno.stat(path)).size;
-    const lines = (await Deno.readTextFile(lpath)).split("\n");
-    if (lines[0] !== LABELS_HEADER) {
-      throw new SyntaxError(`${lpath}:1: cannot resume: unexpected header`);
+    const key = { identity: parts[0]!, imageName: parts[1]! };
+    const first = seen.get(keyOf(key));
+    if (first !== undefined) {
+      throw new SyntaxError(
+        `Cannot resume ${lpath}: line ${i + 1} repeats ${key.identity}/${key.imageName} of ` +
+          `line ${first} (two runs wrote into one output); re-run with --overwrite`,
+      );
     }
-    const labelRows = lines.slice(1).filter((l, i, all) => l !== "" || i < all.length - 1)
-      .filter((l) => l.includes("\t"));
-    rows = Math.min(info.rows, labelRows.length, Math.floor((size - NPY_HEADER_BYTES) / (dim * 4)));
-    for (let i = 0; i < rows; i++) {
-      const tab = labelRows[i]!.indexOf("\t");
-      keys.push({ identity: labelRows[i]!.slice(0, tab), imageName: labelRows[i]!.slice(tab + 1) });
-    }
+    seen.set(keyOf(key), i + 1);
+    keys.push(key);
   }
-  const data = await Deno.open(path, { create: true, read: true, write: true });
-  await data.truncate(NPY_HEADER_BYTES + rows * dim * 4);
-  const header = async () => {
-    await data.seek(0, Deno.SeekMode.Start);
-    await data.write(npyHeader(rows, dim));
-  };
-  await header();
-  const labelLines = [LABELS_HEADER, ...keys.map((k) => `${k.identity}\t${k.imageName}`)];
-  await Deno.writeTextFile(lpath, labelLines.join("\n") + "\n");
+  return { keys, torn };
+}
+
+const labelsText = (keys: ImageKey[]) =>
+  [LABELS_HEADER, ...keys.map((k) => `${k.identity}\t${k.imageName}`)].join("\n") + "\n";
+
+async function openNpyWriter(
+  path: string,
+  dim: number,
+  warn: (message: string) => void,
+): Promise<FormatWriter> {
+  const lpath = labelsPath(path);
+  let keys: ImageKey[] = [];
+  let rows = 0;
+  const hasData = await exists(path);
+  const hasLabels = await exists(lpath);
+  if (hasData !== hasLabels) {
+    const [there, missing] = hasData ? [path, lpath] : [lpath, path];
+    throw new Deno.errors.NotFound(
+      `Cannot resume ${there}: its partner ${missing} is missing; restore it, or re-run with ` +
+        `--overwrite to start over`,
+    );
+  }
+  if (hasData) {
+    const info = parseNpyHeader(await readNpyHead(path), path);
+    if (info.dim !== dim || info.dataOffset !== NPY_HEADER_BYTES) {
+      throw new SyntaxError(
+        `Cannot resume ${path}: it holds ${info.dim}-d rows, the model gives ${dim}-d; ` +
+          `use another --out or --overwrite`,
+      );
+    }
+    const dataRows = Math.floor(((await Deno.stat(path)).size - NPY_HEADER_BYTES) / (dim * 4));
+    const labels = await readLabels(lpath);
+    // Appends go vectors, labels, then the header's row count, each synced: the header is the
+    // last word, and a kill leaves at most one unfinished batch of vectors and labels after it.
+    rows = info.rows;
+    if (labels.keys.length < rows || dataRows < rows) {
+      throw new SyntaxError(
+        `Cannot resume ${path}: its header says ${rows} rows but ${lpath} holds ` +
+          `${labels.keys.length} labels and the file ${dataRows} vectors; the output was damaged: ` +
+          `re-run with --overwrite`,
+      );
+    }
+    keys = labels.keys.slice(0, rows);
+    if (labels.keys.length > rows || labels.torn) {
+      warn(
+        `${lpath}: cut ${labels.keys.length - rows} labels${
+          labels.torn ? " and a torn line" : ""
+        } of a batch an interrupted run left unfinished`,
+      );
+      await writeFileAtomic(lpath, labelsText(keys));
+    }
+    if (dataRows > rows) await Deno.truncate(path, NPY_HEADER_BYTES + rows * dim * 4);
+  } else {
+    const data = await Deno.open(path, { create: true, write: true, truncate: true });
+    await writeAll(data, npyHeader(0, dim));
+    data.close();
+    await writeFileAtomic(lpath, labelsText([]));
+  }
+  const data = await Deno.open(path, { read: true, write: true });
   const labels = await Deno.open(lpath, { append: true });
   const encoder = new TextEncoder();
   return {
     keys,
     async append(batch, vectors) {
       await data.seek(NPY_HEADER_BYTES + rows * dim * 4, Deno.SeekMode.Start);
-      const bytes = new Uint8Array(vectors.buffer, vectors.byteOffset, batch.length * dim * 4);
-      let written = 0;
-      while (written < bytes.length) written += await data.write(bytes.subarray(written));
-      const text = batch.map((k) => `${checkLabel(k.identity)}\t${checkLabel(k.imageName)}\n`).join(
-        "",
+      await writeAll(
+        data,
+        new Uint8Array(vectors.buffer, vectors.byteOffset, batch.length * dim * 4),
       );
-      await labels.write(encoder.encode(text));
-      rows += batch.length;
-      await header();
       await data.syncData();
+      const text = batch.map((k) => `${checkLabel(k.identity)}\t${checkLabel(k.imageName)}\n`)
+        .join("");
+      await writeAll(labels, encoder.encode(text));
       await labels.syncData();
+      rows += batch.length;
+      await data.seek(0, Deno.SeekMode.Start);
+      await writeAll(data, npyHeader(rows, dim));
+      await data.syncData();
     },
     close: () => {
       data.close();
@@ -248,15 +384,26 @@ async function openNpyWriter(path: string, overwrite: boolean, dim: number): Pro
   };
 }
 
+/** The files of one output format: the format file, and the labels beside a `.npy`. */
+export function formatFiles(path: string): string[] {
+  return /\.npy$/i.test(path) ? [path, labelsPath(path)] : [path];
+}
+
 /**
- * Opens (or resumes) an embeddings output in one or more formats. When the formats disagree on
- * what was already written (a kill between two files), each file is cut back to the rows that all
- * of them hold.
+ * Opens (or resumes) an embeddings output in one or more formats. Each format resumes on its own
+ * from the rows it holds: {@linkcode EmbeddingWriter.has} is true for an image every format
+ * holds, and {@linkcode EmbeddingWriter.append} gives each format only the rows it lacks (a
+ * complete `.jsonl` beside a missing `.npy` gets nothing, the `.npy` gets every row). Resuming
+ * checks every line: a damaged line, a repeated image, or labels that disagree with the `.npy`
+ * header is an error naming the file and line; only the unfinished tail of a killed run is cut
+ * (with a warning). Files are never truncated below what they held complete; `labels.tsv` is
+ * rewritten only through a temporary file and a rename. `overwrite` removes the old files first.
  *
  * @param out Base output path.
- * @param options Formats, dimension, overwrite, decimals.
+ * @param options Formats, dimension, overwrite, decimals, reporter.
  * @returns The writer.
- * @throws {SyntaxError} When an existing output cannot be resumed.
+ * @throws {SyntaxError} When an existing output cannot be resumed (damaged line, other dimension).
+ * @throws {Deno.errors.NotFound} When a `.npy` lacks its labels or the reverse.
  *
  * @example
  * ```ts
@@ -276,45 +423,65 @@ export async function openEmbeddingWriter(
   out: string,
   options: EmbeddingWriterOptions = {},
 ): Promise<EmbeddingWriter> {
-  const { formats = ["jsonl"], dim = 512, overwrite = false, decimals = 5 } = options;
+  const {
+    formats = ["jsonl"],
+    dim = 512,
+    overwrite = false,
+    decimals = 5,
+    reporter = consoleReporter(),
+  } = options;
   const dir = out.replace(/[\\/][^\\/]*$/, "");
   if (dir !== out) await Deno.mkdir(dir, { recursive: true });
   const paths = formats.map((f) => formatPath(out, f));
-  let writers = await Promise.all(
-    formats.map((f, i) =>
-      f === "npy"
-        ? openNpyWriter(paths[i]!, overwrite, dim)
-        : openJsonl(paths[i]!, overwrite, decimals, dim)
-    ),
-  );
-  const common = Math.min(...writers.map((w) => w.keys.length));
-  if (writers.some((w) => w.keys.length !== common)) {
-    // Formats disagree (killed between the two writes): keep the shorter prefix everywhere.
-    writers.forEach((w) => w.close());
-    writers = await Promise.all(formats.map(async (f, i) => {
-      if (f === "npy") {
-        const info = parseNpyHeader(await readNpyHead(paths[i]!), paths[i]);
-        const lpath = labelsPath(paths[i]!);
-        const lines = (await Deno.readTextFile(lpath)).split("\n").slice(0, common + 1);
-        await Deno.writeTextFile(lpath, lines.join("\n") + "\n");
-        const file = await Deno.open(paths[i]!, { write: true });
-        await file.write(npyHeader(Math.min(info.rows, common), dim));
-        file.close();
-        return openNpyWriter(paths[i]!, false, dim);
-      }
-      const { ends } = await jsonlKeys(paths[i]!);
-      await Deno.truncate(paths[i]!, common > 0 ? ends[common - 1] : 0);
-      return openJsonl(paths[i]!, false, decimals, dim);
-    }));
+  const warn = (message: string) => reporter.warn(message);
+  for (const path of paths) {
+    const files = formatFiles(path);
+    for (const stale of await removeStaleTemps(path, files)) {
+      warn(`removed ${stale}, left by an interrupted run`);
+    }
+    if (overwrite) {
+      for (const file of files) await Deno.remove(file).catch(() => undefined);
+    }
   }
-  const done = new Set(writers[0]!.keys.map(keyOf));
+  const writers: FormatWriter[] = [];
+  try {
+    for (let i = 0; i < formats.length; i++) {
+      writers.push(
+        formats[i] === "npy"
+          ? await openNpyWriter(paths[i]!, dim, warn)
+          : await openJsonl(paths[i]!, decimals, dim, warn),
+      );
+    }
+  } catch (error) {
+    writers.forEach((w) => w.close());
+    throw error;
+  }
+  const held = writers.map((w) => new Set(w.keys.map(keyOf)));
+  const inAll = (k: string) => held.every((set) => set.has(k));
+  const resumedRows = held.length === 0
+    ? 0
+    : writers[0]!.keys.filter((key) => inAll(keyOf(key))).length;
   return {
     paths,
-    resumedRows: writers[0]!.keys.length,
-    has: (key) => done.has(keyOf(key)),
+    resumedRows,
+    rowsByFormat: writers.map((w) => w.keys.length),
+    has: (key) => inAll(keyOf(key)),
     async append(keys, vectors) {
-      for (const w of writers) await w.append(keys, vectors);
-      for (const k of keys) done.add(keyOf(k));
+      for (let f = 0; f < writers.length; f++) {
+        const set = held[f]!;
+        const pick: number[] = [];
+        for (let i = 0; i < keys.length; i++) if (!set.has(keyOf(keys[i]!))) pick.push(i);
+        if (pick.length === 0) continue;
+        let subKeys = keys;
+        let subVectors = vectors;
+        if (pick.length < keys.length) {
+          subKeys = pick.map((i) => keys[i]!);
+          subVectors = new Float32Array(pick.length * dim);
+          pick.forEach((i, j) => subVectors.set(vectors.subarray(i * dim, (i + 1) * dim), j * dim));
+        }
+        await writers[f]!.append(subKeys, subVectors);
+        for (const k of subKeys) set.add(keyOf(k));
+      }
     },
     close: () => {
       writers.forEach((w) => w.close());

@@ -122,6 +122,26 @@ export function metricsLayout(root: string = DEFAULT_METRICS_ROOT): MetricsLayou
   };
 }
 
+/** Suffix of the run manifest beside an output: `<output>.manifest.json`. */
+export const MANIFEST_SUFFIX = ".manifest.json";
+
+/**
+ * The run manifest of an output file: `<output>.manifest.json`, beside it.
+ *
+ * @param output The output's path.
+ * @returns The manifest's path.
+ *
+ * @example
+ * ```ts
+ * import { manifestPathOf } from "./_layout.ts";
+ * const path = manifestPathOf("Metrics/Embeddings/Demo.jsonl");
+ * if (path !== "Metrics/Embeddings/Demo.jsonl.manifest.json") throw new Error(path);
+ * ```
+ */
+export function manifestPathOf(output: string): string {
+  return `${output}${MANIFEST_SUFFIX}`;
+}
+
 function bestMatchStem(name: string, n: number): string {
   return `${name}_BestMatches_${n}`;
 }

@@ -23,12 +23,14 @@
  *
  * @module
  */
+export * from "./_atomic.ts";
 export * from "./_best_match_csv.ts";
 export * from "./_ci_tables.ts";
 export * from "./_closest_json.ts";
 export * from "./_closest_paths_csv.ts";
 export * from "./_csv.ts";
 export * from "./_layout.ts";
+export * from "./_manifest.ts";
 export * from "./_metrics_table.ts";
 export * from "./_published_data.ts";
 export * from "./_python_float.ts";

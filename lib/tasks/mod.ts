@@ -35,5 +35,6 @@ export * from "./_paper.ts";
 export * from "./_paths.ts";
 export * from "./_plot_similar.ts";
 export * from "./_score_sets.ts";
+export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";
 export * from "./_similarities.ts";
