@@ -120,5 +120,73 @@ Deno.test("eerStats(genuine, impostor) rates and operating points equal a brute-
       assert.equal(s[field], fnmr[k], `case ${c} ${field}`);
     }
     assert.equal(s.fnmr0_th, Math.min(...gen));
+    // EER as the spec states it: b = first index with FMR - FNMR <= 0, a = b - 1 unless they are
+    // equal there (or b = 0), and of a and b the one with the smaller FMR + FNMR, a on a tie.
+    const b = fmr.findIndex((f, i) => f - fnmr[i]! <= 0);
+    if (b < 0) {
+      assert.deepEqual([s.eer, s.eer_low, s.eer_high, s.eer_th], [1, 1, 1, thrs[0]]);
+    } else {
+      const a = fmr[b] !== fnmr[b] && b !== 0 ? b - 1 : b;
+      const k = fmr[a]! + fnmr[a]! <= fmr[b]! + fnmr[b]! ? a : b;
+      assert.equal(s.eer, (fnmr[k]! + fmr[k]!) / 2, `case ${c} eer`);
+      assert.equal(s.eer_low, Math.min(fmr[k]!, fnmr[k]!), `case ${c} eer_low`);
+      assert.equal(s.eer_high, Math.max(fmr[k]!, fnmr[k]!), `case ${c} eer_high`);
+      assert.equal(s.eer_th, thrs[k], `case ${c} eer_th`);
+    }
   }
+});
+
+const CROSSING_TIES = new URL("../fixtures/vectors/crossing_ties/", import.meta.url);
+
+function readVector(dir: URL): { genuine: number[]; impostor: number[]; expected: unknown } {
+  const read = (name: string) =>
+    Deno.readTextFileSync(new URL(name, dir)).trim().split("\n").map(Number);
+  return {
+    genuine: read("genuine.txt"),
+    impostor: read("impostor.txt"),
+    expected: JSON.parse(Deno.readTextFileSync(new URL("expected.json", dir))).pyeer,
+  };
+}
+
+function eerFields(s: ReturnType<typeof eerStats>) {
+  return { eer: s.eer, eer_low: s.eer_low, eer_high: s.eer_high, eer_th: s.eer_th };
+}
+
+Deno.test("eerStats(genuine, impostor) gives a tie of FMR + FNMR at the crossing to the lower threshold", () => {
+  // FMR + FNMR is 1 at both 0.4 and 0.5, the thresholds either side of the crossing: pyeer's
+  // rule "a tie goes to a" picks 0.4.
+  const v = readVector(CROSSING_TIES);
+  assert.deepEqual(eerFields(eerStats(v.genuine, v.impostor)), v.expected);
+  assert.deepEqual(v.expected, { eer: 0.5, eer_low: 0.4, eer_high: 0.6, eer_th: 0.4 });
+});
+
+Deno.test({
+  name:
+    "eerStats(genuine, impostor) EER fields equal the spec's algorithm run in numpy, ties included",
+  ignore: skipUnlessPython("numpy"),
+  async fn() {
+    const rng = createRng(23);
+    const v = readVector(CROSSING_TIES);
+    const cases = [{ genuine: v.genuine, impostor: v.impostor }];
+    for (let c = 0; c < 600; c++) {
+      const grid = [3, 5, 10, 40][c % 4]!;
+      const draw = (n: number, scale: number) =>
+        Array.from({ length: n }, () => Math.round(uniformFloat(rng) * scale * grid) / grid);
+      const g = 1 + uniformInt(rng, 12);
+      const i = c % 2 === 0 ? g : 1 + uniformInt(rng, 12); // equal counts tie more often
+      cases.push({ genuine: draw(g, 1), impostor: draw(i, 0.9) });
+    }
+    const script = new URL("../fixtures/vectors/spec_eer.py", import.meta.url).pathname;
+    const want = JSON.parse(await runPython([script], JSON.stringify(cases))) as unknown[];
+    assert.equal(want.length, cases.length);
+    assert.deepEqual(want[0], v.expected, "the committed crossing_ties expected.json");
+    let ties = 0;
+    cases.forEach((c, k) => {
+      const s = eerStats(c.genuine, c.impostor);
+      assert.deepEqual(eerFields(s), want[k], `case ${k}: ${JSON.stringify(c)}`);
+      const b = Array.from(s.fmr).findIndex((f, i) => f - s.fnmr[i]! <= 0);
+      if (b > 0 && s.fmr[b - 1]! + s.fnmr[b - 1]! === s.fmr[b]! + s.fnmr[b]!) ties++;
+    });
+    assert.ok(ties >= 20, `only ${ties} cases tie at the crossing`);
+  },
 });
