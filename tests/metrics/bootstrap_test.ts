@@ -8,6 +8,7 @@ import { eerStats } from "../../lib/metrics/_eer_stats.ts";
 import { fdr } from "../../lib/metrics/_fdr.ts";
 import { createRng, drawCounts, type Rng, uniformFloat, uniformInt } from "../../lib/random/mod.ts";
 import { scoreTally } from "../../lib/metrics/_score_tally.ts";
+import { runPython, skipUnlessPython } from "../_python.ts";
 
 function normals(rng: Rng, n: number, mean: number, sd: number): Float64Array {
   return Float64Array.from({ length: n }, () => {
@@ -168,4 +169,77 @@ Deno.test("bootstrapCis(genuine, impostor, { resamples: 50 }) keeps its replicat
     "ad59daf57ccffc73a65c13c2566815144d0680885c6a88c27c5dcd6010e50937",
   );
   assert.deepEqual(intervals.eer, { lower: 0.26302291666666666, upper: 0.2798129166666667 });
+});
+
+/** The spec's bound: numpy's 'linear' percentile of the sorted replicates, pos = q/100·(B−1). */
+function specPercentile(values: Float64Array, q: number): number {
+  const v = values.slice().sort();
+  const pos = (q / 100) * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, v.length - 1);
+  return v[lo]! + (pos - lo) * (v[hi]! - v[lo]!);
+}
+
+function bootstrapCase() {
+  const rng = createRng(31);
+  const gen = normals(rng, 500, 0.5, 0.1), imp = normals(rng, 2000, 0.1, 0.1);
+  return {
+    at95: bootstrapCis(gen, imp, { resamples: 1000, seed: 3 }),
+    at90: bootstrapCis(gen, imp, { resamples: 1000, seed: 3, level: 90 }),
+  };
+}
+
+Deno.test("bootstrapCis(genuine, impostor) bounds are the 2.5th and 97.5th percentiles of its replicates (5th and 95th at level 90)", () => {
+  const { at95, at90 } = bootstrapCase();
+  assert.equal(at95.level, 95);
+  assert.equal(at90.level, 90);
+  for (const name of BOOTSTRAP_STATISTICS) {
+    assert.deepEqual(at90.replicates[name], at95.replicates[name], `${name}: same draws`);
+    for (const [r, low, high] of [[at95, 2.5, 97.5], [at90, 5, 95]] as const) {
+      const want = {
+        lower: specPercentile(r.replicates[name], low),
+        upper: specPercentile(r.replicates[name], high),
+      };
+      assert.ok(
+        Math.abs(r.intervals[name].lower - want.lower) <= 1e-15 * Math.abs(want.lower) &&
+          Math.abs(r.intervals[name].upper - want.upper) <= 1e-15 * Math.abs(want.upper),
+        `${name} at ${r.level}: ${JSON.stringify(r.intervals[name])} vs ${JSON.stringify(want)}`,
+      );
+    }
+    const inner = at90.intervals[name], outer = at95.intervals[name];
+    assert.ok(outer.lower < inner.lower && inner.upper < outer.upper, `${name}: 90% inside 95%`);
+  }
+});
+
+Deno.test({
+  name:
+    "bootstrapCis(genuine, impostor) bounds equal np.percentile of the same replicates at 95% and 90%",
+  ignore: skipUnlessPython("numpy"),
+  async fn() {
+    const { at95, at90 } = bootstrapCase();
+    const payload = [[at95, [2.5, 97.5]], [at90, [5, 95]]].map(([r, q]) => ({
+      q,
+      replicates: Object.fromEntries(
+        BOOTSTRAP_STATISTICS.map((name) => [name, Array.from((r as typeof at95).replicates[name])]),
+      ),
+    }));
+    const code = `
+import json, sys
+import numpy as np
+out = []
+for case in json.load(sys.stdin):
+    out.append({name: [float(x) for x in np.percentile(np.array(reps, dtype=np.float64), case["q"])]
+                for name, reps in case["replicates"].items()})
+print(json.dumps(out))`;
+    const numpy = JSON.parse(await runPython(["-c", code], JSON.stringify(payload))) as Record<
+      string,
+      [number, number]
+    >[];
+    [at95, at90].forEach((r, k) => {
+      for (const name of BOOTSTRAP_STATISTICS) {
+        const [lower, upper] = numpy[k]![name]!;
+        assert.deepEqual(r.intervals[name], { lower, upper }, `${name} at level ${r.level}`);
+      }
+    });
+  },
 });
