@@ -175,6 +175,29 @@ export function comparisonFigureName(name: string, samples: number): string {
   return `comparison_${name}_${samples}_samples`;
 }
 
+/** The folder, beside the outputs of a Slurm run, that holds its job scripts and logs. */
+export const SLURM_DIR = ".slurm";
+
+/**
+ * Where `deno task slurm` writes the job scripts and Slurm logs of one run: `<folder>/.slurm/<run>`,
+ * beside the run's outputs (`folder` is the folder of embed's output file, or the output root of
+ * similarities, leakage and closest), out of the way of the tasks that list those folders.
+ *
+ * @param folder The folder the run's outputs go to.
+ * @param run The run's name, `<task>_<dataset name>`.
+ * @returns The folder's path.
+ *
+ * @example
+ * ```ts
+ * import { slurmDirOf } from "./_layout.ts";
+ * const dir = slurmDirOf("Metrics/Embeddings", "embed_Demo");
+ * if (dir !== "Metrics/Embeddings/.slurm/embed_Demo") throw new Error(dir);
+ * ```
+ */
+export function slurmDirOf(folder: string, run: string): string {
+  return join(folder, SLURM_DIR, run);
+}
+
 /** Suffixes that end a dataset name in the kit's file names, longest first. */
 const NAME_SUFFIXES: readonly RegExp[] = [
   /_BestMatches_\d+\.(?:csv|txt)$/,

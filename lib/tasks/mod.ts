@@ -14,6 +14,7 @@
  * | `plot-similar` | {@linkcode runPlotSimilar} |
  * | `paper` | {@linkcode runPaper} |
  * | `demo` | {@linkcode runDemo} |
+ * | `slurm` | {@linkcode runSlurm} |
  *
  * @example
  * ```ts
@@ -38,3 +39,4 @@ export * from "./_score_sets.ts";
 export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";
 export * from "./_similarities.ts";
+export * from "./_slurm.ts";
