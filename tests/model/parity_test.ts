@@ -24,6 +24,21 @@ const MIN_COSINE = 0.99999;
  */
 const TIGHT_COSINE = 0.999999;
 
+/** The Euclidean distance that MIN_COSINE allows between unit vectors: sqrt(2 (1 - cos)). */
+const MAX_DISTANCE = Math.sqrt(2 * (1 - MIN_COSINE));
+
+function norm(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
+}
+
+function distance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s);
+}
+
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
@@ -83,6 +98,14 @@ function assertCosines(label: string, ours: Float32Array[], ref: Reference, torc
     const row = ours[i];
     assert.ok(row, `${label} ${image.file}: no embedding`);
     assert.equal(row.length, dim, `${label} ${image.file}: embedding size`);
+    // Both sides are L2-normalised, so the vectors themselves must agree, not only their angle.
+    assert.ok(
+      Math.abs(norm(theirs) - 1) < 1e-5,
+      `${label} ${image.file}: torch norm ${norm(theirs)}`,
+    );
+    assert.ok(Math.abs(norm(row) - 1) < 1e-5, `${label} ${image.file}: norm ${norm(row)}, not 1`);
+    const gap = distance(row, theirs);
+    assert.ok(gap <= MAX_DISTANCE, `${label} ${image.file}: |ours - torch| = ${gap}`);
     return { file: image.file, cosine: cosine(row, theirs) };
   });
   const worst = report.reduce((a, b) => (b.cosine < a.cosine ? b : a));
