@@ -69,11 +69,18 @@ interface Row {
   embedding: number[];
 }
 
+/** Python's `json.dumps` writes non-finite floats as these bare words (not JSON). */
+const PYTHON_NON_FINITE = /(?<=[[,:]\s*)(NaN|-?Infinity)(?=\s*[,\]}])/g;
+
 function parseRow(text: string, dim: number): Row | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
+    const word = text.match(PYTHON_NON_FINITE)?.[0];
+    if (word !== undefined) {
+      return `holds ${word}, which Python's json writes for a non-finite float: embeddings must be finite (the model or the file is broken)`;
+    }
     return `not valid JSON (${error instanceof Error ? error.message : error})`;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -91,8 +98,12 @@ function parseRow(text: string, dim: number): Row | string {
     return `expected ${dim} embedding values like the lines before, found ${embedding.length}`;
   }
   for (let i = 0; i < embedding.length; i++) {
-    if (typeof embedding[i] !== "number" || !Number.isFinite(embedding[i])) {
-      return `embedding value ${i} is not a finite number: ${JSON.stringify(embedding[i])}`;
+    const v = embedding[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      return `embedding value ${i} is not a finite number: ${JSON.stringify(v)}`;
+    }
+    if (!Number.isFinite(Math.fround(v))) {
+      return `embedding value ${i} is ${v}, beyond float32's range (±3.4028234663852886e+38): refused as float32 overflow`;
     }
   }
   return { identity: String(identity), imageName, embedding };
@@ -101,6 +112,9 @@ function parseRow(text: string, dim: number): Row | string {
 /**
  * Reads a JSON-lines embeddings file. Blank lines are skipped; a malformed line is an
  * {@linkcode EmbeddingFileError} naming file and line (or counted and skipped with `lenient`).
+ * Values are held as float32: a value float32 cannot hold (`1e39`, float32 overflow) is refused
+ * like `NaN` and `Infinity` (which Python's `json` writes for non-finite floats), never turned
+ * into an infinity.
  *
  * @param path The file.
  * @param options Leniency, progress callback, chunk size.

@@ -322,9 +322,14 @@ async function openNpyWriter(
   }
   if (hasData) {
     const info = parseNpyHeader(await readNpyHead(path), path);
-    if (info.dim !== dim || info.dataOffset !== NPY_HEADER_BYTES) {
+    if (
+      info.dim !== dim || info.dataOffset !== NPY_HEADER_BYTES || info.descr !== "<f4" ||
+      info.fortranOrder
+    ) {
       throw new SyntaxError(
-        `Cannot resume ${path}: it holds ${info.dim}-d rows, the model gives ${dim}-d; ` +
+        `Cannot resume ${path}: it holds ${info.dim}-d '${info.descr}'${
+          info.fortranOrder ? " Fortran-order" : ""
+        } rows, the model gives ${dim}-d '<f4' rows; ` +
           `use another --out or --overwrite`,
       );
     }

@@ -22,6 +22,7 @@
  *
  * @module
  */
+export * from "./_check_embeddings.ts";
 export * from "./_embedding_set.ts";
 export * from "./_jsonl.ts";
 export * from "./_normalize.ts";
