@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ImageKey, isImageName } from "./_dataset.ts";
+import { type ImageKey, isImageName, isJunkPath, type SkipTally } from "./_dataset.ts";
 
 /**
  * The entry path with `\` turned into `/` and leading `./` removed, or `undefined` when it is
@@ -29,6 +29,12 @@ export function safeEntryPath(name: string): string | undefined {
   return path;
 }
 
+/** Why an archive entry with an absolute path or a `..` segment is left out. */
+export const UNSAFE_ENTRY = "an absolute path or a '..' segment";
+/** Why the earlier of two archive members with one path is left out. */
+export const DUPLICATE_ENTRY =
+  "a second member with the same path (the last one is read, as Python's zipfile and tarfile do)";
+
 /**
  * The warning for an archive entry skipped as unsafe (see {@linkcode safeEntryPath}).
  *
@@ -40,13 +46,40 @@ export function unsafeEntryWarning(archive: string, name: string): string {
   return `${archive}: skipped entry '${name}' (absolute path or '..' segment)`;
 }
 
+/** Options of {@linkcode imageKeys}. */
+export interface ImageKeysOptions {
+  /**
+   * Whether one top-level folder that holds every image two or more levels deep is taken as a
+   * wrapper around the identity folders (archives: `zip -r DCFace.zip DCFace/`). @default true
+   */
+  wrapper?: boolean;
+  /**
+   * Take images in sub-folders of an identity folder, named by their path inside it
+   * (`<identity>/<sub>/<image>`, as Python's `os.walk` from the identity folder gives it);
+   * otherwise they are left out and counted. @default false
+   */
+  recursive?: boolean;
+  /** Receives what is left out, by reason. @default not counted */
+  tally?: SkipTally;
+}
+
+/** Why an image in a sub-folder of an identity folder is left out. */
+export const NESTED_IMAGE = "an image in a sub-folder of an identity folder (--recursive takes it)";
+/** Why an image outside any identity folder is left out. */
+export const LOOSE_IMAGE = "an image outside any identity folder";
+/** Why a file that is not an image is left out. */
+export const NOT_IMAGE_NAME = "not a .png/.jpg/.jpeg file name";
+
 /**
- * Maps image entry paths to dataset keys: `<identity>/<image>` directly under the dataset root.
- * The root is the archive root, or its one top-level folder when every image lies under that same
- * folder at least two levels deep (`zip -r DCFace.zip DCFace/` gives `DCFace/<id>/<img>`).
- * Images at other depths are ignored, as a folder dataset ignores them.
+ * Maps entry paths to dataset keys: `<identity>/<image>` directly under the dataset root. The
+ * root is the archive root, or (with `wrapper`) its one top-level folder when every image lies
+ * under that same folder at least two levels deep (`zip -r DCFace.zip DCFace/` gives
+ * `DCFace/<id>/<img>`). OS junk is ignored silently; other files, images outside identity
+ * folders and (unless `recursive`) images in sub-folders of identity folders are counted in
+ * `tally`.
  *
- * @param paths Safe entry paths (any kind of file; non-images are ignored).
+ * @param paths Safe entry paths (any kind of file).
+ * @param options Wrapper rule, sub-folders, the tally.
  * @returns For each path, its key or `undefined`.
  *
  * @example
@@ -56,25 +89,44 @@ export function unsafeEntryWarning(archive: string, name: string): string {
  * if (keys.map((k) => k?.identity).join() !== "a,,b") throw new Error("unexpected");
  * ```
  */
-export function imageKeys(paths: readonly string[]): (ImageKey | undefined)[] {
-  const images = paths.map((p) => (isImageName(p) && !p.endsWith("/") ? p.split("/") : undefined));
+export function imageKeys(
+  paths: readonly string[],
+  options: ImageKeysOptions = {},
+): (ImageKey | undefined)[] {
+  const { wrapper: wrap = true, recursive = false, tally } = options;
+  const images = paths.map((p) =>
+    !isJunkPath(p) && isImageName(p) && !p.endsWith("/") ? p.split("/") : undefined
+  );
   let wrapper: string | undefined;
   let deep = false;
-  let shared = true;
+  let shared = wrap;
   for (const parts of images) {
-    if (!parts) continue;
+    if (!parts || !shared) continue;
     if (parts.length < 2) {
       shared = false;
-      break;
+      continue;
     }
     if (wrapper === undefined) wrapper = parts[0];
     else if (wrapper !== parts[0]) shared = false;
     if (parts.length >= 3) deep = true;
   }
   const skip = shared && deep ? 1 : 0;
-  return images.map((parts) => {
-    if (!parts || parts.length - skip !== 2) return undefined;
-    return { identity: parts[skip]!, imageName: parts[skip + 1]! };
+  return images.map((parts, i) => {
+    const path = paths[i]!;
+    if (!parts) {
+      if (!isJunkPath(path) && !path.endsWith("/")) tally?.add(NOT_IMAGE_NAME, path);
+      return undefined;
+    }
+    const depth = parts.length - skip;
+    if (depth < 2) {
+      tally?.add(LOOSE_IMAGE, path);
+      return undefined;
+    }
+    if (depth > 2 && !recursive) {
+      tally?.add(NESTED_IMAGE, path);
+      return undefined;
+    }
+    return { identity: parts[skip]!, imageName: parts.slice(skip + 1).join("/") };
   });
 }
 

@@ -12,6 +12,7 @@ import { openFolderContainer } from "./_folder.ts";
 import { openRecordIOContainer } from "./_recordio.ts";
 import { openTarContainer } from "./_tar.ts";
 import { openZipContainer } from "./_zip.ts";
+import type { ListingSkip } from "./_dataset.ts";
 
 /** The kinds of container the kit reads. */
 export type ContainerKind = "folder" | "zip" | "tar" | "tar.gz" | "recordio";
@@ -60,6 +61,12 @@ export type ContainerRecord =
 export interface StreamOptions {
   /** Entries for which this returns false are skipped without reading their bytes. @default all */
   filter?: (path: string) => boolean;
+  /**
+   * Looks at an entry's first bytes (up to `SIGNATURE_BYTES` of lib/image) and its size before
+   * the rest is read or inflated; a reason returned refuses the entry (a record with that
+   * `error`), so that no more than its first bytes are held. @default accept every entry
+   */
+  check?: (head: Uint8Array, size: number) => string | undefined;
 }
 
 /** A folder or archive of files addressed by `/`-separated entry path. */
@@ -77,6 +84,12 @@ export interface Container {
   list(): Promise<string[]>;
   /** Every sub-folder path of a folder container, in walk order (folder containers only). */
   folders?(): Promise<string[]>;
+  /**
+   * What the listing left out, by reason, with a count and an example (not regular files, names
+   * that are not UTF-8, duplicates, unsafe or unsupported archive members). OS junk
+   * (`isJunkPath`) is left out silently and not counted.
+   */
+  skipped?(): Promise<ListingSkip[]>;
   /**
    * The bytes of one entry, or `undefined` when there is none.
    * @throws {SyntaxError} Naming archive and entry, when the entry is corrupt or truncated.

@@ -1,14 +1,24 @@
 /**
  * A folder as a {@linkcode Container}: a depth-first walk in code-point or directory order, files
  * read by path. A folder dataset, as the original package walked it, is a folder with one
- * sub-folder per identity holding `.png`/`.jpg`/`.jpeg` images (any letter case); `openDataset`
- * lists it with depth 2 and ignores other files and deeper folders.
+ * sub-folder per identity holding `.png`/`.jpg`/`.jpeg` images (any letter case).
+ *
+ * The walk follows symbolic links to folders (as Python's `os.listdir` plus `os.path.isdir` of the
+ * original does; a link back to a folder being walked is not followed again) and to files. It
+ * leaves out, counted by reason in `skipped()`: entries that are not regular files (FIFOs,
+ * sockets, devices, links to them: reading one could block or never end), broken links, and
+ * names that are not valid UTF-8 (Python reads those with `surrogateescape`; Deno turns the bytes
+ * into U+FFFD and cannot open the path, so such an entry is skipped, never fatal). OS junk
+ * (`__MACOSX/`, `._*`, `.DS_Store`, `Thumbs.db`, `desktop.ini`, `.ipynb_checkpoints/`) is left
+ * out silently.
  *
  * @module
  */
 import { join } from "node:path";
+import { SIGNATURE_BYTES } from "../image/mod.ts";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
 import { readEach, safeEntryPath } from "./_archive_entries.ts";
+import { isJunkPath, type ListingSkip, SkipTally } from "./_dataset.ts";
 
 /** Options of {@linkcode openFolderContainer}. */
 export interface FolderContainerOptions {
@@ -18,6 +28,14 @@ export interface FolderContainerOptions {
   depth?: number;
 }
 
+/** Why an entry that is not a regular file is left out. */
+export const NOT_REGULAR = "not a regular file or folder (FIFO, socket, device, or a link to one)";
+/** Why a broken symbolic link is left out. */
+export const BROKEN_LINK = "a symbolic link to nothing";
+/** Why an entry with a name that is not UTF-8 is left out. */
+export const NOT_UTF8 =
+  "its name is not valid UTF-8, which Deno cannot open (Python reads it with surrogateescape): rename it";
+
 async function entries(dir: string, order: "sorted" | "listdir"): Promise<Deno.DirEntry[]> {
   const out: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(dir)) out.push(entry);
@@ -25,9 +43,73 @@ async function entries(dir: string, order: "sorted" | "listdir"): Promise<Deno.D
   return out;
 }
 
+/** What an entry is once links are followed. */
+async function kindOf(
+  dir: string,
+  entry: Deno.DirEntry,
+): Promise<"file" | "folder" | "skip" | "broken" | "utf8"> {
+  const full = join(dir, entry.name);
+  if (entry.name.includes("\uFFFD")) {
+    try {
+      await Deno.lstat(full);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return "utf8";
+      throw error;
+    }
+  }
+  if (entry.isDirectory) return "folder";
+  if (entry.isFile) return "file";
+  if (!entry.isSymlink) return "skip";
+  try {
+    const info = await Deno.stat(full);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : "skip";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "broken";
+    throw error;
+  }
+}
+
+const REASONS = { skip: NOT_REGULAR, broken: BROKEN_LINK, utf8: NOT_UTF8 } as const;
+
 /**
- * Opens a folder as a container. Files (and links to files) are listed; sub-folders are walked,
- * links to folders are not followed.
+ * The bytes of a file that must be a regular file (a FIFO or `/dev/zero` is refused before it
+ * is opened), or `undefined` when there is none.
+ */
+async function readRegular(full: string, path: string): Promise<Uint8Array | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(full);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  if (info.isDirectory) return undefined;
+  if (!info.isFile) throw new TypeError(`Cannot read ${path}: it is ${NOT_REGULAR}`);
+  return await Deno.readFile(full);
+}
+
+/** The first bytes and the size of a regular file, or the reason it is refused. */
+async function headOf(full: string): Promise<{ head: Uint8Array; size: number } | string> {
+  const info = await Deno.stat(full);
+  if (!info.isFile) return `it is ${NOT_REGULAR}`;
+  const file = await Deno.open(full, { read: true });
+  try {
+    const head = new Uint8Array(SIGNATURE_BYTES);
+    let got = 0;
+    while (got < head.length) {
+      const n = await file.read(head.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    return { head: head.subarray(0, got), size: info.size };
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Opens a folder as a container. Files and links to files are listed; sub-folders and links to
+ * sub-folders are walked; what is left out is counted in `skipped()`.
  *
  * @param root The folder (checked to exist by `openContainer`).
  * @param options Walk order and depth.
@@ -51,43 +133,56 @@ export function openFolderContainer(
   options: FolderContainerOptions = {},
 ): Promise<Container> {
   const { order = "sorted", depth = Infinity } = options;
-  let walked: Promise<{ files: string[]; folders: string[] }> | undefined;
+  let walked: Promise<{ files: string[]; folders: string[]; skipped: ListingSkip[] }> | undefined;
   const walk = () => {
     // One walk shared by concurrent callers: a half-filled list must never be returned.
     walked ??= (async () => {
       const files: string[] = [];
       const folders: string[] = [];
-      const visit = async (dir: string, prefix: string, level: number) => {
+      const tally = new SkipTally();
+      const visit = async (dir: string, prefix: string, level: number, above: Set<string>) => {
         for (const entry of await entries(dir, order)) {
           const path = `${prefix}${entry.name}`;
-          if (entry.isDirectory) {
+          if (isJunkPath(path)) continue;
+          const kind = await kindOf(dir, entry);
+          if (kind === "folder") {
             folders.push(path);
-            if (level < depth) await visit(join(dir, entry.name), `${path}/`, level + 1);
-          } else if (level <= depth) files.push(path);
+            if (level >= depth) continue;
+            const full = join(dir, entry.name);
+            const real = await Deno.realPath(full);
+            if (above.has(real)) continue; // a link back to a folder being walked
+            await visit(full, `${path}/`, level + 1, new Set([...above, real]));
+          } else if (kind === "file") {
+            if (level <= depth) files.push(path);
+          } else tally.add(REASONS[kind], path);
         }
       };
-      await visit(root, "", 1);
-      return { files, folders };
+      await visit(root, "", 1, new Set([await Deno.realPath(root)]));
+      return { files, folders, skipped: tally.list() };
     })();
     return walked;
   };
   const read = async (path: string) => {
     const safe = safeEntryPath(path);
     if (safe === undefined) return undefined;
-    try {
-      return await Deno.readFile(join(root, safe));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-        return undefined;
-      }
-      throw error;
-    }
+    return await readRegular(join(root, safe), join(root, safe));
   };
   async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
+    const { filter, check } = options;
     for (const path of (await walk()).files) {
-      if (options.filter && !options.filter(path)) continue;
+      if (filter && !filter(path)) continue;
+      const full = join(root, path);
       try {
-        yield { path, bytes: await Deno.readFile(join(root, path)) };
+        if (check) {
+          const head = await headOf(full);
+          const refusal = typeof head === "string" ? head : check(head.head, head.size);
+          if (refusal !== undefined) {
+            yield { path, error: refusal };
+            continue;
+          }
+        }
+        const bytes = await readRegular(full, full);
+        yield bytes ? { path, bytes } : { path, error: `${full} does not exist any more` };
       } catch (error) {
         yield { path, error: error instanceof Error ? error.message : String(error) };
       }
@@ -98,6 +193,7 @@ export function openFolderContainer(
     source: root,
     list: async () => (await walk()).files,
     folders: async () => (await walk()).folders,
+    skipped: async () => (await walk()).skipped,
     read,
     readMany: (paths) => readEach(read, paths),
     stream,

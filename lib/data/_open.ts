@@ -14,9 +14,10 @@ import {
   type DatasetReader,
   type ImageKey,
   type ImageRecord,
-  isImageName,
   type ReadOptions,
+  SkipTally,
 } from "./_dataset.ts";
+import { hexHead, imageFormatOf } from "../image/mod.ts";
 
 /** Options of {@linkcode openDataset}. */
 export interface OpenDatasetOptions {
@@ -27,25 +28,64 @@ export interface OpenDatasetOptions {
    */
   order?: "sorted" | "listdir";
   /**
+   * Take images in sub-folders of identity folders, named by their path inside the identity
+   * folder (`<sub>/<image>`); otherwise they are left out and counted in `skipped()`.
+   * @default false
+   */
+  recursive?: boolean;
+  /**
    * Receives warnings: an identity folder without images, an unsafe archive entry.
    * @default consoleReporter()
    */
   reporter?: Reporter;
 }
 
-/** The dataset key of each listed path, by the rule of the container's kind. */
-function datasetKeys(container: Container, paths: readonly string[]): (ImageKey | undefined)[] {
-  if (container.kind === "zip" || container.kind === "tar" || container.kind === "tar.gz") {
-    return imageKeys(paths);
+/** Largest image file read (1 GiB); Pillow's pixel limit refuses far smaller images anyway. */
+export const MAX_IMAGE_FILE_BYTES = 2 ** 30;
+
+/**
+ * The check of an entry's first bytes and size before the rest is read or inflated: an image
+ * signature Pillow accepts, at most {@linkcode MAX_IMAGE_FILE_BYTES}.
+ *
+ * @param head The entry's first bytes.
+ * @param size Its size in bytes.
+ * @returns Why it is refused, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { checkImageHead } from "./_open.ts";
+ * const reason = checkImageHead(new Uint8Array(16), 2 ** 30);
+ * if (!reason?.startsWith("not an image: its first bytes are 00 00 00 00")) throw new Error();
+ * ```
+ */
+export function checkImageHead(head: Uint8Array, size: number): string | undefined {
+  if (size === 0) return "not an image: the file is empty";
+  if (imageFormatOf(head) === undefined) {
+    return `not an image: its first bytes are ${hexHead(head)}, no signature of an image ` +
+      `format (PNG, JPEG, GIF, BMP, WebP, TIFF)`;
   }
-  return paths.map((p) => {
-    const parts = p.split("/");
-    if (parts.length !== 2) return undefined;
-    const [identity, imageName] = parts as [string, string];
-    return container.kind === "recordio" || isImageName(imageName)
-      ? { identity, imageName }
-      : undefined;
-  });
+  if (size > MAX_IMAGE_FILE_BYTES) {
+    return `the file has ${size} bytes, more than the ${MAX_IMAGE_FILE_BYTES} an image may have here`;
+  }
+  return undefined;
+}
+
+/** The dataset key of each listed path, by the rule of the container's kind. */
+function datasetKeys(
+  container: Container,
+  paths: readonly string[],
+  recursive: boolean,
+  tally: SkipTally,
+): (ImageKey | undefined)[] {
+  if (container.kind === "recordio") {
+    return paths.map((p) => {
+      const parts = p.split("/");
+      if (parts.length !== 2) return undefined;
+      const [identity, imageName] = parts as [string, string];
+      return { identity, imageName };
+    });
+  }
+  return imageKeys(paths, { wrapper: container.kind !== "folder", recursive, tally });
 }
 
 /**
@@ -77,14 +117,18 @@ export async function openDataset(
   path: string,
   options: OpenDatasetOptions = {},
 ): Promise<DatasetReader> {
-  const { order = "sorted", reporter = consoleReporter() } = options;
-  const container = await openContainer(path, { order, depth: 2, reporter });
+  const { order = "sorted", recursive = false, reporter = consoleReporter() } = options;
+  const container = await openContainer(path, { order, reporter });
+  const tally = new SkipTally();
   let indexed: Promise<Map<string, ImageKey>> | undefined;
   const index = () =>
     indexed ??= (async () => {
       const paths = await container.list();
       const keys = new Map<string, ImageKey>();
-      datasetKeys(container, paths).forEach((key, i) => key && keys.set(paths[i]!, key));
+      tally.addAll(await container.skipped?.() ?? []);
+      datasetKeys(container, paths, recursive, tally).forEach((key, i) =>
+        key && keys.set(paths[i]!, key)
+      );
       if (container.folders) {
         const withImages = new Set([...keys.values()].map((k) => k.identity));
         for (const folder of await container.folders()) {
@@ -101,7 +145,7 @@ export async function openDataset(
       const key = keys.get(p);
       return key !== undefined && !skip?.(key);
     };
-    for await (const record of container.stream({ filter: wanted })) {
+    for await (const record of container.stream({ filter: wanted, check: checkImageHead })) {
       const key = keys.get(record.path)!;
       yield record.error === undefined
         ? { ...key, bytes: record.bytes }
@@ -111,6 +155,10 @@ export async function openDataset(
   return {
     source: container.source,
     list: async () => [...(await index()).values()],
+    skipped: async () => {
+      await index();
+      return tally.list();
+    },
     read,
     close: () => container.close(),
   };

@@ -39,16 +39,27 @@
 import tarStream from "tar-stream";
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
+  DUPLICATE_ENTRY,
   readAt,
   readEach,
   safeEntryPath,
   serialQueue,
+  UNSAFE_ENTRY,
   unsafeEntryWarning,
 } from "./_archive_entries.ts";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
+import { SkipTally } from "./_dataset.ts";
+import { SIGNATURE_BYTES } from "../image/mod.ts";
 
-/** One regular file of a tar archive. */
+/** One member of a tar archive that a listing keeps: a regular file, or a link to one. */
 export interface TarEntry {
+  /** The member's number in the archive (0 for the first header), to tell duplicates apart. */
+  ordinal: number;
+  /**
+   * For a hard link, the path it links to; for a symbolic link, its target resolved against the
+   * link's folder (as `tarfile`'s `extractfile` follows both).
+   */
+  link?: { target: string; symbolic: boolean };
   /** Safe path inside the archive. */
   path: string;
   /** Data size in bytes. */
@@ -64,7 +75,13 @@ export function isGzipTar(path: string): boolean {
 
 /** The members of `tar-stream` used here (its `@types` package would bring in `@types/node`). */
 interface TarStreamEntry extends AsyncIterable<Uint8Array> {
-  header: { name: string; size?: number | null; type?: string | null };
+  header: {
+    name: string;
+    size?: number | null;
+    type?: string | null;
+    linkname?: string | null;
+    pax?: Record<string, string> | null;
+  };
   /** Position of the entry's own header block (after any long-name or pax blocks). */
   offset: number;
 }
@@ -88,6 +105,14 @@ export type TarVisit = "read" | "skip" | "stop";
 export interface WalkTarOptions {
   /** Decides per safe regular file. @default skip every entry (a listing) */
   visit?: (entry: TarEntry) => TarVisit;
+  /**
+   * Looks at the first bytes (up to `SIGNATURE_BYTES`) and the size of an entry that `visit`
+   * reads, before the rest is held; a reason returned refuses it (yielded with `error`).
+   * @default accept
+   */
+  check?: (head: Uint8Array, size: number) => string | undefined;
+  /** Receives each member left out: unsafe, or of a kind not read (GNU sparse). */
+  onSkip?: (reason: string, name: string) => void;
   /** Receives a warning per unsafe entry. @default consoleReporter() */
   reporter?: Reporter;
   /**
@@ -242,23 +267,62 @@ async function eachChunk(
   }
 }
 
-/** The data of one entry: copied out when `keep`, else drained. */
+/**
+ * The data of one entry: copied out when `keep`, else drained. With `check`, nothing is held
+ * beyond the first bytes until they pass it; a refusal is returned as a string.
+ */
 async function entryData(
   stream: TarStreamEntry,
   size: number,
   keep: boolean,
   what: string,
-): Promise<Uint8Array | undefined> {
-  const out = keep ? new Uint8Array(size) : undefined;
+  check?: (head: Uint8Array, size: number) => string | undefined,
+): Promise<Uint8Array | string | undefined> {
+  let out: Uint8Array | undefined;
+  let refusal: string | undefined;
+  const head = new Uint8Array(Math.min(SIGNATURE_BYTES, size));
   let got = 0;
+  const decide = () => {
+    refusal = check?.(head, size);
+    if (refusal === undefined && keep) {
+      out = new Uint8Array(size);
+      out.set(head);
+    }
+  };
+  if (keep && (!check || size === 0)) decide();
   await eachChunk(stream, what, (chunk) => {
-    if (got + chunk.length <= size) out?.set(chunk, got);
+    if (keep && out === undefined && refusal === undefined) {
+      const n = Math.min(head.length - got, chunk.length);
+      head.set(chunk.subarray(0, n), got);
+      if (got + n === head.length) decide();
+    }
+    if (out !== undefined && got + chunk.length <= size) out.set(chunk, got);
     got += chunk.length;
   });
   if (got !== size) {
     throw new SyntaxError(`Cannot read ${what}: got ${got} bytes of its ${size} (corrupt archive)`);
   }
-  return out;
+  return refusal ?? out;
+}
+
+/** Why a GNU sparse member is left out. */
+export const SPARSE_MEMBER =
+  "a GNU sparse member, which the kit does not read (unpack the archive, or re-create it without --sparse)";
+/** Why a member of another kind than file, folder or link is left out. */
+export const OTHER_MEMBER = "a member that is not a regular file, folder or link (device, FIFO)";
+
+/** The `/`-normalised path a symbolic link at `name` points to, or undefined when it climbs out. */
+function symlinkTarget(name: string, linkname: string): string | undefined {
+  if (linkname.startsWith("/")) return undefined;
+  const parts = name.split("/").slice(0, -1);
+  for (const part of linkname.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
 }
 
 /**
@@ -285,8 +349,9 @@ function nextHeader(stream: TarStreamEntry): number {
 export async function* walkTar(
   path: string,
   options: WalkTarOptions = {},
-): AsyncGenerator<{ entry: TarEntry; bytes?: Uint8Array }> {
-  const { visit = () => "skip", reporter = consoleReporter() } = options;
+): AsyncGenerator<{ entry: TarEntry; bytes?: Uint8Array; error?: string }> {
+  const { visit = () => "skip", reporter = consoleReporter(), check, onSkip } = options;
+  let ordinal = -1;
   const gzip = isGzipTar(path);
   const feed = new Feed(options.chunks ?? fileChunks(path, gzip));
   const extract = extractTar({ allowUnknownFormat: true });
@@ -311,24 +376,48 @@ export async function* walkTar(
       }
     })();
     for await (const stream of extract) {
-      const { name, type } = stream.header;
+      const { name, type, linkname, pax } = stream.header;
       previous = name;
+      ordinal++;
       const next = nextHeader(stream);
       feed.keepFrom(next);
-      const regular = type === "file" || type === "contiguous-file";
-      const safe = regular ? safeEntryPath(name) : undefined;
-      if (regular && safe === undefined) reporter.warn(unsafeEntryWarning(path, name));
+      const sparse = pax && Object.keys(pax).some((k) => k.startsWith("GNU.sparse."));
+      const regular = !sparse && (type === "file" || type === "contiguous-file");
+      const linked = (type === "link" || type === "symlink") && linkname;
+      const safe = regular || linked ? safeEntryPath(name) : undefined;
+      if ((regular || linked) && safe === undefined) {
+        reporter.warn(unsafeEntryWarning(path, name));
+        onSkip?.(UNSAFE_ENTRY, name);
+      }
+      if (sparse || type === null || type === undefined) onSkip?.(SPARSE_MEMBER, name);
+      else if (/device|fifo/.test(type)) onSkip?.(OTHER_MEMBER, name);
       const what = `entry '${name}' of ${path}`;
       if (safe === undefined) {
         await eachChunk(stream, what, () => {});
+      } else if (linked) {
+        const target = type === "link" ? safeEntryPath(linkname) : symlinkTarget(safe, linkname);
+        await eachChunk(stream, what, () => {});
+        const entry: TarEntry = {
+          ordinal,
+          path: safe,
+          size: 0,
+          offset: undefined,
+          link: { target: target ?? "", symbolic: type === "symlink" },
+        };
+        if (visit(entry) === "stop") return;
+        yield { entry };
       } else {
         const size = stream.header.size ?? 0;
         const offset = gzip || size === 0 ? undefined : stream.offset + BLOCK;
-        const entry: TarEntry = { path: safe, size, offset };
+        const entry: TarEntry = { ordinal, path: safe, size, offset };
         const decision = visit(entry);
         if (decision === "stop") return;
-        const bytes = await entryData(stream, size, decision === "read", what);
-        yield bytes ? { entry, bytes } : { entry };
+        const data = await entryData(stream, size, decision === "read", what, check);
+        yield typeof data === "string"
+          ? { entry, error: data }
+          : data
+          ? { entry, bytes: data }
+          : { entry };
       }
       if (await feed.zeroBlockAt(next)) return;
     }
@@ -354,20 +443,73 @@ export async function* walkTar(
 }
 
 /**
- * Lists the safe regular files of a tar archive (one pass; for `.tar.gz` a full decompression).
+ * Lists the safe regular files and links of a tar archive (one pass; for `.tar.gz` a full
+ * decompression).
  *
  * @param path The archive.
- * @param options The reporter for unsafe entries.
+ * @param options The reporter for unsafe entries, and what receives each member left out.
  * @returns Entries in archive order, with the data offsets of a plain `.tar`.
  * @throws {SyntaxError} When the archive is corrupt or truncated.
  */
 export async function listTar(
   path: string,
-  options: Pick<WalkTarOptions, "reporter"> = {},
+  options: Pick<WalkTarOptions, "reporter" | "onSkip"> = {},
 ): Promise<TarEntry[]> {
   const entries: TarEntry[] = [];
   for await (const { entry } of walkTar(path, options)) entries.push(entry);
   return entries;
+}
+
+/** Why a link to a member that is not in the archive (before it, for a hard link) is left out. */
+export const DANGLING_LINK = "a link to a member that is not in the archive";
+
+/** The listing of a tar container: the member read for each path, and what was left out. */
+interface TarIndex {
+  /** Path -> the member whose data it reads (a link's resolved target), in last-occurrence order. */
+  members: Map<string, TarEntry>;
+  /** Path -> the ordinal of the member listed under it (the last with that path). */
+  ordinals: Map<string, number>;
+  skipped: SkipTally;
+}
+
+/**
+ * Resolves duplicates and links as `tarfile` does: `getmember` gives the last member of a path;
+ * `extractfile` of a hard link reads the last member of its target path before the link, of a
+ * symbolic link the last member of its target path in the whole archive (links to links are
+ * followed).
+ */
+function indexTar(entries: readonly TarEntry[], skipped: SkipTally): TarIndex {
+  const lastBefore = (target: string, limit: number) => {
+    for (let i = Math.min(limit, entries.length) - 1; i >= 0; i--) {
+      if (entries[i]!.path === target) return i;
+    }
+    return -1;
+  };
+  const resolve = (at: number): TarEntry | undefined => {
+    let entry = entries[at];
+    for (let hops = 0; entry?.link && hops < 32; hops++) {
+      const { target, symbolic } = entry.link;
+      const i = lastBefore(target, symbolic ? entries.length : at);
+      at = i;
+      entry = i < 0 ? undefined : entries[i];
+    }
+    return entry?.link ? undefined : entry;
+  };
+  const members = new Map<string, TarEntry>();
+  const ordinals = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    if (ordinals.has(entry.path)) skipped.add(DUPLICATE_ENTRY, entry.path);
+    ordinals.delete(entry.path);
+    members.delete(entry.path);
+    const member = resolve(i);
+    if (member === undefined) {
+      skipped.add(DANGLING_LINK, entry.path);
+      return;
+    }
+    ordinals.set(entry.path, entry.ordinal);
+    members.set(entry.path, member);
+  });
+  return { members, ordinals, skipped };
 }
 
 /** Options of {@linkcode openTarContainer}. */
@@ -409,49 +551,118 @@ export function openTarContainer(
 ): Promise<Container> {
   const { reporter = consoleReporter() } = options;
   const gzip = isGzipTar(path);
-  let indexed: Promise<Map<string, TarEntry>> | undefined;
+  let indexed: Promise<TarIndex> | undefined;
   const index = () =>
-    indexed ??= listTar(path, { reporter }).then((entries) =>
-      new Map(entries.map((e) => [e.path, e]))
-    );
+    indexed ??= (async () => {
+      const skipped = new SkipTally();
+      const entries = await listTar(path, {
+        reporter,
+        onSkip: (reason, name) => skipped.add(reason, name),
+      });
+      return indexTar(entries, skipped);
+    })();
   let file: Promise<Deno.FsFile> | undefined;
   const queue = serialQueue();
-  /** One pass reading the wanted entries (the first of each path), stopping once all are read. */
-  const readPass = async (paths: readonly string[]) => {
-    const wanted = new Set(paths);
-    const out = new Map<string, Uint8Array>();
+  /** One pass reading the members of the given ordinals, stopping once all are read. */
+  const readPass = async (ordinals: ReadonlySet<number>) => {
+    const out = new Map<number, Uint8Array>();
     const walk = walkTar(path, {
       reporter,
-      visit: (e) => (out.size === wanted.size ? "stop" : wanted.has(e.path) ? "read" : "skip"),
+      visit: (
+        e,
+      ) => (out.size === ordinals.size ? "stop" : ordinals.has(e.ordinal) ? "read" : "skip"),
     });
-    for await (const { entry, bytes } of walk) if (bytes) out.set(entry.path, bytes);
+    for await (const { entry, bytes } of walk) if (bytes) out.set(entry.ordinal, bytes);
     return out;
   };
-  const read = async (p: string): Promise<Uint8Array | undefined> => {
-    if (gzip) return (await readPass([p])).get(p);
-    const entry = (await index()).get(p);
-    if (entry === undefined) return undefined;
-    if (entry.size === 0) return new Uint8Array(0);
-    const { offset } = entry;
-    if (offset === undefined) return (await readPass([p])).get(p);
+  const readMember = async (member: TarEntry, p: string): Promise<Uint8Array> => {
+    if (member.size === 0) return new Uint8Array(0);
+    const { offset } = member;
+    if (offset === undefined) {
+      const bytes = (await readPass(new Set([member.ordinal]))).get(member.ordinal);
+      if (!bytes) throw new SyntaxError(`Cannot read entry '${p}' of ${path}: it is gone`);
+      return bytes;
+    }
     file ??= Deno.open(path, { read: true });
     const handle = await file;
-    return await queue(() => readAt(handle, offset, entry.size, `entry '${p}' of ${path}`));
+    return await queue(() => readAt(handle, offset, member.size, `entry '${p}' of ${path}`));
+  };
+  const read = async (p: string): Promise<Uint8Array | undefined> => {
+    const member = (await index()).members.get(p);
+    return member === undefined ? undefined : await readMember(member, p);
+  };
+  const readMany = async (paths: readonly string[]) => {
+    if (!gzip) return await readEach(read, paths);
+    const { members } = await index();
+    const wanted = paths.flatMap((p) => {
+      const member = members.get(p);
+      return member ? [[p, member] as const] : [];
+    });
+    const got = await readPass(new Set(wanted.map(([, m]) => m.ordinal)));
+    const out = new Map<string, Uint8Array>();
+    for (const [p, m] of wanted) {
+      const bytes = m.size === 0 ? new Uint8Array(0) : got.get(m.ordinal);
+      if (bytes) out.set(p, bytes);
+    }
+    return out;
   };
   async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
-    const { filter } = options;
+    const { filter, check } = options;
+    const { members, ordinals } = await index();
+    /** Ordinal of each listed member -> its path, for the paths wanted. */
+    const listedAt = new Map<number, string>();
+    /** Ordinals whose bytes a later link needs (kept while streaming). */
+    const targets = new Map<number, number>();
+    for (const [p, at] of ordinals) {
+      if (filter && !filter(p)) continue;
+      listedAt.set(at, p);
+      const member = members.get(p)!;
+      if (member.ordinal !== at) {
+        targets.set(member.ordinal, (targets.get(member.ordinal) ?? 0) + 1);
+      }
+    }
+    const kept = new Map<number, Uint8Array | string>();
     const walk = walkTar(path, {
       reporter,
-      visit: (e) => (!filter || filter(e.path) ? "read" : "skip"),
+      visit: (e) => (listedAt.has(e.ordinal) || targets.has(e.ordinal) ? "read" : "skip"),
+      ...(check ? { check } : {}),
     });
-    for await (const { entry, bytes } of walk) if (bytes) yield { path: entry.path, bytes };
+    for await (const { entry, bytes, error } of walk) {
+      const data = error ?? bytes;
+      if (targets.has(entry.ordinal) && data !== undefined) kept.set(entry.ordinal, data);
+      const p = listedAt.get(entry.ordinal);
+      if (p === undefined) continue;
+      const member = members.get(p)!;
+      let result = member.ordinal === entry.ordinal ? data : kept.get(member.ordinal);
+      if (result === undefined && member.size === 0) result = new Uint8Array(0);
+      if (result === undefined && member.offset !== undefined) {
+        result = await readMember(member, p);
+        const refusal = check?.(result.subarray(0, SIGNATURE_BYTES), result.length);
+        if (refusal !== undefined) result = refusal;
+      }
+      if (member.ordinal !== entry.ordinal) {
+        const left = (targets.get(member.ordinal) ?? 1) - 1;
+        if (left === 0) kept.delete(member.ordinal);
+        targets.set(member.ordinal, left);
+      }
+      if (result === undefined) {
+        yield {
+          path: p,
+          error: `Cannot read entry '${p}' of ${path}: a symbolic link to a later member of a ` +
+            `compressed tar, which is read in one pass`,
+        };
+      } else {
+        yield typeof result === "string" ? { path: p, error: result } : { path: p, bytes: result };
+      }
+    }
   }
   return Promise.resolve({
     kind: gzip ? "tar.gz" : "tar",
     source: path,
-    list: async () => [...(await index()).keys()],
+    list: async () => [...(await index()).members.keys()],
+    skipped: async () => (await index()).skipped.list(),
     read,
-    readMany: (paths) => (gzip ? readPass(paths) : readEach(read, paths)),
+    readMany,
     stream,
     async close() {
       if (file) (await file).close();

@@ -15,12 +15,17 @@
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import {
   crc32,
+  DUPLICATE_ENTRY,
   readAtSync,
   readEach,
   safeEntryPath,
+  UNSAFE_ENTRY,
   unsafeEntryWarning,
 } from "./_archive_entries.ts";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
+import { SkipTally } from "./_dataset.ts";
+import { SIGNATURE_BYTES } from "../image/mod.ts";
+import { Inflate } from "fflate";
 import { type ByteRange, ZipDirectoryParser, type ZipEntry } from "./_zip_directory.ts";
 
 export type { ZipEntry } from "./_zip_directory.ts";
@@ -74,6 +79,8 @@ export class ZipReader {
   readonly #bytes: ZipBytes;
   readonly #verifyCrc: boolean;
   readonly #entries = new Map<string, ZipEntry>();
+  /** Where the next local header (or the central directory) starts, as zipfile's `_end_offset`. */
+  readonly #ends = new Map<ZipEntry, number>();
   readonly #parser: ZipDirectoryParser;
 
   /**
@@ -105,7 +112,18 @@ export class ZipReader {
       parser.directoryRange(location),
       `the central directory of ${source}`,
     );
-    for (const entry of parser.entries(directory, location)) this.#entries.set(entry.name, entry);
+    const all = parser.entries(directory, location);
+    for (const entry of all) this.#entries.set(entry.name, entry);
+    // zipfile: sorted by header offset, last first (a stable sort), each entry ends where the
+    // one after it starts.
+    let end = location.offset;
+    const byOffset = all.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) =>
+      b.localHeaderOffset - a.localHeaderOffset || i - j
+    );
+    for (const [entry] of byOffset) {
+      this.#ends.set(entry, end);
+      end = entry.localHeaderOffset;
+    }
   }
 
   /**
@@ -189,7 +207,69 @@ export class ZipReader {
     const entry = this.#require(name);
     const what = this.#parser.describe(entry);
     const header = this.#range(this.#parser.localHeaderRange(entry), what);
-    return this.#parser.dataOffset(header, entry);
+    const start = this.#parser.dataOffset(header, entry);
+    // Python's zipfile (3.11) checks, in this order, before it reads any data.
+    const nameStart = entry.localHeaderOffset + 30;
+    const nameLength = header[26]! | (header[27]! << 8);
+    const local = new TextDecoder().decode(
+      this.#bytes.range(nameStart, nameStart + nameLength, what),
+    );
+    if (local !== entry.name) {
+      throw new SyntaxError(
+        `Cannot read ${what}: its local header names '${local}' (zipfile raises BadZipFile: ` +
+          `File name in directory and header differ)`,
+      );
+    }
+    const end = this.#ends.get(entry);
+    if (end !== undefined && start + entry.compressedSize > end) {
+      throw new SyntaxError(
+        `Cannot read ${what}: Overlapped entries, its data runs past byte ${end} where the ` +
+          `next entry or the central directory starts (possible zip bomb; zipfile raises ` +
+          `BadZipFile)`,
+      );
+    }
+    return start;
+  }
+
+  /**
+   * The first bytes of an entry's data, inflating no more than it takes to get them (a deflated
+   * run of zeros is not inflated whole to look at its start). The same checks as
+   * {@linkcode ZipReader.read} apply, except the CRC.
+   *
+   * @param name Full entry name.
+   * @param count How many bytes are wanted.
+   * @returns Up to `count` bytes (fewer when the entry is shorter).
+   * @throws {RangeError} When the entry does not exist.
+   * @throws {SyntaxError} Naming archive and entry, as {@linkcode ZipReader.read}.
+   */
+  head(name: string, count: number): Uint8Array {
+    const entry = this.#require(name);
+    const start = this.dataOffset(name);
+    const what = this.#parser.describe(entry);
+    if (entry.method !== 8) {
+      const raw = this.#bytes.range(start, start + entry.compressedSize, what);
+      return this.#parser.decompress(raw, entry).subarray(0, count);
+    }
+    const out = new Uint8Array(count);
+    let got = 0;
+    const inflater = new Inflate((chunk) => {
+      const n = Math.min(count - got, chunk.length);
+      out.set(chunk.subarray(0, n), got);
+      got += n;
+    });
+    const STEP = 1024;
+    try {
+      for (let at = 0; at < entry.compressedSize && got < count; at += STEP) {
+        const end = Math.min(at + STEP, entry.compressedSize);
+        inflater.push(
+          this.#bytes.range(start + at, start + end, what),
+          end === entry.compressedSize,
+        );
+      }
+    } catch (error) {
+      throw new SyntaxError(`Cannot inflate ${what}: ${(error as Error).message}`);
+    }
+    return out.subarray(0, got);
   }
 
   /**
@@ -287,11 +367,17 @@ export async function openZipContainer(
   const zip = await ZipReader.open(path);
   /** Safe path -> entry name, in central-directory order (a repeated path keeps the last entry). */
   const names = new Map<string, string>();
+  const tally = new SkipTally();
   for (const { name } of zip.entries()) {
     if (name.endsWith("/")) continue;
     const safe = safeEntryPath(name);
-    if (safe === undefined) reporter.warn(unsafeEntryWarning(path, name));
-    else names.set(safe, name);
+    if (safe === undefined) {
+      reporter.warn(unsafeEntryWarning(path, name));
+      tally.add(UNSAFE_ENTRY, name);
+      continue;
+    }
+    if (names.has(safe)) tally.add(DUPLICATE_ENTRY, safe);
+    names.set(safe, name);
   }
   const read = (p: string) => {
     const name = names.get(p);
@@ -302,7 +388,12 @@ export async function openZipContainer(
       if (options.filter && !options.filter(p)) continue;
       let record: ContainerRecord;
       try {
-        record = { path: p, bytes: read(p)! };
+        const name = names.get(p)!;
+        const refusal = options.check?.(
+          zip.head(name, SIGNATURE_BYTES),
+          zip.entry(name)!.uncompressedSize,
+        );
+        record = refusal === undefined ? { path: p, bytes: read(p)! } : { path: p, error: refusal };
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
         record = { path: p, error: error.message };
@@ -314,6 +405,7 @@ export async function openZipContainer(
     kind: "zip",
     source: path,
     list: () => Promise.resolve([...names.keys()]),
+    skipped: () => Promise.resolve(tally.list()),
     read: (p) => Promise.resolve().then(() => read(p)),
     readMany: (paths) => readEach((p) => Promise.resolve().then(() => read(p)), paths),
     stream,

@@ -25,6 +25,7 @@
  */
 export * from "./_rgb_image.ts";
 export * from "./_decode.ts";
+export * from "./_signature.ts";
 export * from "./_resize.ts";
 export * from "./_tensor.ts";
 export * from "./_preprocess.ts";

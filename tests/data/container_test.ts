@@ -6,8 +6,12 @@ import { type ContainerKind, openContainer } from "../../lib/data/_container.ts"
 import { openDataset } from "../../lib/data/_open.ts";
 import { gzip, irRecord, recordIO, tar, zip64 } from "./_archive_writers.ts";
 
+/** Bytes that start with a JPEG signature, which a dataset reader looks at first. */
 const bytes = (n: number, seed: number) =>
-  Uint8Array.from({ length: n }, (_, i) => (i * 11 + seed) & 255);
+  Uint8Array.from(
+    { length: n },
+    (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i]! : (i * 11 + seed) & 255),
+  );
 
 /** One dataset, in code-point order of its paths (the order every kind lists it in). */
 const files: [string, Uint8Array][] = [

@@ -7,8 +7,12 @@ import { ZipReader } from "../../lib/data/_zip.ts";
 import { zip64 } from "./_archive_writers.ts";
 import { datasetNameOf } from "../../lib/formats/mod.ts";
 
+/** Bytes that start with a JPEG signature, which a dataset reader looks at first. */
 const bytes = (n: number, seed: number) =>
-  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
+  Uint8Array.from(
+    { length: n },
+    (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i]! : (i * 31 + seed) & 255),
+  );
 
 async function tempFile(data: Uint8Array, suffix = ".zip"): Promise<string> {
   const path = await Deno.makeTempFile({ suffix });
