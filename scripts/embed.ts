@@ -45,6 +45,10 @@ const FLAGS = {
     description: "sorted, or listdir (directory order, as the original)",
     default: "sorted",
   },
+  recursive: {
+    type: "boolean",
+    description: "take images in sub-folders of identity folders, named <sub>/<image>",
+  },
   overwrite: { type: "boolean", description: "start over instead of resuming an existing output" },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
     backend,
     batch: intFlag(values, "batch", { min: 1, max: 4096 }),
     order,
+    recursive: Boolean(values.recursive),
     overwrite: Boolean(values.overwrite),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });

@@ -161,6 +161,11 @@ export interface RunEmbedOptions {
   batch?: number;
   /** Listing order of folders: sorted, or directory order as the original. @default "sorted" */
   order?: "sorted" | "listdir";
+  /**
+   * Take images in sub-folders of identity folders, named `<sub>/<image>` (else they are left
+   * out with a warning). @default false
+   */
+  recursive?: boolean;
   /** Start over instead of resuming an existing output. @default false */
   overwrite?: boolean;
   /** Status lines, warnings and the progress bar. @default consoleReporter() */
@@ -203,7 +208,11 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     overwrite = false,
     reporter = consoleReporter(),
   } = options;
-  const reader = await openDataset(options.dataset, { order, reporter });
+  const reader = await openDataset(options.dataset, {
+    order,
+    recursive: options.recursive ?? false,
+    reporter,
+  });
   const out = options.out ?? metricsLayout().embeddings(datasetNameOf(options.dataset));
   const model = await loadModel(options.model, { backend, reporter });
   const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });
@@ -212,6 +221,10 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     throw new RangeError(
       `Cannot embed ${options.dataset}: it holds no images (expected <identity>/<image>.png|.jpg|.jpeg)`,
     );
+  }
+  for (const { reason, count, example } of await reader.skipped()) {
+    const entries = count === 1 ? "entry" : "entries";
+    reporter.warn(`${reader.source}: left out ${count} ${entries}: ${reason} (e.g. ${example})`);
   }
   const todo = keys.filter((k) => !writer.has(k)).length;
   reporter.info(
