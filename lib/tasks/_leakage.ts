@@ -10,7 +10,14 @@ import { dirname } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
 import { readEmbeddings } from "../embeddings/_read.ts";
-import { datasetNameOf, metricsLayout } from "../formats/_layout.ts";
+import { checkEmbeddings } from "../embeddings/_check_embeddings.ts";
+import {
+  closestShardPathOf,
+  datasetNameOf,
+  metricsLayout,
+  shardPathOf,
+} from "../formats/_layout.ts";
+import { closestShardText } from "../formats/_closest_shard.ts";
 import { newDocument } from "../plots/_document.ts";
 import { bestMatchesDensityFigure } from "../plots/_best_matches.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
@@ -24,6 +31,7 @@ import {
   topKPairs,
   type TopKResult,
 } from "../similarity/_search.ts";
+import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
 
 /**
  * The sample rows of the original scripts: every row in order when there are fewer than `n`,
@@ -64,6 +72,20 @@ export interface LeakageRunOptions {
   search?: Omit<SearchOptions, "rows">;
   /** Status lines (loading, sampling) and the original's warnings. @default consoleReporter() */
   reporter?: Reporter;
+  /**
+   * Search only this shard's range (`shardRange`) of the sampled query rows, in search order,
+   * and write the shard's files (`shardPathOf`; `closestShardPathOf` for closest) instead of the
+   * run's; `deno task merge leakage|closest` assembles them. @default undefined (every row)
+   */
+  shard?: ShardSpec | undefined;
+}
+
+/** The sampled rows a run searches: all of them, or a shard's range (logged). */
+function rowsOfRun(rows: Uint32Array, shard: ShardSpec | undefined, reporter: Reporter) {
+  if (shard === undefined) return { rows, start: 0 };
+  const { start, end } = shardRange(rows.length, shard);
+  reporter.info(`Shard ${shardText(shard)}: sampled rows ${start}..${end - 1} of ${rows.length}`);
+  return { rows: rows.subarray(start, end), start };
 }
 
 /** Options of {@linkcode runLeakage}. */
@@ -85,13 +107,14 @@ export interface LeakageResult {
 async function loadBoth(
   options: LeakageRunOptions,
   reporter: Reporter,
+  consequence: string,
 ): Promise<[EmbeddingSet, EmbeddingSet]> {
   const log = (line: string) => reporter.info(line);
   const load = async (set: EmbeddingSet | undefined, path: string) => {
     if (set) return set;
     log(`Loading embeddings from ${path}...`);
     const t = performance.now();
-    const loaded = await readEmbeddings(path);
+    const loaded = await readEmbeddings(path, { reporter });
     log(
       `Loaded ${loaded.identities.length} embeddings in ${
         ((performance.now() - t) / 1000).toFixed(1)
@@ -101,8 +124,15 @@ async function loadBoth(
   };
   const input = await load(options.inputSet, options.input);
   const casia = await load(options.casiaSet, options.casia);
+  checkEmbeddings(input, { name: options.input, reporter, consequence });
+  checkEmbeddings(casia, { name: options.casia, reporter, consequence });
   return [input, casia];
 }
+
+const COSINE_RANKING =
+  "; leakage ranks by cosine similarity (both sides divided by their norms), so its matches do not depend on them";
+const DOT_RANKING =
+  "; closest ranks by the raw dot product, as find_closest.py did, so longer vectors rank higher";
 
 async function writeText(path: string, text: string): Promise<string> {
   await Deno.mkdir(dirname(path), { recursive: true });
@@ -145,20 +175,25 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     reporter = consoleReporter(),
   } = options;
   const log = (line: string) => reporter.info(line);
-  const [input, casia] = await loadBoth(options, reporter);
+  const [input, casia] = await loadBoth(options, reporter, COSINE_RANKING);
   const size = input.identities.length;
   if (size < nComparisons) {
     log(`Warning: Only ${size} embeddings available, using all of them`);
   }
-  const rows = sampleRows(size, nComparisons, seed);
+  const { shard } = options;
+  const { rows } = rowsOfRun(sampleRows(size, nComparisons, seed), shard, reporter);
   log(`Finding best matches for ${rows.length} samples against ${casia.identities.length}...`);
   const best = await bestMatches(input, casia, { ...options.search, rows, normalize: true });
   const name = datasetNameOf(options.input);
   const layout = metricsLayout(outDir);
+  const place = (path: string) => shard === undefined ? path : shardPathOf(path, shard);
   const files = [
-    await writeText(layout.bestMatchScores(name, nComparisons), bestMatchScoresText(best.scores)),
     await writeText(
-      layout.bestMatchCsv(name, nComparisons),
+      place(layout.bestMatchScores(name, nComparisons)),
+      bestMatchScoresText(best.scores),
+    ),
+    await writeText(
+      place(layout.bestMatchCsv(name, nComparisons)),
       bestMatchesCsv({
         sampleIndex: best.queries,
         sampleIdentity: Array.from(best.queries, (q) => input.identities[q]!),
@@ -170,7 +205,7 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
       }),
     ),
   ];
-  if (figure && best.scores.length >= 2) {
+  if (figure && shard === undefined && best.scores.length >= 2) {
     const document = newDocument();
     try {
       const figure = bestMatchesDensityFigure(best.scores, { document });
@@ -230,13 +265,14 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
   const { seed = 42, outDir = metricsLayout().root, top = 100, reporter = consoleReporter() } =
     options;
   const log = (line: string) => reporter.info(line);
-  const [input, casia] = await loadBoth(options, reporter);
+  const [input, casia] = await loadBoth(options, reporter, DOT_RANKING);
   const size = input.identities.length;
   const nComparisons = options.nComparisons ?? size;
   if (size < nComparisons) {
     log(`Warning: Only ${size} embeddings available, using all of them`);
   }
-  const rows = sampleRows(size, nComparisons, seed);
+  const { shard } = options;
+  const { rows, start } = rowsOfRun(sampleRows(size, nComparisons, seed), shard, reporter);
   log(`Finding top ${top} highest positive similarities from ${rows.length} samples...`);
   const pairs = await topKPairs(input, casia, {
     ...options.search,
@@ -245,7 +281,7 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
     positiveOnly: true,
     normalize: false,
   });
-  if (pairs.scores.length < top) {
+  if (pairs.scores.length < top && shard === undefined) {
     log(
       `Warning: Only found ${pairs.scores.length} positive similarities, less than requested ${top}`,
     );
@@ -258,11 +294,27 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
     casiaIdentity: Array.from(pairs.gallery, (g) => casia.identities[g]!),
     casiaImageName: Array.from(pairs.gallery, (g) => casia.imageNames[g]!),
   };
+  const path = metricsLayout(outDir).closestJson(name, top, nComparisons);
+  if (shard !== undefined) {
+    const position = new Map<number, number>();
+    rows.forEach((row, i) => position.set(row, start + i));
+    const text = closestShardText({
+      position: Uint32Array.from(pairs.queries, (q) => position.get(q)!),
+      query: pairs.queries,
+      gallery: pairs.gallery,
+      score: pairs.scores,
+      queryIdentity: [...columns.queryIdentity],
+      queryImageName: [...columns.queryImageName],
+      casiaIdentity: [...columns.casiaIdentity],
+      casiaImageName: [...columns.casiaImageName],
+    });
+    return { pairs, columns, file: await writeText(closestShardPathOf(path, shard), text) };
+  }
   const text = closestJson(columns, {
     inputFile: options.input,
     nSamplesCompared: nComparisons,
     topGlobalMatches: top,
   });
-  const file = await writeText(metricsLayout(outDir).closestJson(name, top, nComparisons), text);
+  const file = await writeText(path, text);
   return { pairs, columns, file };
 }
