@@ -15,7 +15,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { runClosest } from "../lib/tasks/mod.ts";
+import { runClosest, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -34,6 +34,7 @@ const FLAGS = {
   top: { type: "string", description: "pairs to keep", default: "100", aliases: ["top_global"] },
   seed: { type: "string", description: "Python random.seed of the sample", default: "42" },
   out: { type: "string", description: "output root", default: LAYOUT.root },
+  shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     outDir: values.out as string,
     search: { onProgress: searchProgressPrinter(reporter) },
     reporter,
+    shard: shardFlag(values),
   });
   console.error(`search kernel: ${pairs.kernel}; best pair ${pairs.scores[0] ?? "none"}`);
   console.log(file);

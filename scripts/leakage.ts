@@ -15,7 +15,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { runLeakage } from "../lib/tasks/mod.ts";
+import { runLeakage, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -35,6 +35,7 @@ const FLAGS = {
   seed: { type: "string", description: "Python random.seed of the sample", default: "42" },
   out: { type: "string", description: "output root", default: LAYOUT.root },
   "no-figure": { type: "boolean", description: "skip the density figure" },
+  shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     figure: !values["no-figure"],
     search: { onProgress: searchProgressPrinter(reporter) },
     reporter,
+    shard: shardFlag(values),
   });
   console.error(`search kernel: ${best.kernel}`);
   for (const f of files) console.log(f);

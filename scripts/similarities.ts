@@ -8,7 +8,7 @@
  */
 import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { runSimilarities } from "../lib/tasks/mod.ts";
+import { runSimilarities, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -21,6 +21,7 @@ const FLAGS = {
   },
   seed: { type: "string", description: "random seed", default: "42" },
   out: { type: "string", description: "output folder", default: LAYOUT.root },
+  shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     comparisons: intFlag(values, "n-comparisons", { min: 1 }),
     seed: intFlag(values, "seed"),
     out: values.out as string,
+    shard: shardFlag(values),
   });
 }
 

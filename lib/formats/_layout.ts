@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** Folder and file names of the tree, relative to its root. */
 export const LAYOUT_NAMES = {
@@ -309,4 +309,60 @@ export function pairScoreFiles(fileNames: Iterable<string>): ScoreFilePairing {
     else unpaired.push({ dataset, file: nm, missing: m });
   }
   return { pairs: pairs.sort(byName), unpaired: unpaired.sort(byName) };
+}
+
+/** One shard of a sharded run: `index` (0-based) of `count`, as `--shard K/N` names it. */
+export interface ShardSpec {
+  /** The shard, `0 <= index < count`. */
+  index: number;
+  /** Shards in all. */
+  count: number;
+}
+
+/** The folder, beside a sharded output, that holds its shards' files. */
+export const SHARDS_DIR = ".shards";
+
+/**
+ * Where a shard writes the part of an output: the output's folder, then {@linkcode SHARDS_DIR},
+ * then the output's name with `.shard-K-of-N` before its last extension (after the whole name
+ * when it has none). The shards of one output sit together, out of the way of the tasks that
+ * list the output folders, and each keeps its format's extension (so `X.shard-0-of-4.npy` gets
+ * `X.shard-0-of-4.labels.tsv` and `X.shard-0-of-4.npy.manifest.json` beside it).
+ *
+ * @param output The path an unsharded run writes.
+ * @param shard The shard.
+ * @returns The shard's path.
+ *
+ * @example
+ * ```ts
+ * import { shardPathOf } from "./_layout.ts";
+ * const path = shardPathOf("M/Embeddings/Demo.jsonl", { index: 1, count: 4 });
+ * if (path !== "M/Embeddings/.shards/Demo.shard-1-of-4.jsonl") throw new Error(path);
+ * ```
+ */
+export function shardPathOf(output: string, shard: ShardSpec): string {
+  const base = basename(output);
+  const dot = base.lastIndexOf(".");
+  const tag = `.shard-${shard.index}-of-${shard.count}`;
+  const name = dot > 0 ? `${base.slice(0, dot)}${tag}${base.slice(dot)}` : `${base}${tag}`;
+  return join(dirname(output), SHARDS_DIR, name);
+}
+
+/**
+ * Where a shard of `closest` writes its list of pairs (the format of `_closest_shard.ts`, JSON
+ * lines): {@linkcode shardPathOf} of the closest JSON, with the extension `.jsonl`.
+ *
+ * @param closestJsonPath The closest JSON an unsharded run writes.
+ * @param shard The shard.
+ * @returns The shard's list.
+ *
+ * @example
+ * ```ts
+ * import { closestShardPathOf } from "./_layout.ts";
+ * const path = closestShardPathOf("M/Closest/D_Top5Global_9.json", { index: 0, count: 2 });
+ * if (path !== "M/Closest/.shards/D_Top5Global_9.shard-0-of-2.jsonl") throw new Error(path);
+ * ```
+ */
+export function closestShardPathOf(closestJsonPath: string, shard: ShardSpec): string {
+  return shardPathOf(closestJsonPath.replace(/\.json$/, ".jsonl"), shard);
 }

@@ -27,6 +27,7 @@ export * from "./_atomic.ts";
 export * from "./_best_match_csv.ts";
 export * from "./_ci_tables.ts";
 export * from "./_closest_json.ts";
+export * from "./_closest_shard.ts";
 export * from "./_closest_paths_csv.ts";
 export * from "./_csv.ts";
 export * from "./_layout.ts";

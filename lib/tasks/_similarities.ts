@@ -5,14 +5,16 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { metricsLayout } from "../formats/_layout.ts";
+import { metricsLayout, shardPathOf } from "../formats/_layout.ts";
 import { scoresText } from "../formats/_score_file.ts";
 import { densityData, matedVsNonMatedFigure } from "../plots/_density.ts";
 import { newDocument } from "../plots/_document.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
 import type { SimilarityScores } from "../similarity/_similarity_scores.ts";
 import { scoreEmbeddingsFile } from "./_scores_io.ts";
+import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
 
 /** Options of {@linkcode runSimilarities} and {@linkcode runMated}. */
 export interface RunSimilaritiesOptions {
@@ -26,6 +28,13 @@ export interface RunSimilaritiesOptions {
   out?: string;
   /** The original's status lines and warnings, and where the files went. @default consoleReporter() */
   reporter?: Reporter;
+  /**
+   * Keep only this shard's pair index ranges (`shardRange` of the mated and of the non-mated
+   * pairs an unsharded run draws) and write them to the shard's files (`shardPathOf`);
+   * `deno task merge similarities` concatenates the shards. Ignored by {@linkcode runMated}.
+   * @default undefined (all pairs)
+   */
+  shard?: ShardSpec | undefined;
 }
 
 /** What {@linkcode runSimilarities} computed and wrote. */
@@ -36,6 +45,19 @@ export interface SimilaritiesResult extends SimilarityScores {
   matedPath: string;
   /** Path of the non-mated score file. */
   nonMatedPath: string;
+}
+
+/**
+ * The scores of a shard: the draw is that of an unsharded run (the whole file is read and every
+ * pair drawn from one seeded stream, so the pairs cannot differ), and scoring a pair costs far
+ * less than reading it, so the pairs are scored as unsharded and the shard keeps its ranges.
+ */
+function shardScores(scores: SimilarityScores, shard: ShardSpec): SimilarityScores {
+  const cut = (values: Float64Array) => {
+    const { start, end } = shardRange(values.length, shard);
+    return values.slice(start, end);
+  };
+  return { ...scores, mated: cut(scores.mated), nonMated: cut(scores.nonMated) };
 }
 
 /**
@@ -64,11 +86,20 @@ export async function runSimilarities(
   options: RunSimilaritiesOptions,
 ): Promise<SimilaritiesResult> {
   const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
-  const { name, ...scores } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const { shard } = options;
+  const { name, ...all } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const scores = shard === undefined ? all : shardScores(all, shard);
   const layout = metricsLayout(out);
-  await Deno.mkdir(layout.dir("scores"), { recursive: true });
-  const matedPath = layout.matedScores(name);
-  const nonMatedPath = layout.nonMatedScores(name);
+  const place = (path: string) => shard === undefined ? path : shardPathOf(path, shard);
+  const matedPath = place(layout.matedScores(name));
+  const nonMatedPath = place(layout.nonMatedScores(name));
+  await Deno.mkdir(dirname(matedPath), { recursive: true });
+  if (shard !== undefined) {
+    reporter.info(
+      `Shard ${shardText(shard)}: ${scores.mated.length} of ${all.mated.length} mated and ` +
+        `${scores.nonMated.length} of ${all.nonMated.length} non-mated comparisons`,
+    );
+  }
   await Deno.writeTextFile(matedPath, scoresText(scores.mated));
   await Deno.writeTextFile(nonMatedPath, scoresText(scores.nonMated));
   reporter.info(`Mated similarities saved to: ${matedPath}`);
