@@ -16,7 +16,7 @@ import {
 } from "../lib/cli/mod.ts";
 import type { EmbeddingFormat } from "../lib/embeddings/mod.ts";
 import { BACKEND_REQUESTS } from "../lib/model/mod.ts";
-import { runEmbed } from "../lib/tasks/mod.ts";
+import { runEmbed, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   model: {
@@ -50,6 +50,7 @@ const FLAGS = {
     description: "take images in sub-folders of identity folders, named <sub>/<image>",
   },
   overwrite: { type: "boolean", description: "start over instead of resuming an existing output" },
+  shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     recursive: Boolean(values.recursive),
     overwrite: Boolean(values.overwrite),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
+    shard: shardFlag(values),
   });
   if (summary.interrupted) Deno.exit(130);
 }

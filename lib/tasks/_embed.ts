@@ -14,9 +14,10 @@ import {
   type EmbeddingWriter,
   openEmbeddingWriter,
 } from "../embeddings/_writer.ts";
-import { datasetNameOf, metricsLayout } from "../formats/_layout.ts";
+import { datasetNameOf, metricsLayout, shardPathOf } from "../formats/_layout.ts";
 import { preprocessImage } from "../image/mod.ts";
 import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
+import { shardReader, type ShardSpec } from "./_shard.ts";
 
 /** An image that could not be embedded. */
 export interface EmbedFailure extends ImageKey {
@@ -170,6 +171,11 @@ export interface RunEmbedOptions {
   overwrite?: boolean;
   /** Status lines, warnings and the progress bar. @default consoleReporter() */
   reporter?: Reporter;
+  /**
+   * Embed only this shard's identities (see `shardListing`) into the shard's own files
+   * (`shardPathOf(out)`); `deno task merge embed` joins the shards. @default undefined (all)
+   */
+  shard?: ShardSpec | undefined;
 }
 
 /** What {@linkcode runEmbed} did and wrote. */
@@ -208,16 +214,24 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     overwrite = false,
     reporter = consoleReporter(),
   } = options;
-  const reader = await openDataset(options.dataset, {
+  const { shard } = options;
+  const whole = await openDataset(options.dataset, {
     order,
     recursive: options.recursive ?? false,
     reporter,
   });
-  const out = options.out ?? metricsLayout().embeddings(datasetNameOf(options.dataset));
+  if (shard !== undefined && (await whole.list()).length === 0) {
+    throw new RangeError(
+      `Cannot embed ${options.dataset}: it holds no images (expected <identity>/<image>.png|.jpg|.jpeg)`,
+    );
+  }
+  const reader = shard === undefined ? whole : shardReader(whole, shard);
+  const unsharded = options.out ?? metricsLayout().embeddings(datasetNameOf(options.dataset));
+  const out = shard === undefined ? unsharded : shardPathOf(unsharded, shard);
   const model = await loadModel(options.model, { backend, reporter });
   const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });
   const keys = await reader.list();
-  if (keys.length === 0) {
+  if (keys.length === 0 && shard === undefined) {
     throw new RangeError(
       `Cannot embed ${options.dataset}: it holds no images (expected <identity>/<image>.png|.jpg|.jpeg)`,
     );
