@@ -27,5 +27,6 @@ export * from "./_embedding_set.ts";
 export * from "./_jsonl.ts";
 export * from "./_normalize.ts";
 export * from "./_npy.ts";
+export * from "./_npy_blocks.ts";
 export * from "./_read.ts";
 export * from "./_writer.ts";

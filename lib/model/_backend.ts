@@ -401,8 +401,11 @@ export async function chooseBackend(
   return choice;
 }
 
-/** Element arrays a tensor may carry across the backend boundary (float32, int32, int64). */
-export type TensorValues = Float32Array | Int32Array | BigInt64Array;
+/**
+ * Element arrays a tensor may carry across the backend boundary (float32, int32, int64; uint8 and
+ * int8 as inputs, for quantised graphs).
+ */
+export type TensorValues = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 
 /** A tensor crossing the backend boundary; its element type follows the array type. */
 export interface TensorData {

@@ -4,14 +4,21 @@
  * (query, gallery) pairs. The gallery stays one `Float32Array`; queries are scored in blocks
  * (`queryBlock x galleryBlock` scores at a time, never an `n x N` matrix) by a
  * {@linkcode ScoreTopKKernel}: ONNX Runtime's native GEMM when available, plain JavaScript
- * otherwise (the fallback is reported, with its reason, as a warning).
+ * otherwise (the fallback is reported, with its reason, as a warning). With an int8 kernel
+ * (`int8` option), every block goes through the int8 prefilter of {@linkcode ./_int8_search.ts}
+ * first, which rescores exactly what its error bound cannot rule out, and falls back to the
+ * float32 kernel where it cannot certify a block. The gallery may be an {@linkcode EmbeddingSet}
+ * or {@linkcode EmbeddingBlocks} read block by block (an `.npy` file on disk).
  *
  * @module
  */
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import type { EmbeddingSet } from "../embeddings/_embedding_set.ts";
+import type { EmbeddingBlocks } from "../embeddings/_npy_blocks.ts";
 import { normalizeRows } from "../embeddings/_normalize.ts";
 import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./_gemm.ts";
+import type { Int8TopKKernel } from "./_int8_matmul.ts";
+import { Int8BestMatchScan, Int8TopKScan, type PrefilterStats } from "./_int8_search.ts";
 import { createOrtScoreTopK } from "./_ort_matmul.ts";
 import { TopKHeap, type TopKPairs } from "./_topk.ts";
 
@@ -42,8 +49,18 @@ export interface SearchOptions {
    * @default true
    */
   normalize?: boolean;
-  /** The kernel; {@linkcode createSearchKernel} when absent (then released at the end). */
+  /**
+   * The float32 kernel (with `int8`: the kernel of the fallback); {@linkcode createSearchKernel}
+   * when absent (then released at the end).
+   */
   kernel?: ScoreTopKKernel;
+  /**
+   * The int8 kernel of the prefilter ({@linkcode createInt8TopK}); the search then scores every
+   * block through it and rescores exactly (see {@linkcode ./_int8_search.ts}). Not released here.
+   */
+  int8?: Int8TopKKernel;
+  /** The int8 prefilter's top-k per (query, gallery block). @default 16 */
+  prefilterK?: number;
   /**
    * Told why, when the kernel is created here and falls back to JavaScript.
    * @default consoleReporter()
@@ -65,8 +82,10 @@ export interface BestMatchResult {
   gallery: Uint32Array;
   /** Score of that match. */
   scores: Float32Array;
-  /** Name of the kernel that ran. */
+  /** Name of the kernel that ran (`int8/<fp32 kernel>` with the int8 prefilter). */
   kernel: string;
+  /** What the int8 prefilter did, when it ran. */
+  prefilter?: PrefilterStats;
 }
 
 /** Options of {@linkcode topKPairs}. */
@@ -79,9 +98,14 @@ export interface TopKOptions extends SearchOptions {
 
 /** Result of {@linkcode topKPairs}: columns sorted by score, best first. */
 export interface TopKResult extends TopKPairs {
-  /** Name of the kernel that ran. */
+  /** Name of the kernel that ran (`int8/<fp32 kernel>` with the int8 prefilter). */
   kernel: string;
+  /** What the int8 prefilter did over both passes, when it ran. */
+  prefilter?: PrefilterStats;
 }
+
+/** A gallery in memory, or read block by block. */
+export type Gallery = EmbeddingSet | EmbeddingBlocks;
 
 /** Options of {@linkcode createSearchKernel}. */
 export interface CreateSearchKernelOptions {
@@ -140,7 +164,7 @@ function kernelOf(options: SearchOptions): Promise<ScoreTopKKernel> | ScoreTopKK
  * Finds, for each query row, the gallery row with the highest similarity.
  *
  * @param queries The query embeddings.
- * @param gallery The reference embeddings, same dimension.
+ * @param gallery The reference embeddings, same dimension (in memory, or in blocks).
  * @param options Rows to search, normalisation, kernel (or the reporter told about a fallback),
  * block sizes, progress.
  * @returns Columns: query row, best gallery row, score.
@@ -158,7 +182,7 @@ function kernelOf(options: SearchOptions): Promise<ScoreTopKKernel> | ScoreTopKK
  */
 export async function bestMatches(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   options: SearchOptions = {},
 ): Promise<BestMatchResult> {
   const rows = checkedRows(queries, gallery, options.rows);
@@ -167,8 +191,9 @@ export async function bestMatches(
   try {
     const progress = new ProgressReporter(options.onProgress);
     progress.total = rows.length * gallery.identities.length;
-    const best = await bestOfRows(queries, gallery, rows, options, kernel, progress);
-    return { queries: rows, ...best, kernel: kernel.name };
+    const stats = new StatsSum(options);
+    const best = await bestOfRows(queries, gallery, rows, options, kernel, progress, stats);
+    return { queries: rows, ...best, ...stats.result(kernel) };
   } finally {
     if (!options.kernel) await kernel.release();
   }
@@ -192,7 +217,7 @@ export async function bestMatches(
  * and the last report has `pairs === totalPairs`.
  *
  * @param queries The query embeddings.
- * @param gallery The reference embeddings, same dimension.
+ * @param gallery The reference embeddings, same dimension (in memory, or in blocks).
  * @param options `k`, positive-only filter, rows, normalisation, kernel (or the reporter told
  * about a fallback), block sizes, progress.
  * @returns Pair columns sorted by score (ties in search order); fewer than `k` when there are
@@ -212,7 +237,7 @@ export async function bestMatches(
  */
 export async function topKPairs(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   options: TopKOptions = {},
 ): Promise<TopKResult> {
   const { k = 100, positiveOnly = true } = options;
@@ -223,26 +248,36 @@ export async function topKPairs(
   const n = gallery.identities.length;
   const progress = new ProgressReporter(options.onProgress);
   const kernel = await kernelOf(options);
+  const stats = new StatsSum(options);
+  const topK = (rows: Uint32Array, floor: number) =>
+    topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress, stats);
   try {
     if (rows.length <= k) {
       progress.total = rows.length * n;
-      const heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
-      return { ...heap.sorted(), kernel: kernel.name };
+      return { ...(await topK(rows, floor)).sorted(), ...stats.result(kernel) };
     }
     // Pass 1: each query's best score.
     progress.total = (rows.length + k) * n;
-    const { scores: best } = await bestOfRows(queries, gallery, rows, options, kernel, progress);
+    const { scores: best } = await bestOfRows(
+      queries,
+      gallery,
+      rows,
+      options,
+      kernel,
+      progress,
+      stats,
+    );
     const { candidates, above } = pass2Candidates(rows, best, k, floor);
     // Pass 2: the queries that can own a top-K pair, in search order.
     progress.total = (rows.length + candidates.length) * n;
     if (candidates.length === 0) progress.report();
-    let heap = await topKOfRows(queries, gallery, candidates, options, kernel, k, above, progress);
+    let heap = await topK(candidates, above);
     if (heap.size < Math.min(k, countAbove(best, floor))) {
       // Pass 2 scored some pair below its pass-1 value by more than the margin: rescan all.
       progress.total += rows.length * n;
-      heap = await topKOfRows(queries, gallery, rows, options, kernel, k, floor, progress);
+      heap = await topK(rows, floor);
     }
-    return { ...heap.sorted(), kernel: kernel.name };
+    return { ...heap.sorted(), ...stats.result(kernel) };
   } finally {
     if (!options.kernel) await kernel.release();
   }
@@ -277,6 +312,34 @@ function pass2Candidates(
   return { candidates, above };
 }
 
+/** The int8 prefilter's counts summed over the passes of one search. */
+class StatsSum {
+  readonly #int8: Int8TopKKernel | undefined;
+  #sum: PrefilterStats | undefined;
+
+  constructor(options: SearchOptions) {
+    this.#int8 = options.int8;
+  }
+
+  add(stats: PrefilterStats): void {
+    if (!this.#sum) {
+      this.#sum = { ...stats };
+      return;
+    }
+    this.#sum.visits += stats.visits;
+    this.#sum.rescored += stats.rescored;
+    this.#sum.fallbackVisits += stats.fallbackVisits;
+    this.#sum.fallbackQueries += stats.fallbackQueries;
+  }
+
+  result(kernel: ScoreTopKKernel): { kernel: string; prefilter?: PrefilterStats } {
+    if (!this.#int8) return { kernel: kernel.name };
+    const prefilter = this.#sum ??
+      { k: 0, visits: 0, rescored: 0, fallbackVisits: 0, fallbackQueries: 0 };
+    return { kernel: `int8/${kernel.name}`, prefilter };
+  }
+}
+
 function countAbove(values: Float32Array, floor: number): number {
   let count = 0;
   for (let i = 0; i < values.length; i++) if (values[i]! > floor) count++;
@@ -286,14 +349,34 @@ function countAbove(values: Float32Array, floor: number): number {
 /** Best gallery row and score of each query of `rows`, in order. */
 async function bestOfRows(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   rows: Uint32Array,
   options: SearchOptions,
   kernel: ScoreTopKKernel,
   progress: ProgressReporter,
+  stats: StatsSum,
 ): Promise<{ gallery: Uint32Array; scores: Float32Array }> {
   const bestGallery = new Uint32Array(rows.length);
   const bestScores = new Float32Array(rows.length).fill(-Infinity);
+  if (options.int8) {
+    const scan = new Int8BestMatchScan(
+      { int8: options.int8, fp32: kernel },
+      gallery.dim,
+      prefilterKOf(options),
+      { gallery: bestGallery, scores: bestScores },
+    );
+    await scanBlocks(queries, gallery, rows, options, progress, (block) =>
+      scan.visit({
+        queries: block.queries,
+        gallery: block.gallery,
+        rows: block.shape.rows,
+        cols: block.shape.cols,
+        queryStart: block.queryStart,
+        galleryStart: block.galleryStart,
+      }));
+    stats.add(scan.stats);
+    return { gallery: bestGallery, scores: bestScores };
+  }
   await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
     const { values, indices, k } = await kernel.run(block.queries, block.gallery, block.shape);
     const { queryStart, galleryStart } = block;
@@ -314,16 +397,38 @@ async function bestOfRows(
  */
 async function topKOfRows(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   rows: Uint32Array,
   options: SearchOptions,
   kernel: ScoreTopKKernel,
   k: number,
   floor: number,
   progress: ProgressReporter,
+  stats: StatsSum,
 ): Promise<TopKHeap> {
   const heap = new TopKHeap(k);
   if (rows.length === 0) return heap;
+  if (options.int8) {
+    const scan = new Int8TopKScan(
+      { int8: options.int8, fp32: kernel },
+      gallery.dim,
+      prefilterKOf(options),
+      heap,
+      floor,
+      rows,
+    );
+    await scanBlocks(queries, gallery, rows, options, progress, (block) =>
+      scan.visit({
+        queries: block.queries,
+        gallery: block.gallery,
+        rows: block.shape.rows,
+        cols: block.shape.cols,
+        queryStart: block.queryStart,
+        galleryStart: block.galleryStart,
+      }));
+    stats.add(scan.stats);
+    return heap;
+  }
   await scanBlocks(queries, gallery, rows, options, progress, async (block) => {
     const { queryStart, galleryStart } = block;
     if (heap.size === k) {
@@ -400,9 +505,13 @@ interface Block {
   galleryStart: number;
 }
 
+function prefilterKOf(options: SearchOptions): number {
+  return options.prefilterK ?? 16;
+}
+
 function checkedRows(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   rows: ArrayLike<number> | undefined,
 ): Uint32Array {
   if (queries.dim !== gallery.dim) {
@@ -427,18 +536,11 @@ function checkedRows(
 }
 
 /**
- * Copies `count` gallery rows from `start` into `out`, divided by their L2 norms
- * ({@linkcode normalizeRows}, float64 norm); returns false, copying nothing, when every row is
- * already unit length in float32 (so the stored rows are searched as they are).
+ * Copies gallery `rows` into `out`, divided by their L2 norms ({@linkcode normalizeRows},
+ * float64 norm); returns false, copying nothing, when every row is already unit length in
+ * float32 (so the stored rows are searched as they are).
  */
-function normalizedBlock(
-  set: EmbeddingSet,
-  start: number,
-  count: number,
-  out: Float32Array,
-): boolean {
-  const { vectors, dim } = set;
-  const rows = vectors.subarray(start * dim, (start + count) * dim);
+function normalizedBlock(rows: Float32Array, dim: number, out: Float32Array): boolean {
   if (isUnitLength(rows, dim)) return false;
   normalizeRows(rows, dim, { out: out.subarray(0, rows.length), norm: "float64" });
   return true;
@@ -477,8 +579,14 @@ function gatherQueries(
 }
 
 function checkBlocks(options: SearchOptions): void {
-  const { queryBlock = 2048, galleryBlock = 32768 } = options;
-  for (const [name, value] of [["queryBlock", queryBlock], ["galleryBlock", galleryBlock]]) {
+  const { queryBlock = 2048, galleryBlock = 32768, prefilterK = 16 } = options;
+  for (
+    const [name, value] of [
+      ["queryBlock", queryBlock],
+      ["galleryBlock", galleryBlock],
+      ["prefilterK", prefilterK],
+    ]
+  ) {
     if (!Number.isInteger(value) || (value as number) < 1) {
       throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
     }
@@ -491,7 +599,7 @@ function checkBlocks(options: SearchOptions): void {
  */
 async function scanBlocks(
   queries: EmbeddingSet,
-  gallery: EmbeddingSet,
+  gallery: Gallery,
   rows: Uint32Array,
   options: SearchOptions,
   progress: ProgressReporter,
@@ -504,9 +612,12 @@ async function scanBlocks(
   const galleryBuffer = normalize ? new Float32Array(Math.min(galleryBlock, n) * dim) : undefined;
   for (let g0 = 0; g0 < n; g0 += galleryBlock) {
     const cols = Math.min(galleryBlock, n - g0);
-    const block = galleryBuffer && normalizedBlock(gallery, g0, cols, galleryBuffer)
-      ? galleryBuffer
+    const stored = "read" in gallery
+      ? await gallery.read(g0, cols)
       : gallery.vectors.subarray(g0 * dim, (g0 + cols) * dim);
+    const block = galleryBuffer && normalizedBlock(stored, dim, galleryBuffer)
+      ? galleryBuffer
+      : stored;
     for (let q0 = 0; q0 < rows.length; q0 += queryBlock) {
       const blockRows = Math.min(queryBlock, rows.length - q0);
       gatherQueries(queries, rows, q0, blockRows, queryBuffer, normalize);

@@ -18,6 +18,9 @@
  */
 export * from "./_cosine.ts";
 export * from "./_gemm.ts";
+export * from "./_int8_matmul.ts";
+export * from "./_int8_quantize.ts";
+export * from "./_int8_search.ts";
 export * from "./_ort_matmul.ts";
 export * from "./_pairs.ts";
 export * from "./_search.ts";
