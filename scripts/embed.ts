@@ -50,6 +50,11 @@ const FLAGS = {
     description: "take images in sub-folders of identity folders, named <sub>/<image>",
   },
   overwrite: { type: "boolean", description: "start over instead of resuming an existing output" },
+  workers: {
+    type: "string",
+    description: "decode workers beside the model, 0 = main thread (default: the cores the model " +
+      "leaves, at least 1: 1 on cpu/wasm, cores - 1 on a GPU)",
+  },
   shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     order,
     recursive: Boolean(values.recursive),
     overwrite: Boolean(values.overwrite),
+    workers: values.workers === undefined ? undefined : intFlag(values, "workers", { max: 1024 }),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
     shard: shardFlag(values),
   });

@@ -15,8 +15,8 @@ import {
   openEmbeddingWriter,
 } from "../embeddings/_writer.ts";
 import { datasetNameOf, metricsLayout, shardPathOf } from "../formats/_layout.ts";
-import { preprocessImage } from "../image/mod.ts";
 import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
+import { decodeRecords, defaultDecodeWorkers } from "./_decode_pool.ts";
 import { shardReader, type ShardSpec } from "./_shard.ts";
 
 /** An image that could not be embedded. */
@@ -39,6 +39,12 @@ export interface EmbedDatasetOptions {
   onFailure?: (failure: EmbedFailure) => void;
   /** Stops after the batch in flight when aborted. */
   signal?: AbortSignal;
+  /**
+   * Workers that decode and preprocess images while the model runs (0: in this thread). The
+   * rows, failures and their order do not depend on it.
+   * @default 1
+   */
+  workers?: number;
 }
 
 /** What an embedding run did. */
@@ -70,7 +76,7 @@ export async function embedDataset(
   model: ArcFaceModel,
   options: EmbedDatasetOptions,
 ): Promise<EmbedSummary> {
-  const { writer, batch = 32, size = 112, onProgress, onFailure, signal } = options;
+  const { writer, batch = 32, size = 112, onProgress, onFailure, signal, workers = 1 } = options;
   const start = performance.now();
   const keys = await reader.list();
   const resumed = keys.filter((k) => writer.has(k)).length;
@@ -94,45 +100,41 @@ export async function embedDataset(
     return run();
   };
 
-  for await (const record of reader.read({ skip: (k) => writer.has(k) })) {
-    if (signal?.aborted) {
-      interrupted = true;
-      break;
+  const images = decodeRecords(reader.read({ skip: (k) => writer.has(k) }), {
+    workers,
+    size,
+    ahead: 2 * batch,
+  });
+  try {
+    for await (const image of images) {
+      if (signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      if (image.reason !== undefined) {
+        const failure = {
+          identity: image.identity,
+          imageName: image.imageName,
+          reason: image.reason,
+        };
+        failures.push(failure);
+        onFailure?.(failure);
+        onProgress?.(1);
+        continue;
+      }
+      inputs.set(image.tensor, batchKeys.length * plane);
+      batchKeys.push({ identity: image.identity, imageName: image.imageName });
+      if (batchKeys.length === batch) {
+        await pending;
+        pending = flush(batchKeys.length, batchKeys, inputs);
+        pending.catch(() => {}); // surfaced by the next `await pending`
+        [inputs, spare] = [spare, inputs];
+        batchKeys = [];
+      }
     }
-    if (record.error !== undefined) {
-      const failure = {
-        identity: record.identity,
-        imageName: record.imageName,
-        reason: record.error,
-      };
-      failures.push(failure);
-      onFailure?.(failure);
-      onProgress?.(1);
-      continue;
-    }
-    try {
-      await preprocessImage(record.bytes, {
-        name: `${record.identity}/${record.imageName}`,
-        size,
-        out: inputs,
-        offset: batchKeys.length * plane,
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const failure = { identity: record.identity, imageName: record.imageName, reason };
-      failures.push(failure);
-      onFailure?.(failure);
-      onProgress?.(1);
-      continue;
-    }
-    batchKeys.push({ identity: record.identity, imageName: record.imageName });
-    if (batchKeys.length === batch) {
-      await pending;
-      pending = flush(batchKeys.length, batchKeys, inputs);
-      pending.catch(() => {}); // surfaced by the next `await pending`
-      [inputs, spare] = [spare, inputs];
-      batchKeys = [];
-    }
+  } catch (error) {
+    await pending?.catch(() => {}); // the batch in flight is written before the error surfaces
+    throw error;
   }
   await pending;
   if (batchKeys.length > 0 && !interrupted) await flush(batchKeys.length, batchKeys, inputs);
@@ -169,6 +171,11 @@ export interface RunEmbedOptions {
   recursive?: boolean;
   /** Start over instead of resuming an existing output. @default false */
   overwrite?: boolean;
+  /**
+   * Decode workers (0: decode in the main thread). @default defaultDecodeWorkers(model.backend):
+   * the cores the model does not need, at least 1
+   */
+  workers?: number | undefined;
   /** Status lines, warnings and the progress bar. @default consoleReporter() */
   reporter?: Reporter;
   /**
@@ -241,10 +248,11 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     reporter.warn(`${reader.source}: left out ${count} ${entries}: ${reason} (e.g. ${example})`);
   }
   const todo = keys.filter((k) => !writer.has(k)).length;
+  const workers = options.workers ?? defaultDecodeWorkers(model.backend);
   reporter.info(
     `${reader.source}: ${keys.length} images; ${keys.length - todo} already in ${
       writer.paths.join(", ")
-    }`,
+    }; decoding in ${workers === 0 ? "the main thread" : `${workers} worker(s)`}`,
   );
   const progress = reporter.progress(todo, { unit: "img" });
   const controller = new AbortController();
@@ -258,6 +266,7 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     summary = await embedDataset(reader, model, {
       writer,
       batch,
+      workers,
       onProgress: (n) => progress.tick(n),
       onFailure: (f) =>
         reporter.info(`skipped ${reader.source}/${f.identity}/${f.imageName}: ${f.reason}`),

@@ -29,6 +29,16 @@
  * @module
  */
 export * from "./_demo.ts";
+export {
+  type DecodedImage,
+  type DecodeOutcome,
+  DecodePool,
+  type DecodePoolOptions,
+  decodeRecords,
+  type DecodeRecordsOptions,
+  defaultDecodeWorkers,
+  liveDecodeWorkers,
+} from "./_decode_pool.ts";
 export * from "./_embed.ts";
 export * from "./_leakage.ts";
 export * from "./_metrics.ts";
