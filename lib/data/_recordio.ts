@@ -86,6 +86,8 @@ export class RecordIOFile {
   readonly index: Map<number, number>;
   readonly #file: Deno.FsFile;
   readonly #size: number;
+  /** Record key -> its line in the `.idx`, for messages. */
+  #lines = new Map<number, number>();
   readonly #queue = serialQueue();
 
   private constructor(source: string, file: Deno.FsFile, size: number, index: Map<number, number>) {
@@ -110,9 +112,10 @@ export class RecordIOFile {
     const file = await Deno.open(rec, { read: true });
     const size = (await file.stat()).size;
     const index = new Map<number, number>();
-    const lines = idxText.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
+    const rows = idxText.split("\n");
+    const lines = new Map<number, number>();
+    for (let i = 0; i < rows.length; i++) {
+      const line = rows[i]!.trim();
       if (!line) continue;
       const m = /^(\d+)\s+(\d+)$/.exec(line);
       if (!m) {
@@ -123,9 +126,13 @@ export class RecordIOFile {
           }: expected 'key<TAB>offset' within the ${size}-byte ${rec}, current value is '${line}'`,
         );
       }
-      index.set(Number(m[1]), Number(m[2]));
+      const offset = Number(m[2]);
+      lines.set(Number(m[1]), i + 1);
+      index.set(Number(m[1]), offset);
     }
-    return new RecordIOFile(rec, file, size, index);
+    const opened = new RecordIOFile(rec, file, size, index);
+    opened.#lines = lines;
+    return opened;
   }
 
   /**
@@ -141,6 +148,8 @@ export class RecordIOFile {
     const offset = this.index.get(key);
     if (offset === undefined) return Promise.resolve(undefined);
     const what = `record ${key} of ${this.source}`;
+    const pastEnd = this.#pastEnd(key, offset, what);
+    if (pastEnd) return Promise.reject(pastEnd);
     return this.#queue(async () => decodeIRHeader(await this.#readParts(offset, what), what));
   }
 
@@ -156,6 +165,8 @@ export class RecordIOFile {
     const offset = this.index.get(key);
     if (offset === undefined) return Promise.resolve(undefined);
     const what = `record ${key} of ${this.source}`;
+    const pastEnd = this.#pastEnd(key, offset, what);
+    if (pastEnd) return Promise.reject(pastEnd);
     return this.#queue(async () => {
       const head = await readAt(this.#file, offset, Math.min(36, this.#size - offset), what);
       const v = new DataView(head.buffer);
@@ -166,6 +177,16 @@ export class RecordIOFile {
       }
       return v.getUint32(8, true) > 0 ? v.getFloat32(32, true) : v.getFloat32(12, true);
     });
+  }
+
+  #pastEnd(key: number, offset: number, what: string): SyntaxError | undefined {
+    if (offset + 8 <= this.#size) return undefined;
+    const line = this.#lines.get(key);
+    const idx = this.source.replace(/\.rec$/i, ".idx");
+    return new SyntaxError(
+      `Cannot read ${what}: ${idx} line ${line} gives offset ${offset}, past the end of the ` +
+        `${this.#size}-byte file (a truncated .rec, or an .idx of another .rec)`,
+    );
   }
 
   /** Closes the file. */
@@ -254,9 +275,16 @@ export async function recordIOLayout(rec: RecordIOFile): Promise<RecordIOLayout>
   const header = rec.index.has(0) ? await rec.read(0) : undefined;
   let keys: number[];
   if (header && header.flag > 0 && header.payload.length === 0) {
-    const end = Math.round(header.labels[0]!);
-    keys = [];
-    for (let k = 1; k < end; k++) if (rec.index.has(k)) keys.push(k);
+    const label = header.labels[0]!;
+    if (!Number.isFinite(label)) {
+      // insightface's reader takes int(header.label[0]): OverflowError or ValueError in Python.
+      throw new SyntaxError(
+        `Cannot read record 0 of ${rec.source}: its header label is ${label}, expected the ` +
+          `number that ends the image records (a corrupt header record)`,
+      );
+    }
+    const end = Math.trunc(label);
+    keys = [...rec.index.keys()].filter((k) => k >= 1 && k < end).sort((x, y) => x - y);
   } else {
     keys = [...rec.index.keys()];
   }
@@ -283,7 +311,12 @@ export async function recordKey(
   const named = layout.names?.get(key);
   if (named) return named;
   const l = label ?? await rec.label(key);
-  return { identity: String(Math.round(l!)), imageName: `${key}.jpg` };
+  if (l === undefined || !Number.isFinite(l)) {
+    throw new SyntaxError(
+      `Cannot read record ${key} of ${rec.source}: its label is ${l}, expected a class number`,
+    );
+  }
+  return { identity: String(Math.round(l)), imageName: `${key}.jpg` };
 }
 
 /**
@@ -333,14 +366,17 @@ export async function openRecordIOContainer(path: string): Promise<Container> {
       return out;
     })();
   async function* stream(options: StreamOptions = {}): AsyncIterable<ContainerRecord> {
-    const { filter } = options;
+    const { filter, check } = options;
     for (const k of layout.keys) {
       const known = layout.names?.get(k);
       if (known && filter && !filter(`${known.identity}/${known.imageName}`)) continue;
       const record = (await rec.read(k))!;
       const p = await pathOf(k, record.label);
       if (!known && filter && !filter(p)) continue;
-      yield { path: p, bytes: record.payload };
+      const refusal = check?.(record.payload.subarray(0, 16), record.payload.length);
+      yield refusal === undefined
+        ? { path: p, bytes: record.payload }
+        : { path: p, error: refusal };
     }
   }
   return {

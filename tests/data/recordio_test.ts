@@ -4,8 +4,12 @@ import { RecordIOFile } from "../../lib/data/_recordio.ts";
 import { irRecord, MAGIC_BYTES, recordIO } from "./_archive_writers.ts";
 import { datasetNameOf } from "../../lib/formats/mod.ts";
 
+/** Bytes that start with a JPEG signature, which a dataset reader looks at first. */
 const bytes = (n: number, seed: number) =>
-  Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
+  Uint8Array.from(
+    { length: n },
+    (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i]! : (i * 13 + seed) & 255),
+  );
 
 /** A payload with the magic word planted at two 4-aligned offsets of the record (multi-part). */
 function withMagic(): Uint8Array {
@@ -104,7 +108,55 @@ Deno.test("RecordIOFile reports truncated and corrupt records as SyntaxErrors na
   await assert.rejects(() => RecordIOFile.open(`${dir}/train.rec`), /train\.idx line 2/);
   await Deno.writeTextFile(`${dir}/train.idx`, `1\t${data.length + 10}\n`);
   const past = await RecordIOFile.open(`${dir}/train.rec`);
-  await assert.rejects(() => past.read(1), /record 1 of .*train\.rec.*truncated/);
+  await assert.rejects(
+    () => past.read(1),
+    /record 1 of .*train\.rec: .*train\.idx line 1 .*truncated/,
+  );
   past.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openDataset(rec) refuses a header record whose label is +inf or NaN, naming the record", async () => {
+  for (const label of [Infinity, NaN]) {
+    const dir = await Deno.makeTempDir();
+    const { rec, offsets } = recordIO([
+      irRecord([label, 2], new Uint8Array(0)),
+      irRecord(1, bytes(9, 1)),
+    ]);
+    await Deno.writeFile(`${dir}/train.rec`, rec);
+    await Deno.writeTextFile(`${dir}/train.idx`, offsets.map((o, k) => `${k}\t${o}\n`).join(""));
+    await assert.rejects(() => openDataset(`${dir}/train.rec`), (e) => {
+      assert.ok(e instanceof SyntaxError);
+      assert.equal(
+        e.message,
+        `Cannot read record 0 of ${dir}/train.rec: its header label is ${label}, expected the ` +
+          "number that ends the image records (a corrupt header record)",
+      );
+      return true;
+    });
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openDataset(rec) names the .idx line of an offset past the end of the .rec", async () => {
+  const dir = await Deno.makeTempDir();
+  const { rec, offsets } = recordIO([irRecord(1, bytes(9, 1)), irRecord(2, bytes(9, 2))]);
+  await Deno.writeFile(`${dir}/train.rec`, rec);
+  await Deno.writeTextFile(`${dir}/train.idx`, `0\t${offsets[0]}\n1\t${rec.length + 4096}\n`);
+  const reader = await openDataset(`${dir}/train.rec`);
+  await assert.rejects(
+    () => reader.list(),
+    new SyntaxError(
+      `Cannot read record 1 of ${dir}/train.rec: ${dir}/train.idx line 2 gives offset ${
+        rec.length + 4096
+      }, past the end of the ${rec.length}-byte file (a truncated .rec, or an .idx of another .rec)`,
+    ),
+  );
+  await reader.close();
+  await Deno.writeTextFile(`${dir}/train.idx`, `0\t-40\n`);
+  await assert.rejects(
+    () => openDataset(`${dir}/train.rec`),
+    /train\.idx line 1: expected 'key<TAB>offset'/,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -3,7 +3,7 @@ import { memoryReporter } from "../../lib/cli/mod.ts";
 import { openContainer } from "../../lib/data/_container.ts";
 import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
-import { listTar, walkTar } from "../../lib/data/_tar.ts";
+import { listTar, SPARSE_MEMBER, walkTar } from "../../lib/data/_tar.ts";
 import { runPython, skipUnlessPython } from "../_python.ts";
 import { gzip, tar } from "./_archive_writers.ts";
 
@@ -299,4 +299,111 @@ Deno.test("walkTar(path, { chunks }) reads the same entries and ends at the same
       assert.deepEqual(await walk(raw, size), whole, `case ${i}, chunks of ${size}`);
     }
   }
+});
+
+Deno.test({
+  name: "openDataset(tar) reads hard links, symbolic links and a path appended twice as tarfile",
+  ignore: skipUnlessPython(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const script = `
+import io, json, sys, tarfile
+path = sys.argv[1]
+def add(t, name, data):
+    info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+def link(t, name, target, kind):
+    info = tarfile.TarInfo(name); info.type = kind; info.linkname = target; t.addfile(info)
+jpeg = lambda n: b"\\xff\\xd8\\xff" + bytes([n]) * 20
+with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+    add(t, "Set/a/1.jpg", jpeg(1))
+    add(t, "Set/b/2.jpg", jpeg(2))
+    link(t, "Set/b/3.jpg", "Set/a/1.jpg", tarfile.LNKTYPE)
+    link(t, "Set/b/4.jpg", "../a/1.jpg", tarfile.SYMTYPE)
+    add(t, "Set/b/2.jpg", jpeg(9))
+    link(t, "Set/c/5.jpg", "Set/none.jpg", tarfile.LNKTYPE)
+with tarfile.open(path) as t:
+    out = {}
+    for m in t.getmembers():
+        try:
+            f = t.extractfile(t.getmember(m.name))
+            out[m.name] = f.read()[3] if f else None
+        except KeyError:
+            out[m.name] = "missing"
+print(json.dumps(out))`;
+    const path = `${dir}/Set.tar`;
+    const python = JSON.parse(await runPython(["-c", script, path]));
+    assert.deepEqual(python, {
+      "Set/a/1.jpg": 1,
+      "Set/b/2.jpg": 9,
+      "Set/b/3.jpg": 1,
+      "Set/b/4.jpg": 1,
+      "Set/c/5.jpg": "missing",
+    });
+    await Deno.writeFile(`${dir}/Set.tar.gz`, await gzip(await Deno.readFile(path)));
+    for (const p of [path, `${dir}/Set.tar.gz`]) {
+      const reader = await openDataset(p, { reporter: memoryReporter() });
+      const records: ImageRecord[] = [];
+      for await (const r of reader.read()) records.push(r);
+      assert.deepEqual(
+        records.map((r) => [`${r.identity}/${r.imageName}`, r.bytes?.[3]]),
+        [["a/1.jpg", 1], ["b/3.jpg", 1], ["b/4.jpg", 1], ["b/2.jpg", 9]],
+        p,
+      );
+      assert.equal((await reader.list()).length, 4);
+      assert.deepEqual(await reader.skipped(), [
+        {
+          reason:
+            "a second member with the same path (the last one is read, as Python's zipfile and tarfile do)",
+          count: 1,
+          example: "Set/b/2.jpg",
+        },
+        {
+          reason: "a link to a member that is not in the archive",
+          count: 1,
+          example: "Set/c/5.jpg",
+        },
+      ]);
+      await reader.close();
+      const container = await openContainer(p);
+      assert.equal((await container.read("Set/b/3.jpg"))?.[3], 1);
+      assert.equal((await container.read("Set/b/2.jpg"))?.[3], 9);
+      assert.equal((await container.readMany(["Set/b/4.jpg"])).get("Set/b/4.jpg")?.[3], 1);
+      await container.close();
+    }
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "openDataset(tar) leaves out GNU sparse members by name (old GNU and pax formats)",
+  ignore: !(() => {
+    try {
+      return Deno.statSync("/usr/bin/tar").isFile;
+    } catch {
+      return false;
+    }
+  })(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    await Deno.mkdir(`${dir}/S/a`, { recursive: true });
+    await Deno.writeFile(`${dir}/S/a/1.jpg`, bytes(100, 1));
+    const sparse = await Deno.open(`${dir}/S/a/2.jpg`, { write: true, create: true });
+    await sparse.write(bytes(100, 2));
+    await sparse.truncate(1 << 20);
+    await sparse.seek((1 << 20) - 10, Deno.SeekMode.Start);
+    await sparse.write(bytes(10, 3));
+    sparse.close();
+    for (const format of ["gnu", "posix"]) {
+      const path = `${dir}/${format}.tar`;
+      const args = [`--format=${format}`, "--sparse", "-cf", path, "-C", dir, "S"];
+      assert.ok(new Deno.Command("/usr/bin/tar", { args }).outputSync().success);
+      const reader = await openDataset(path, { reporter: memoryReporter() });
+      assert.deepEqual((await reader.list()).map((k) => k.imageName), ["1.jpg"], format);
+      const [group] = await reader.skipped();
+      assert.equal(group?.reason, SPARSE_MEMBER, format);
+      assert.match(group?.example ?? "", /2\.jpg$/, format);
+      await reader.close();
+    }
+    await Deno.remove(dir, { recursive: true });
+  },
 });
