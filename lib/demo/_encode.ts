@@ -45,7 +45,8 @@ function checkImage(image: RgbImage): void {
 }
 
 /**
- * The luma of an RGB image, `(R*299 + G*587 + B*114) / 1000` truncated, as PIL's `convert("L")`.
+ * The luma of an RGB image as Pillow's `convert("L")` computes it (ITU-R 601-2 in 16-bit fixed
+ * point, rounded): `(R*19595 + G*38470 + B*7471 + 0x8000) >> 16`.
  *
  * @param image The RGB image.
  * @returns One byte per pixel.
@@ -63,7 +64,7 @@ export function toGrey(image: RgbImage): Uint8Array {
   const { data } = image;
   const out = new Uint8Array(data.length / 3);
   for (let i = 0, j = 0; i < out.length; i++, j += 3) {
-    out[i] = Math.floor((data[j]! * 299 + data[j + 1]! * 587 + data[j + 2]! * 114) / 1000);
+    out[i] = (data[j]! * 19595 + data[j + 1]! * 38470 + data[j + 2]! * 7471 + 0x8000) >> 16;
   }
   return out;
 }

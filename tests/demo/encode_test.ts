@@ -3,7 +3,7 @@ import { decode as decodePng } from "fast-png";
 import decodeJpeg from "@jsquash/jpeg/decode.js";
 import { encodeJpeg, encodePng, toGrey } from "../../lib/demo/_encode.ts";
 import { drawFace, identityParams, imageVariation } from "../../lib/demo/_faces.ts";
-import type { RgbImage } from "../../lib/image/mod.ts";
+import { decodeImage, type RgbImage } from "../../lib/image/mod.ts";
 import { streamRng } from "../../lib/random/mod.ts";
 import { meanAbsDiff } from "./_pixels.ts";
 
@@ -44,9 +44,44 @@ function rgbOf(rgba: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-Deno.test("toGrey(image) gives PIL's L values for pure colours", () => {
-  const data = new Uint8Array([255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
-  assert.deepEqual([...toGrey({ width: 5, height: 1, data })], [255, 0, 76, 149, 29]);
+Deno.test("toGrey(image) gives Pillow 9.4's L values for pure colours", () => {
+  // White, black, red, green, blue, yellow, cyan, magenta, mid grey: Image.new("RGB", (1, 1),
+  // colour).convert("L") in Pillow 9.4 (tests/fixtures/pillow/make.py records the same values).
+  const colours = [
+    [255, 255, 255],
+    [0, 0, 0],
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [255, 255, 0],
+    [0, 255, 255],
+    [255, 0, 255],
+    [128, 128, 128],
+  ];
+  const data = new Uint8Array(colours.flat());
+  assert.deepEqual([...toGrey({ width: colours.length, height: 1, data })], [
+    255,
+    0,
+    76,
+    150,
+    29,
+    226,
+    179,
+    105,
+    128,
+  ]);
+});
+
+Deno.test("toGrey(image) equals Pillow's convert('L') on the committed fixture of random pixels", async () => {
+  const dir = new URL("../fixtures/pillow/", import.meta.url);
+  const read = async (name: string) =>
+    await decodeImage(await Deno.readFile(new URL(name, dir)), { name });
+  const rgb = await read("grey.in.png");
+  const pillow = await read("grey.out.png"); // one channel, replicated to RGB by the decoder
+  const want = pillow.data.filter((_, i) => i % 3 === 0);
+  const ours = toGrey(rgb);
+  const differing = ours.filter((v, i) => v !== want[i]).length;
+  assert.equal(differing, 0, `${differing} of ${ours.length} pixels differ from Pillow`);
 });
 
 Deno.test("encodePng(image) round-trips RGB pixels exactly", () => {
