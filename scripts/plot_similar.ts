@@ -1,11 +1,13 @@
 /**
- * `deno task plot-similar CSV --casia-file A --other-file B [--samples 5]`: the grid of the
- * closest pairs listed in a `query_path,casia_path,similarity_score` CSV, images read straight
- * from folders or archives (`.zip`, `.tar`, `.tar.gz`/`.tgz`, `.rec`), as `plot_similar.py` drew it.
+ * `deno task plot-similar CSV --casia-file A --other-file B [--samples 5] [--match name]`: the grid
+ * of the closest pairs listed in a `query_path,casia_path,similarity_score` CSV, images read
+ * straight from folders or archives (`.zip`, `.tar`, `.tar.gz`/`.tgz`, `.rec`), as
+ * `plot_similar.py` drew it. Paths must match exactly unless `--match name`.
  *
  * @module
  */
 import {
+  choiceFlag,
   consoleReporter,
   intFlag,
   parseFlags,
@@ -31,16 +33,32 @@ const FLAGS = {
     aliases: ["other_file"],
   },
   samples: { type: "string", description: "pairs to show", default: "5" },
-  "output-dir": {
+  match: {
+    type: "string",
+    description:
+      "exact (a CSV path must name its image) or name (else search by file name, as plot_similar.py; tiles then name the file shown)",
+    default: "exact",
+  },
+  missing: {
+    type: "string",
+    description: "error (a path that finds no image stops the run) or blank (a Not Found tile)",
+    default: "error",
+  },
+  out: {
     type: "string",
     description: "output folder",
     default: LAYOUT.dir("figures"),
-    aliases: ["output_dir"],
+    aliases: ["output_dir", "output-dir"],
   },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task plot-similar CSV --other-file B [--casia-file A] [flags]", FLAGS);
+const USAGE = usage("deno task plot-similar CSV --other-file B [--casia-file A] [flags]", FLAGS, {
+  writes: [
+    "OUT/comparison_<other name>_<n>_samples.png",
+    "OUT/comparison_<other name>_<n>_samples.svg",
+  ],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);
@@ -50,15 +68,17 @@ async function main(): Promise<void> {
     throw new UsageError("expected one CSV file (query_path,casia_path,similarity_score)");
   }
   if (!values["other-file"]) throw new UsageError("--other-file is required");
-  const { png } = await runPlotSimilar({
+  const { png, svg } = await runPlotSimilar({
     csv,
     casiaFile: values["casia-file"] as string,
     otherFile: values["other-file"] as string,
     samples: intFlag(values, "samples", { min: 1 }),
-    outputDir: values["output-dir"] as string,
+    match: choiceFlag(values, "match", ["exact", "name"]),
+    missing: choiceFlag(values, "missing", ["error", "blank"]),
+    outputDir: values.out as string,
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
-  console.log(`Created comparison grid: ${png}`);
+  console.log(`Created comparison grid: ${png} and ${svg}`);
 }
 
 if (import.meta.main) runMain(main, USAGE);

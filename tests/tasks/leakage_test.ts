@@ -116,6 +116,7 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     otherFile: `${dir}/Demo.zip`,
     samples: 3,
     outputDir: `${out}/Figures`,
+    missing: "blank",
     reporter: memoryReporter(),
   });
   assert.ok(grid.endsWith("/comparison_Demo_3_samples.png"));
