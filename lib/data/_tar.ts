@@ -536,12 +536,11 @@ export interface TarContainerOptions {
  * await Deno.writeFile(`${dir}/Set/alice/1.png`, new Uint8Array([1, 2]));
  * const path = `${dir}/Set.tar.gz`;
  * const tar = new Deno.Command("tar", { args: ["-czf", path, "-C", dir, "Set"] }).outputSync();
- * if (tar.success) {
- *   const container = await openTarContainer(path);
- *   const bytes = await container.read("Set/alice/1.png");
- *   if ((await container.list()).join() !== "Set/alice/1.png" || bytes?.length !== 2) {
- *     throw new Error("unexpected");
- *   }
+ * if (!tar.success) throw new Error(`tar failed: ${new TextDecoder().decode(tar.stderr)}`);
+ * const container = await openTarContainer(path);
+ * const bytes = await container.read("Set/alice/1.png");
+ * if ((await container.list()).join() !== "Set/alice/1.png" || bytes?.length !== 2) {
+ *   throw new Error("unexpected");
  * }
  * ```
  */

@@ -169,6 +169,13 @@ export async function showAll(
  * ```ts
  * import { show } from "./_display.ts";
  * await show("shown as text outside the kernel");
+ * let refused = false;
+ * try {
+ *   await show(42);
+ * } catch (e) {
+ *   refused = e instanceof TypeError;
+ * }
+ * if (!refused) throw new Error("a number has no display and must be refused");
  * ```
  */
 export function show(...values: unknown[]): Promise<void> {

@@ -134,10 +134,12 @@ export interface CreateSearchKernelOptions {
  * import { memoryReporter } from "../cli/_reporter.ts";
  * import { createSearchKernel } from "./_search.ts";
  * const reporter = memoryReporter();
- * const kernel = await createSearchKernel({ reporter });
+ * const createNative = () => Promise.reject(new Error("no native runtime here"));
+ * const kernel = await createSearchKernel({ reporter, createNative });
  * await kernel.release();
- * if (kernel.name !== "ort-cpu" && kernel.name !== "js") throw new Error(kernel.name);
- * if ((kernel.name === "js") !== (reporter.warnings().size === 1)) throw new Error("no reason");
+ * if (kernel.name !== "js") throw new Error(`expected the JavaScript fallback, got ${kernel.name}`);
+ * const [warning] = reporter.warnings().keys();
+ * if (!warning?.includes("no native runtime here")) throw new Error(`no reason: ${warning}`);
  * ```
  */
 export async function createSearchKernel(
