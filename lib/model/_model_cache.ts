@@ -3,12 +3,15 @@
  * beside the checkpoint (`X.pth.onnx`) with a JSON stamp (`X.pth.onnx.json`) holding the
  * checkpoint's size, modification time, a sampled content hash and the converter version. Any
  * difference triggers a rebuild. When the checkpoint's folder cannot be written, the cache goes to
- * a fallback folder (`.cache/models/` under the working directory by default).
+ * a fallback folder (`.cache/models/` under the working directory by default). Both files are
+ * written atomically (temporary file, fsync, rename), and the temporary files of a conversion
+ * killed midway are removed by the next run once their process is gone.
  *
  * @module
  */
 import { basename, join, resolve } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
+import { removeStaleTemps, writeFileAtomic } from "../formats/mod.ts";
 
 /** What identifies one conversion of one checkpoint. */
 export interface CacheStamp {
@@ -134,18 +137,10 @@ async function readCache(modelPath: string, want: CacheStamp): Promise<Uint8Arra
 }
 
 async function writeCache(modelPath: string, bytes: Uint8Array, stamp: CacheStamp): Promise<void> {
-  const tmp = `${modelPath}.tmp-${Deno.pid}`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, modelPath);
-    await Deno.writeTextFile(
-      `${modelPath}.json`,
-      JSON.stringify({ ...stamp, modelSize: bytes.length }),
-    );
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => undefined);
-    throw error;
-  }
+  // The model goes first: a kill before its stamp is written leaves the old stamp, which no
+  // longer matches, so the next run converts again rather than trusting a half-made cache.
+  await writeFileAtomic(modelPath, bytes);
+  await writeFileAtomic(`${modelPath}.json`, JSON.stringify({ ...stamp, modelSize: bytes.length }));
 }
 
 async function fallbackPath(checkpoint: string, fallbackDir: string): Promise<string> {
@@ -195,6 +190,10 @@ export async function cachedConversion(
   const beside = `${checkpoint}.onnx`;
   const fallback = await fallbackPath(checkpoint, fallbackDir);
   for (const candidate of [beside, fallback]) {
+    // Conversions killed midway leave `<cache>.tmp-<pid>`: removed once their process is gone.
+    for (const stale of await removeStaleTemps(candidate, [`${candidate}.json`]).catch(() => [])) {
+      reporter.info(`model: removed ${stale}, left by an interrupted conversion`);
+    }
     const bytes = await readCache(candidate, stamp);
     if (bytes) {
       reporter.info(`model: using cached conversion ${candidate}`);

@@ -12,12 +12,32 @@ import { openDataset } from "../data/_open.ts";
 import {
   type EmbeddingFormat,
   type EmbeddingWriter,
+  formatFiles,
+  formatPath,
   openEmbeddingWriter,
 } from "../embeddings/_writer.ts";
 import { datasetNameOf, metricsLayout, shardPathOf } from "../formats/_layout.ts";
-import { type ArcFaceModel, type Backend, loadModel } from "../model/mod.ts";
-import { decodeRecords, defaultDecodeWorkers } from "./_decode_pool.ts";
+import {
+  type ArcFaceModel,
+  type Backend,
+  IRESNET_BUILDER_VERSION,
+  loadModel,
+} from "../model/mod.ts";
+import type { RunManifest } from "../formats/mod.ts";
+import config from "../../deno.json" with { type: "json" };
+import {
+  checkResume,
+  listingInput,
+  lockOutputs,
+  manifestOf,
+  type ManifestStart,
+  modelInput,
+  newManifest,
+  type RunManifests,
+  startManifest,
+} from "./_run_contract.ts";
 import { shardReader, type ShardSpec } from "./_shard.ts";
+import { decodeRecords, defaultDecodeWorkers } from "./_decode_pool.ts";
 
 /** An image that could not be embedded. */
 export interface EmbedFailure extends ImageKey {
@@ -148,6 +168,65 @@ export async function embedDataset(
   };
 }
 
+/**
+ * The preprocessing of every image (recorded in the manifest; a resume with another is refused):
+ * decode, RGB, resize to the model's side as Pillow's bilinear `resize`, CHW float32,
+ * `(x / 255 - 0.5) / 0.5`.
+ */
+export const PREPROCESSING_ID = "pillow-rgb-bilinear-112-chw-f32-(x/255-0.5)/0.5";
+
+/** The ONNX Runtime package a backend runs on, with the version the import map pins. */
+export function onnxRuntimeOf(backend: string): string {
+  const name = backend === "cpu" || backend === "cuda" ? "onnxruntime-node" : "onnxruntime-web";
+  const spec = (config.imports as Record<string, string>)[name] ?? name;
+  return spec.replace(/^npm:/, "");
+}
+
+/** The manifest of an existing output (`null` when the output or its manifest is missing). */
+async function resumableManifest(output: string): Promise<RunManifest | null> {
+  try {
+    await Deno.stat(output);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  return await manifestOf(output);
+}
+
+async function embedManifestStart(
+  options: RunEmbedOptions,
+  resolved: { formats: EmbeddingFormat[]; batch: number; order: string; overwrite: boolean },
+  run: {
+    keys: ImageKey[];
+    model: ArcFaceModel;
+    shard: { index: number; count: number } | undefined;
+  },
+): Promise<ManifestStart> {
+  const { model, shard } = run;
+  return {
+    task: "embed",
+    flags: {
+      model: options.model,
+      dataset: options.dataset,
+      out: options.out ?? null,
+      formats: resolved.formats,
+      backend: options.backend ?? "auto",
+      batch: resolved.batch,
+      order: resolved.order,
+      overwrite: resolved.overwrite,
+    },
+    inputs: [await listingInput("dataset", options.dataset, run.keys)],
+    model: await modelInput(options.model, {
+      backend: model.backend,
+      dim: model.dim,
+      graphBuilder: /\.pth?$/i.test(options.model) ? IRESNET_BUILDER_VERSION : null,
+      onnxRuntime: onnxRuntimeOf(model.backend),
+    }),
+    preprocessing: PREPROCESSING_ID.replace("112", String(model.inputSize)),
+    shard: shard === undefined ? null : { index: shard.index, count: shard.count },
+  };
+}
+
 /** Options of {@linkcode runEmbed}. */
 export interface RunEmbedOptions {
   /** ArcFace model: `.pth` state dict or `.onnx`. */
@@ -235,13 +314,33 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
   const reader = shard === undefined ? whole : shardReader(whole, shard);
   const unsharded = options.out ?? metricsLayout().embeddings(datasetNameOf(options.dataset));
   const out = shard === undefined ? unsharded : shardPathOf(unsharded, shard);
+  const outputs = formats.map((f) => formatPath(out, f));
+  await using _locks = await lockOutputs(outputs, "embed");
   const model = await loadModel(options.model, { backend, reporter });
-  const writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite });
   const keys = await reader.list();
   if (keys.length === 0 && shard === undefined) {
+    await model.close();
     throw new RangeError(
       `Cannot embed ${options.dataset}: it holds no images (expected <identity>/<image>.png|.jpg|.jpeg)`,
     );
+  }
+  let manifests: RunManifests;
+  let writer: EmbeddingWriter;
+  try {
+    const start = await embedManifestStart(options, { formats, batch, order, overwrite }, {
+      keys,
+      model,
+      shard,
+    });
+    const resumed = overwrite ? [] : await Promise.all(outputs.map(resumableManifest));
+    const draft = newManifest(start);
+    outputs.forEach((path, i) => checkResume(path, resumed[i] ?? null, draft));
+    writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite, reporter });
+    manifests = await startManifest(outputs, start, resumed.find((m) => m) ?? null);
+  } catch (error) {
+    await model.close();
+    await reader.close();
+    throw error;
   }
   for (const { reason, count, example } of await reader.skipped()) {
     const entries = count === 1 ? "entry" : "entries";
@@ -279,6 +378,18 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
     await model.close();
     await reader.close();
   }
+  const files = outputs.flatMap(formatFiles);
+  await manifests.finish({
+    counts: {
+      images: summary.total,
+      resumed: summary.resumed,
+      embedded: summary.embedded,
+      failures: summary.failures.length,
+    },
+    outputs: files,
+    complete: !summary.interrupted,
+    unhashed: summary.interrupted ? files : [],
+  });
   const rate = summary.seconds > 0 ? summary.embedded / summary.seconds : 0;
   reporter.info(
     `${summary.interrupted ? "interrupted" : "done"}: ${summary.embedded} embedded this run, ` +

@@ -18,6 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { KIT_VERSION } from "../cli/mod.ts";
 import type { ImageKey } from "../data/mod.ts";
 import {
@@ -77,6 +78,7 @@ function describeHolder(text: string): string {
 
 async function lockOne(output: string, task: string): Promise<Deno.FsFile> {
   const path = lockPathOf(output);
+  await Deno.mkdir(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     const file = await Deno.open(path, { read: true, write: true, create: true });
     let locked: boolean;
