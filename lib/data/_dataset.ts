@@ -106,7 +106,11 @@ export class SkipTally {
     else this.#groups.set(reason, { reason, count: 1, example });
   }
 
-  /** Adds every group of another listing. @param groups The groups. */
+  /**
+   * Adds every group of another listing.
+   *
+   * @param groups The groups.
+   */
   addAll(groups: readonly ListingSkip[]): void {
     for (const g of groups) {
       const group = this.#groups.get(g.reason);
@@ -115,7 +119,11 @@ export class SkipTally {
     }
   }
 
-  /** @returns The groups, in first-seen order. */
+  /**
+   * The groups counted so far.
+   *
+   * @returns The groups, in first-seen order (copies).
+   */
   list(): ListingSkip[] {
     return [...this.#groups.values()].map((g) => ({ ...g }));
   }

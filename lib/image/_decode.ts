@@ -1,13 +1,22 @@
 /**
  * Image decoding identical to the original package's `Image.open(path).convert("RGB")` (Pillow
- * 9.4) for PNG and JPEG files of any mode: the format comes from the magic bytes, not the file
- * name; every file Pillow cannot load is an error here too.
+ * 9.4) for PNG and JPEG files of any mode, GIF (first frame), BMP and WebP: the format comes from
+ * the magic bytes, not the file name (a GIF named `.jpg` is decoded as GIF, as Pillow does);
+ * every file Pillow cannot load is an error here too. TIFF files, which Pillow reads through
+ * libtiff, are refused with the reason (the dataset run counts them as skipped images). Images
+ * above Pillow's `MAX_IMAGE_PIXELS` are decoded with a warning (DecompressionBombWarning), above
+ * twice it refused (DecompressionBombError).
  *
  * @module
  */
-import { decodeJpeg, initJpegDecoder, isJpeg } from "./_jpeg.ts";
-import { decodePng, isPng } from "./_png.ts";
+import type { Reporter } from "../cli/mod.ts";
+import { decodeBmp } from "./_bmp.ts";
+import { decodeGif } from "./_gif.ts";
+import { decodeJpeg, initJpegDecoder } from "./_jpeg.ts";
+import { decodePng } from "./_png.ts";
 import type { PixelImage, RgbImage } from "./_rgb_image.ts";
+import { hexHead, imageFormatOf, MAX_IMAGE_PIXELS } from "./_signature.ts";
+import { decodeWebp } from "./_webp.ts";
 
 export { initJpegDecoder };
 
@@ -19,6 +28,12 @@ export interface DecodeOptions {
    * @default {"image"}
    */
   name?: string;
+  /**
+   * Receives the warning for an image above Pillow's `MAX_IMAGE_PIXELS` (decoded all the same).
+   *
+   * @default {no warning}
+   */
+  reporter?: Pick<Reporter, "warn">;
 }
 
 function failure(label: string, format: string): (reason: string) => Error {
@@ -26,14 +41,14 @@ function failure(label: string, format: string): (reason: string) => Error {
 }
 
 /**
- * Decodes PNG or JPEG bytes to pixels without converting 4-channel JPEG output to RGB (the
+ * Decodes PNG, JPEG, GIF, BMP or WebP bytes to pixels without converting 4-channel JPEG output to RGB (the
  * alpha of such pixels is 255 and is ignored by the resampler and the tensor writer).
  *
  * @param bytes The file's bytes.
  * @param options The file name for messages.
  * @returns 3- or 4-channel pixels.
- * @throws {TypeError} For an empty file or one that is neither PNG nor JPEG.
- * @throws {SyntaxError} For a corrupt or truncated PNG or JPEG.
+ * @throws {TypeError} For an empty file, a TIFF, or a file of no format above.
+ * @throws {SyntaxError} For a corrupt or truncated file (or a layout the kit does not read).
  * @throws {RangeError} For an image over PIL's decompression bomb limit.
  *
  * @example
@@ -52,20 +67,40 @@ export async function decodePixels(
   bytes: Uint8Array,
   options: DecodeOptions = {},
 ): Promise<PixelImage> {
-  const { name = "image" } = options;
+  const { name = "image", reporter } = options;
   if (bytes.length === 0) {
     throw new TypeError(`Cannot decode ${name} as an image: the file is empty`);
   }
-  if (isPng(bytes)) return decodePng(bytes, failure(name, "PNG"));
-  if (isJpeg(bytes)) return await decodeJpeg(bytes, failure(name, "JPEG"));
-  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-  throw new TypeError(
-    `Cannot decode ${name} as an image: it is neither PNG nor JPEG (first bytes ${head})`,
-  );
+  const format = imageFormatOf(bytes.subarray(0, 16));
+  let pixels: PixelImage;
+  if (format === "png") pixels = decodePng(bytes, failure(name, "PNG"));
+  else if (format === "jpeg") pixels = await decodeJpeg(bytes, failure(name, "JPEG"));
+  else if (format === "gif") pixels = decodeGif(bytes, failure(name, "GIF"));
+  else if (format === "bmp") pixels = decodeBmp(bytes, failure(name, "BMP"));
+  else if (format === "webp") pixels = await decodeWebp(bytes, failure(name, "WebP"));
+  else if (format === "tiff") {
+    throw new TypeError(
+      `Cannot decode ${name}: it is a TIFF file, which the kit does not decode (Pillow reads it ` +
+        `through libtiff; convert it to PNG)`,
+    );
+  } else {
+    throw new TypeError(
+      `Cannot decode ${name} as an image: it is neither PNG, JPEG, GIF, BMP nor WebP (first ` +
+        `bytes ${hexHead(bytes)})`,
+    );
+  }
+  const count = pixels.width * pixels.height;
+  if (count > MAX_IMAGE_PIXELS) {
+    reporter?.warn(
+      `${name}: image size (${count} pixels) exceeds limit of ${MAX_IMAGE_PIXELS} pixels, could ` +
+        `be decompression bomb DOS attack (Pillow's DecompressionBombWarning; decoded all the same)`,
+    );
+  }
+  return pixels;
 }
 
 /**
- * Decodes a PNG or JPEG file to 8-bit RGB exactly as Pillow 9.4's
+ * Decodes a PNG, JPEG, GIF, BMP or WebP file to 8-bit RGB exactly as Pillow 9.4's
  * `Image.open(path).convert("RGB")`: grey replicated, alpha dropped without compositing, palette
  * looked up, 16-bit grey clipped to 255 (Pillow's "I" mode), 16-bit colour reduced to its high
  * byte, CMYK JPEG inverted (Adobe convention) and converted with Pillow's `cmyk2rgb`, EXIF
@@ -74,8 +109,8 @@ export async function decodePixels(
  * @param bytes The file's bytes.
  * @param options The file name for messages.
  * @returns The RGB image.
- * @throws {TypeError} For an empty file or one that is neither PNG nor JPEG.
- * @throws {SyntaxError} For a corrupt or truncated PNG or JPEG (the message names the file).
+ * @throws {TypeError} For an empty file, a TIFF, or a file of no format above.
+ * @throws {SyntaxError} For a corrupt or truncated file (the message names the file).
  * @throws {RangeError} For an image over PIL's decompression bomb limit.
  *
  * @example

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Reporter } from "../cli/mod.ts";
 import { decodePixels } from "./_decode.ts";
 import { resizeInto } from "./_resize.ts";
 import type { RgbImage } from "./_rgb_image.ts";
@@ -30,6 +31,12 @@ export interface PreprocessOptions {
    * @default {undefined}
    */
   out?: Float32Array;
+  /**
+   * Receives the warning for an image above Pillow's `MAX_IMAGE_PIXELS`.
+   *
+   * @default {no warning}
+   */
+  reporter?: Pick<Reporter, "warn">;
   /**
    * Index in `out` of the first element written.
    *
@@ -71,7 +78,10 @@ export async function preprocessImage(
     throw new RangeError(`Cannot preprocess to size ${size}: it must be a positive integer`);
   }
   const out = options.out ?? new Float32Array(3 * size * size);
-  const pixels = await decodePixels(bytes, { name });
+  const pixels = await decodePixels(
+    bytes,
+    options.reporter ? { name, reporter: options.reporter } : { name },
+  );
   if (pixels.width === size && pixels.height === size) {
     writeInputTensor(pixels, out, offset);
     return out;

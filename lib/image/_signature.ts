@@ -17,7 +17,7 @@ export const SIGNATURE_BYTES = 16;
  * Pillow's `Image.MAX_IMAGE_PIXELS` (`1024 * 1024 * 1024 // 4 // 3`): above it Pillow warns
  * (DecompressionBombWarning), above twice it refuses (DecompressionBombError).
  */
-export const MAX_IMAGE_PIXELS = Math.floor(1024 * 1024 * 1024 / 4 / 3);
+export const MAX_IMAGE_PIXELS: number = Math.floor(1024 * 1024 * 1024 / 4 / 3);
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0) =>
   bytes.length >= at + prefix.length && prefix.every((b, i) => bytes[at + i] === b);

@@ -1,0 +1,193 @@
+"""GIF, BMP and WebP files and what Pillow makes of them, for tests/image/formats_test.ts.
+
+Usage: formats_reference.py OUT_DIR. Writes each case as OUT_DIR/<name>.<ext> (Pillow's own
+writers, plus hand-made files for layouts Pillow does not write) and prints one JSON object:
+name -> {"file", "size", "rgb" (hex of Image.open(f).convert("RGB").tobytes())} or {"file",
+"error"}. Nothing is random: the pixels come from fixed arithmetic.
+"""
+import io
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+from PIL import Image
+
+out_dir = sys.argv[1]
+cases = {}
+
+
+def pattern(w, h, channels=3, seed=0):
+    y, x = np.mgrid[0:h, 0:w]
+    planes = [((x * (7 + c) + y * (13 + 2 * c) + seed * 31 + c * 50) % 256) for c in range(channels)]
+    return np.dstack(planes).astype("uint8")
+
+
+def save(name, ext, data):
+    path = os.path.join(out_dir, f"{name}.{ext}")
+    with open(path, "wb") as f:
+        f.write(data)
+    try:
+        with Image.open(path) as im:
+            rgb = im.convert("RGB")
+            cases[name] = {"file": path, "size": list(rgb.size), "rgb": rgb.tobytes().hex()}
+    except Exception as e:  # what Pillow refuses
+        cases[name] = {"file": path, "error": f"{type(e).__name__}: {e}"}
+
+
+def pillow(name, ext, image, **params):
+    buf = io.BytesIO()
+    image.save(buf, format=ext.upper() if ext != "jpg" else "JPEG", **params)
+    save(name, ext, buf.getvalue())
+
+
+# --- GIF written by Pillow
+rgb = Image.fromarray(pattern(23, 17))
+pillow("gif_quantized", "gif", rgb.quantize(colors=200))
+pillow("gif_interlaced", "gif", rgb.quantize(colors=64), interlace=True)
+pillow("gif_grey", "gif", Image.fromarray(pattern(19, 11, 1)[:, :, 0], "L"))
+pillow("gif_transparent", "gif", rgb.quantize(colors=32), transparency=5)
+frames = [Image.fromarray(pattern(16, 12, seed=s)).quantize(colors=50) for s in range(3)]
+buf = io.BytesIO()
+frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=40)
+save("gif_animated", "gif", buf.getvalue())
+
+
+def lzw_codes(indices, min_size):
+    """Codes of fixed width min_size + 1: a clear code before the table would widen them."""
+    clear, end = 1 << min_size, (1 << min_size) + 1
+    codes, since = [clear], 0
+    for i in indices:
+        if since == (1 << min_size) - 2:
+            codes.append(clear)
+            since = 0
+        codes.append(i)
+        since += 1
+    return codes, end
+
+
+def pack(codes, width):
+    value, bits, out = 0, 0, bytearray()
+    for c in codes:
+        value |= c << bits
+        bits += width
+        while bits >= 8:
+            out.append(value & 255)
+            value >>= 8
+            bits -= 8
+    if bits:
+        out.append(value & 255)
+    return bytes(out)
+
+
+def sub_blocks(data):
+    out = bytearray()
+    for i in range(0, len(data), 255):
+        out += bytes([len(data[i:i + 255])]) + data[i:i + 255]
+    return bytes(out) + b"\0"
+
+
+def gif(screen, frame, indices, min_size, global_table=None, local_table=None,
+        transparency=None, interlace=False, junk=b"", early_end=False):
+    sw, sh = screen
+    x0, y0, w, h = frame
+    head = b"GIF89a" + struct.pack("<HH", sw, sh)
+    if global_table is not None:
+        bits = (len(global_table) // 3).bit_length() - 2
+        head += bytes([0x80 | bits, 0, 0]) + global_table
+    else:
+        head += bytes([0, 0, 0])
+    body = junk
+    if transparency is not None:
+        body += b"\x21\xf9\x04" + bytes([1, 0, 0, transparency]) + b"\0"
+    flags = 0x40 if interlace else 0
+    table = b""
+    if local_table is not None:
+        flags |= 0x80 | ((len(local_table) // 3).bit_length() - 2)
+        table = local_table
+    body += b"\x2c" + struct.pack("<HHHH", x0, y0, w, h) + bytes([flags]) + table
+    codes, end = lzw_codes(indices, min_size)
+    if early_end:
+        codes = codes[: len(codes) // 2]
+    codes.append(end)
+    body += bytes([min_size]) + sub_blocks(pack(codes, min_size + 1))
+    return head + body + b";"
+
+
+table4 = bytes([255, 0, 0, 0, 255, 0, 0, 0, 255, 250, 250, 10])
+idx = [(i * 7) % 4 for i in range(6 * 5)]
+save("gif_offset_frame", "gif", gif((10, 8), (3, 2, 6, 5), idx, 2, global_table=table4))
+save("gif_offset_transparent", "gif",
+     gif((10, 8), (3, 2, 6, 5), idx, 2, global_table=table4, transparency=2))
+save("gif_frame_past_screen", "gif", gif((4, 4), (2, 1, 6, 5), idx, 2, local_table=table4))
+table2 = bytes([10, 20, 30, 200, 100, 50])
+save("gif_index_past_table", "gif", gif((6, 5), (0, 0, 6, 5), idx, 2, global_table=table2))
+save("gif_no_table", "gif", gif((6, 5), (0, 0, 6, 5), [i * 9 % 256 for i in range(30)], 8))
+save("gif_junk_between_blocks", "gif",
+     gif((6, 5), (0, 0, 6, 5), idx, 2, global_table=table4, junk=b"\x00\x13"))
+save("gif_interlaced_offset", "gif",
+     gif((9, 11), (1, 1, 6, 9), [(i * 5) % 4 for i in range(54)], 2, local_table=table4,
+         interlace=True))
+save("gif_early_end", "gif", gif((6, 5), (0, 0, 6, 5), idx, 2, global_table=table4,
+                                 early_end=True))
+
+# --- BMP written by Pillow
+pillow("bmp_rgb24", "bmp", Image.fromarray(pattern(13, 7)))
+pillow("bmp_rgba32", "bmp", Image.fromarray(pattern(9, 6, 4), "RGBA"))
+pillow("bmp_grey8", "bmp", Image.fromarray(pattern(11, 5, 1)[:, :, 0], "L"))
+pillow("bmp_palette8", "bmp", Image.fromarray(pattern(10, 9)).quantize(colors=100))
+pillow("bmp_1bit", "bmp", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 100))
+
+
+def bmp(width, height, bits, rows, palette=b"", compression=0, masks=b"", header=40,
+        colors=0):
+    """rows: the pixel bytes of each row, top first, without padding."""
+    stride = ((width * bits + 31) >> 3) & ~3
+    data = b"".join(r.ljust(stride, b"\0") for r in (rows if height < 0 else rows[::-1]))
+    if header == 12:
+        info = struct.pack("<IHHHH", 12, width, abs(height), 1, bits)
+    else:
+        info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, bits, compression, len(data),
+                           2835, 2835, colors, 0) + masks
+    offset = 14 + len(info) + len(palette)
+    return b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + palette + data
+
+
+px = pattern(7, 5)
+bgr_rows = [bytes(px[y, :, ::-1].tobytes()) for y in range(5)]
+save("bmp_top_down", "bmp", bmp(7, -5, 24, bgr_rows))
+rgb555 = [b"".join(struct.pack("<H", ((p[0] >> 3) << 10) | ((p[1] >> 3) << 5) | (p[2] >> 3))
+                   for p in px[y]) for y in range(5)]
+save("bmp_16bit_555", "bmp", bmp(7, 5, 16, rgb555))
+rgb565 = [b"".join(struct.pack("<H", ((p[0] >> 3) << 11) | ((p[1] >> 2) << 5) | (p[2] >> 3))
+                   for p in px[y]) for y in range(5)]
+save("bmp_16bit_565", "bmp",
+     bmp(7, 5, 16, rgb565, compression=3, masks=struct.pack("<III", 0xF800, 0x7E0, 0x1F)))
+xbgr = [b"".join(bytes([0, p[2], p[1], p[0]]) for p in px[y]) for y in range(5)]
+save("bmp_32bit_xbgr", "bmp",
+     bmp(7, 5, 32, xbgr, compression=3, masks=struct.pack("<III", 0xFF000000, 0xFF0000, 0xFF00)))
+pal16 = b"".join(bytes([i * 16, 255 - i * 16, (i * 40) % 256, 0]) for i in range(16))
+nib = [bytes(((x * 3 + y) % 16) << 4 | ((x * 3 + y + 1) % 16) for x in range(4)) for y in range(5)]
+save("bmp_4bit", "bmp", bmp(8, 5, 4, nib, palette=pal16))
+pal_short = b"".join(bytes([i * 60, 10, 200 - i * 50, 0]) for i in range(4))
+save("bmp_index_past_palette", "bmp",
+     bmp(6, 3, 8, [bytes((x * 2 + y) % 8 for x in range(6)) for y in range(3)], palette=pal_short,
+         colors=4))
+os2_pal = b"".join(bytes([i, 255 - i, i // 2]) for i in range(256))
+save("bmp_os2", "bmp",
+     bmp(5, 4, 8, [bytes((x * 50 + y * 3) % 256 for x in range(5)) for y in range(4)],
+         palette=os2_pal, header=12))
+save("bmp_rle8", "bmp", bmp(4, 2, 8, [b"\x02\x01\x02\x02", b"\x00\x00"], palette=pal_short,
+                            compression=1, colors=4))
+
+# --- WebP through Pillow's libwebp
+pillow("webp_lossy", "webp", Image.fromarray(pattern(37, 29)), quality=80)
+pillow("webp_lossless", "webp", Image.fromarray(pattern(37, 29)), lossless=True)
+pillow("webp_alpha", "webp", Image.fromarray(pattern(21, 19, 4), "RGBA"), quality=60)
+pillow("webp_alpha_lossless", "webp", Image.fromarray(pattern(21, 19, 4), "RGBA"), lossless=True)
+
+# --- a GIF named .jpg: Pillow goes by the signature
+save("gif_named_jpg", "jpg", open(cases["gif_quantized"]["file"], "rb").read())
+
+print(json.dumps(cases))
