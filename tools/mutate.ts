@@ -8,8 +8,9 @@
  * (tracked and untracked files that git does not ignore), under a temporary folder with
  * `node_modules` linked and `../shared` linked beside it when the repository has one. Tests run
  * with `CI=true` (a missing prerequisite fails rather than skips, so a skip cannot hide a
- * survivor; `--allow-skips` drops it), `--no-check` and `--fail-fast`. The unmutated copy must
- * pass the same tests first. Too slow for CI: its report goes into an issue's closing notes.
+ * survivor; `--allow-skips` drops it) and `--no-check`; every failing test is named. The
+ * unmutated copy must pass the same tests first. Too slow for CI: its report goes into an issue's
+ * closing notes.
  *
  * @module
  */
@@ -119,13 +120,13 @@ async function scratchCopy(root: string, worktree: boolean): Promise<string> {
 }
 
 function testArgs(tests: string[], filter: string | undefined): string[] {
-  const args = ["test", "-A", "--no-check", "--fail-fast"];
+  const args = ["test", "-A", "--no-check"];
   if (filter !== undefined) args.push("--filter", filter);
   return [...args, ...tests];
 }
 
 function table(results: MutationResult[]): string {
-  const lines = ["| mutation | result | killed by | s |", "| --- | --- | --- | ---: |"];
+  const lines = ["| mutation | result | failing tests | s |", "| --- | --- | --- | ---: |"];
   for (const r of results) {
     const detail = r.detail.join("; ").replaceAll("|", "\\|");
     lines.push(`| ${r.id} | ${r.status} | ${detail} | ${r.seconds.toFixed(0)} |`);
