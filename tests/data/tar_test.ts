@@ -5,7 +5,16 @@ import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
 import { listTar, SPARSE_MEMBER, walkTar } from "../../lib/data/_tar.ts";
 import { runPython, skipUnlessPython } from "../_python.ts";
+import { skipUnless } from "../_prereq.ts";
 import { gzip, tar } from "./_archive_writers.ts";
+
+const hasTar = (() => {
+  try {
+    return Deno.statSync("/usr/bin/tar").isFile;
+  } catch {
+    return false;
+  }
+})();
 
 /** Bytes that start with a JPEG signature, which a dataset reader looks at first. */
 const bytes = (n: number, seed: number) =>
@@ -117,13 +126,7 @@ Deno.test("openDataset(tar) reports truncated and corrupt archives as SyntaxErro
 
 Deno.test({
   name: "openDataset(tgz) reads what /usr/bin/tar writes (gzip)",
-  ignore: !(() => {
-    try {
-      return Deno.statSync("/usr/bin/tar").isFile;
-    } catch {
-      return false;
-    }
-  })(),
+  ignore: skipUnless("tar", hasTar, "/usr/bin/tar is missing"),
   async fn() {
     const dir = await Deno.makeTempDir();
     await Deno.mkdir(`${dir}/Other/${longId}`, { recursive: true });
@@ -151,13 +154,7 @@ Deno.test("openDataset(tar) reads an archive that ends without its end-of-archiv
 
 Deno.test({
   name: "openDataset(tar) reads the pax long names of /usr/bin/tar --format=pax",
-  ignore: !(() => {
-    try {
-      return Deno.statSync("/usr/bin/tar").isFile;
-    } catch {
-      return false;
-    }
-  })(),
+  ignore: skipUnless("tar", hasTar, "/usr/bin/tar is missing"),
   async fn() {
     const dir = await Deno.makeTempDir();
     const id = "p".repeat(150);
@@ -376,13 +373,7 @@ print(json.dumps(out))`;
 
 Deno.test({
   name: "openDataset(tar) leaves out GNU sparse members by name (old GNU and pax formats)",
-  ignore: !(() => {
-    try {
-      return Deno.statSync("/usr/bin/tar").isFile;
-    } catch {
-      return false;
-    }
-  })(),
+  ignore: skipUnless("tar", hasTar, "/usr/bin/tar is missing"),
   async fn() {
     const dir = await Deno.makeTempDir();
     await Deno.mkdir(`${dir}/S/a`, { recursive: true });
