@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { intFlag, parseFlags } from "../lib/cli/mod.ts";
+import { intFlag, parseFlags, usage } from "../lib/cli/mod.ts";
 import { bootstrapCis, eerStats, fdr, kde } from "../lib/metrics/mod.ts";
 import { createRng, uniformFloat } from "../lib/random/mod.ts";
 
 const FLAGS = {
   n: { type: "string", description: "scores of each kind", default: "1000000" },
   resamples: { type: "string", description: "bootstrap resamples", default: "1000" },
+  help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
 function normalScores(n: number, mean: number, sd: number, seed: number): Float64Array {
@@ -31,6 +32,7 @@ function normalScores(n: number, mean: number, sd: number, seed: number): Float6
  */
 export async function benchMetrics(args: string[] = []): Promise<void> {
   const { values } = parseFlags(args, FLAGS);
+  if (values.help) return console.log(usage("deno task bench metrics -- [flags]", FLAGS));
   const n = intFlag(values, "n", { min: 2 });
   const resamples = intFlag(values, "resamples", { min: 2 });
   const genuine = normalScores(n, 0.5, 0.15, 1);

@@ -13,7 +13,9 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task check-notebooks [NOTEBOOK...]", FLAGS);
+const USAGE = usage("deno task check-notebooks [NOTEBOOK...]", FLAGS, {
+  writes: ["nothing (it reads the notebooks and reports)"],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

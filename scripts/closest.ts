@@ -38,7 +38,11 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task closest INPUT --casia CASIA [flags]", FLAGS);
+const USAGE = usage("deno task closest INPUT --casia CASIA [flags]", FLAGS, {
+  writes: [
+    `${metricsLayout("OUT").dir("closest")}/<name>_Top<K>Global_<N>.json`,
+  ],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

@@ -22,7 +22,11 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task demo [--out DIR]", FLAGS);
+const USAGE = usage("deno task demo [--out DIR]", FLAGS, {
+  writes: [
+    "OUT/: the demo dataset, model, embeddings, score files, tables and figures (every file is listed at the end of the run)",
+  ],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

@@ -16,7 +16,7 @@ import {
 } from "../lib/cli/mod.ts";
 import type { EmbeddingFormat } from "../lib/embeddings/mod.ts";
 import { BACKEND_REQUESTS } from "../lib/model/mod.ts";
-import { runEmbed, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
+import { embeddingsOutputPath, runEmbed, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   model: {
@@ -31,7 +31,8 @@ const FLAGS = {
   },
   out: {
     type: "string",
-    description: "output file (default Metrics/Embeddings/<dataset name>.jsonl)",
+    description:
+      "output file, or a folder to write <dataset name>.jsonl into (default Metrics/Embeddings/<dataset name>.jsonl)",
   },
   format: {
     type: "string",
@@ -59,7 +60,12 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task embed [--model M] [--dataset D] [--out F] [flags]", FLAGS);
+const USAGE = usage("deno task embed [--model M] [--dataset D] [--out F] [flags]", FLAGS, {
+  writes: [
+    "OUT: one JSON line per image (the original format), with --format jsonl or both",
+    "OUT.npy and OUT.labels.tsv (float32 rows + identity<TAB>image_name), with --format npy or both",
+  ],
+});
 
 function parseFormats(text: string): EmbeddingFormat[] {
   if (text === "both") return ["jsonl", "npy"];
@@ -76,7 +82,10 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const backend = choiceFlag(values, "backend", BACKEND_REQUESTS);
   const order = choiceFlag(values, "order", ["sorted", "listdir"]);
-  const out = values.out as string | undefined;
+  // A folder given as --out takes the file named after the dataset (as every task's --out).
+  const out = values.out === undefined
+    ? undefined
+    : await embeddingsOutputPath(values.out as string, String(values.dataset));
   const formats = out && /\.npy$/i.test(out) && values.format === "jsonl"
     ? ["npy" as const]
     : parseFormats(String(values.format));

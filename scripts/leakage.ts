@@ -34,12 +34,23 @@ const FLAGS = {
   },
   seed: { type: "string", description: "Python random.seed of the sample", default: "42" },
   out: { type: "string", description: "output root", default: LAYOUT.root },
-  "no-figure": { type: "boolean", description: "skip the density figure" },
+  "no-figures": {
+    type: "boolean",
+    description: "skip the density figure",
+    aliases: ["no-figure", "no_figures"],
+  },
   shard: SHARD_FLAG,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task leakage INPUT --casia CASIA [flags]", FLAGS);
+const OUT = metricsLayout("OUT");
+const USAGE = usage("deno task leakage INPUT --casia CASIA [flags]", FLAGS, {
+  writes: [
+    `${OUT.bestMatchScores("<name>", 10000)} (10000: --n-comparisons)`,
+    OUT.bestMatchCsv("<name>", 10000),
+    `${OUT.bestMatchFigure("<name>", 10000)}.svg and .png (unless --no-figures)`,
+  ],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);
@@ -55,7 +66,7 @@ async function main(): Promise<void> {
     nComparisons: intFlag(values, "n-comparisons", { min: 1 }),
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
-    figure: !values["no-figure"],
+    figure: !values["no-figures"],
     search: { onProgress: searchProgressPrinter(reporter) },
     reporter,
     shard: shardFlag(values),

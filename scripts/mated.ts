@@ -23,7 +23,9 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task mated INPUT [--n-comparisons N] [--seed S] [--out DIR]", FLAGS);
+const USAGE = usage("deno task mated INPUT [--n-comparisons N] [--seed S] [--out DIR]", FLAGS, {
+  writes: [`${metricsLayout("OUT").dir("figures")}/<name>_MatedVsNonmated_<N>.svg and .png`],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

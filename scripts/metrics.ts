@@ -36,6 +36,13 @@ const FLAGS = {
 const USAGE = usage(
   "deno task metrics [--scores DIR] [--bootstrap B] [--seed S] [--out DIR]",
   FLAGS,
+  {
+    writes: [
+      metricsLayout("OUT").metricsTable(),
+      metricsLayout("OUT").ciTable("{eer,fmr,fdr,mean}_95"),
+      `${metricsLayout("OUT").metricsFigure("<name>")}.svg and .png (unless --no-figures)`,
+    ],
+  },
 );
 
 async function main(): Promise<void> {

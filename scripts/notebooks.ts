@@ -39,6 +39,12 @@ const FLAGS = {
 const USAGE = usage(
   "deno task notebooks [--html] [--data DIR] [--metrics DIR] [NOTEBOOK...]",
   FLAGS,
+  {
+    writes: [
+      "OUT/<notebook>.ipynb: each executed copy",
+      "OUT/html/<notebook>.html and OUT/screenshots/<notebook>.png with --html",
+    ],
+  },
 );
 
 async function main(): Promise<void> {

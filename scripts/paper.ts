@@ -21,7 +21,11 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task paper --data PATH [--out DIR] [--thresholds LIST]", FLAGS);
+const USAGE = usage("deno task paper --data PATH [--out DIR] [--thresholds LIST]", FLAGS, {
+  writes: [
+    "OUT/*.svg, *.png and *.csv: every figure and table the published data allows (listed as written)",
+  ],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

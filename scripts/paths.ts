@@ -15,7 +15,9 @@ const FLAGS = {
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
-const USAGE = usage("deno task paths [FILES or folders of *.json] [flags]", FLAGS);
+const USAGE = usage("deno task paths [FILES or folders of *.json] [flags]", FLAGS, {
+  writes: ["OUT/<closest JSON name>_matches.csv, one per closest-pairs JSON"],
+});
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS);

@@ -28,6 +28,12 @@ const FLAGS = {
 const USAGE = usage(
   "deno task similarities INPUT [--n-comparisons N] [--seed S] [--out DIR]",
   FLAGS,
+  {
+    writes: [
+      metricsLayout("OUT").matedScores("<name>"),
+      metricsLayout("OUT").nonMatedScores("<name>"),
+    ],
+  },
 );
 
 async function main(): Promise<void> {

@@ -40,6 +40,7 @@ export {
   liveDecodeWorkers,
 } from "./_decode_pool.ts";
 export * from "./_embed.ts";
+export * from "./_embed_output.ts";
 export * from "./_leakage.ts";
 export * from "./_metrics.ts";
 export * from "./_paper.ts";

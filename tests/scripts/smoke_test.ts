@@ -207,7 +207,7 @@ Deno.test("deno task plot-similar --help prints the usage; a run draws the grid"
     ]);
     assert.equal(run.code, 0, run.stderr);
     const png = join(dir, "comparison_Synth_1_samples.png");
-    assert.equal(run.stdout, `Created comparison grid: ${png}\n`);
+    assert.equal(run.stdout, `Created comparison grid: ${png} and ${png.replace(/png$/, "svg")}\n`);
     assert.match(run.stderr, /Pair 1: s1\/1\.png <-> 0000001\/001\.jpg \(0\.75\)\n/);
   });
 });
