@@ -10,7 +10,8 @@ import { runMain, UsageError } from "../lib/cli/mod.ts";
 const NAMES = ["embed", "metrics", "search"] as const;
 const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark flags]
 
-  embed    images/s of ArcFace R100 per backend at batch 1 and 32, vs PyTorch CPU when installed
+  embed    decode + preprocess images/s per worker count, and what feeding the model costs R100
+           against its model-only rate (--parts backends: images/s per backend vs PyTorch CPU)
   metrics  pyeer-exact metrics + 1,000 bootstrap resamples on 1M + 1M scores
   search   best match and top-K of 10,000 queries against a CASIA-sized gallery (GFLOP/s)`;
 
