@@ -1,9 +1,10 @@
 /**
  * Image decoding identical to the original package's `Image.open(path).convert("RGB")` (Pillow
- * 9.4) for PNG and JPEG files of any mode, GIF (first frame), BMP and WebP: the format comes from
- * the magic bytes, not the file name (a GIF named `.jpg` is decoded as GIF, as Pillow does);
- * every file Pillow cannot load is an error here too. TIFF files, which Pillow reads through
- * libtiff, are refused with the reason (the dataset run counts them as skipped images). Images
+ * 9.4) for PNG and JPEG files of any mode, GIF (first frame), BMP, WebP and baseline TIFF: the
+ * format comes from the magic bytes, not the file name (a GIF named `.jpg` is decoded as GIF, as
+ * Pillow does); every file Pillow cannot load is an error here too, and the layouts the kit does
+ * not decode (RLE BMP, animated WebP, tiled or 16-bit TIFF, ...) are refused with the reason (the
+ * dataset run counts them as skipped images). Images
  * above Pillow's `MAX_IMAGE_PIXELS` are decoded with a warning (DecompressionBombWarning), above
  * twice it refused (DecompressionBombError).
  *
@@ -16,6 +17,7 @@ import { decodeJpeg, initJpegDecoder } from "./_jpeg.ts";
 import { decodePng } from "./_png.ts";
 import type { PixelImage, RgbImage } from "./_rgb_image.ts";
 import { hexHead, imageFormatOf, MAX_IMAGE_PIXELS } from "./_signature.ts";
+import { decodeTiff } from "./_tiff.ts";
 import { decodeWebp } from "./_webp.ts";
 
 export { initJpegDecoder };
@@ -41,13 +43,13 @@ function failure(label: string, format: string): (reason: string) => Error {
 }
 
 /**
- * Decodes PNG, JPEG, GIF, BMP or WebP bytes to pixels without converting 4-channel JPEG output to RGB (the
+ * Decodes PNG, JPEG, GIF, BMP, WebP or TIFF bytes to pixels without converting 4-channel JPEG output to RGB (the
  * alpha of such pixels is 255 and is ignored by the resampler and the tensor writer).
  *
  * @param bytes The file's bytes.
  * @param options The file name for messages.
  * @returns 3- or 4-channel pixels.
- * @throws {TypeError} For an empty file, a TIFF, or a file of no format above.
+ * @throws {TypeError} For an empty file, or a file of no format above.
  * @throws {SyntaxError} For a corrupt or truncated file (or a layout the kit does not read).
  * @throws {RangeError} For an image over PIL's decompression bomb limit.
  *
@@ -78,14 +80,10 @@ export async function decodePixels(
   else if (format === "gif") pixels = decodeGif(bytes, failure(name, "GIF"));
   else if (format === "bmp") pixels = decodeBmp(bytes, failure(name, "BMP"));
   else if (format === "webp") pixels = await decodeWebp(bytes, failure(name, "WebP"));
-  else if (format === "tiff") {
+  else if (format === "tiff") pixels = decodeTiff(bytes, failure(name, "TIFF"));
+  else {
     throw new TypeError(
-      `Cannot decode ${name}: it is a TIFF file, which the kit does not decode (Pillow reads it ` +
-        `through libtiff; convert it to PNG)`,
-    );
-  } else {
-    throw new TypeError(
-      `Cannot decode ${name} as an image: it is neither PNG, JPEG, GIF, BMP nor WebP (first ` +
+      `Cannot decode ${name} as an image: it is neither PNG, JPEG, GIF, BMP, WebP nor TIFF (first ` +
         `bytes ${hexHead(bytes)})`,
     );
   }
@@ -100,7 +98,7 @@ export async function decodePixels(
 }
 
 /**
- * Decodes a PNG, JPEG, GIF, BMP or WebP file to 8-bit RGB exactly as Pillow 9.4's
+ * Decodes a PNG, JPEG, GIF, BMP, WebP or TIFF file to 8-bit RGB exactly as Pillow 9.4's
  * `Image.open(path).convert("RGB")`: grey replicated, alpha dropped without compositing, palette
  * looked up, 16-bit grey clipped to 255 (Pillow's "I" mode), 16-bit colour reduced to its high
  * byte, CMYK JPEG inverted (Adobe convention) and converted with Pillow's `cmyk2rgb`, EXIF
@@ -109,7 +107,7 @@ export async function decodePixels(
  * @param bytes The file's bytes.
  * @param options The file name for messages.
  * @returns The RGB image.
- * @throws {TypeError} For an empty file, a TIFF, or a file of no format above.
+ * @throws {TypeError} For an empty file, or a file of no format above.
  * @throws {SyntaxError} For a corrupt or truncated file (the message names the file).
  * @throws {RangeError} For an image over PIL's decompression bomb limit.
  *

@@ -1,7 +1,8 @@
 /**
  * Image decoding and preprocessing identical to the original package's PIL + torchvision chain:
  * `Image.open(p).convert("RGB")`, `Resize((112, 112))`, `ToTensor()`,
- * `Normalize([0.5] * 3, [0.5] * 3)`, bit for bit, for PNG and JPEG of any mode.
+ * `Normalize([0.5] * 3, [0.5] * 3)`, bit for bit, for PNG and JPEG of any mode, GIF (first
+ * frame), BMP, WebP and baseline TIFF, the format told by the signature (`imageFormatOf`).
  *
  * `decodeImage` / `decodePixels` read the file (grey and colour JPEGs through libjpeg-turbo built
  * to wasm, call `initJpegDecoder` once to load it early; CMYK JPEGs and PNGs through decoders

@@ -187,6 +187,22 @@ pillow("webp_lossless", "webp", Image.fromarray(pattern(37, 29)), lossless=True)
 pillow("webp_alpha", "webp", Image.fromarray(pattern(21, 19, 4), "RGBA"), quality=60)
 pillow("webp_alpha_lossless", "webp", Image.fromarray(pattern(21, 19, 4), "RGBA"), lossless=True)
 
+# --- TIFF (Pillow writes compressed files through libtiff)
+tif_rgb = Image.fromarray(pattern(27, 19))
+pillow("tiff_rgb_raw", "tiff", tif_rgb)
+pillow("tiff_rgb_lzw", "tiff", tif_rgb, compression="tiff_lzw")
+pillow("tiff_rgb_deflate", "tiff", tif_rgb, compression="tiff_adobe_deflate")
+pillow("tiff_big_lzw", "tiff", Image.fromarray(pattern(300, 211)), compression="tiff_lzw")
+pillow("tiff_grey_lzw", "tiff", Image.fromarray(pattern(33, 9, 1)[:, :, 0], "L"), compression="tiff_lzw")
+pillow("tiff_palette", "tiff", tif_rgb.quantize(colors=77))
+pillow("tiff_rgba_deflate", "tiff", Image.fromarray(pattern(15, 14, 4), "RGBA"),
+       compression="tiff_adobe_deflate")
+pillow("tiff_predictor_lzw", "tiff", Image.fromarray(pattern(40, 30)), compression="tiff_lzw",
+       tiffinfo={317: 2})
+pillow("tiff_predictor_deflate", "tiff", Image.fromarray(pattern(40, 30, 1)[:, :, 0], "L"),
+       compression="tiff_adobe_deflate", tiffinfo={317: 2, 278: 7})
+pillow("tiff_1bit", "tiff", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 100))
+
 # --- a GIF named .jpg: Pillow goes by the signature
 save("gif_named_jpg", "jpg", open(cases["gif_quantized"]["file"], "rb").read())
 
