@@ -32,6 +32,9 @@ import {
   type TopKResult,
 } from "../similarity/_search.ts";
 import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
+import { writeFileAtomic } from "../formats/_atomic.ts";
+import type { ManifestInput } from "../formats/_manifest.ts";
+import { beginRun, drawOf, embeddingsInput } from "./_run_contract.ts";
 
 /**
  * The sample rows of the original scripts: every row in order when there are fewer than `n`,
@@ -136,8 +139,33 @@ const DOT_RANKING =
 
 async function writeText(path: string, text: string): Promise<string> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  await Deno.writeTextFile(path, text);
+  await writeFileAtomic(path, text);
   return path;
+}
+
+/** The files of a leakage run, locked for the whole run: the scores text and the CSV. */
+function leakageOutputs(
+  input: string,
+  outDir: string,
+  nComparisons: number,
+  options: { shard?: ShardSpec | undefined },
+): string[] {
+  const layout = metricsLayout(outDir);
+  const name = datasetNameOf(input);
+  const { shard } = options;
+  const place = (path: string) => shard === undefined ? path : shardPathOf(path, shard);
+  return [
+    place(layout.bestMatchScores(name, nComparisons)),
+    place(layout.bestMatchCsv(name, nComparisons)),
+  ];
+}
+
+/** The two embeddings inputs of leakage and closest, with their digests (and manifests). */
+function leakageInputs(options: LeakageRunOptions): Promise<ManifestInput[]> {
+  return Promise.all([
+    embeddingsInput("embeddings", options.input, options.inputSet),
+    embeddingsInput("gallery", options.casia, options.casiaSet),
+  ]);
 }
 
 /**
@@ -175,6 +203,13 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     reporter = consoleReporter(),
   } = options;
   const log = (line: string) => reporter.info(line);
+  await using run = await beginRun(leakageOutputs(options.input, outDir, nComparisons, options), {
+    task: "leakage",
+    flags: { input: options.input, casia: options.casia, nComparisons, seed, outDir, figure },
+    inputs: await leakageInputs(options),
+    seeds: { samples: seed },
+    shard: options.shard === undefined ? null : { ...options.shard },
+  });
   const [input, casia] = await loadBoth(options, reporter, COSINE_RANKING);
   const size = input.identities.length;
   if (size < nComparisons) {
@@ -219,6 +254,11 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
       log(`No density figure: ${error.message}`);
     }
   }
+  await run.finish({
+    counts: { samples: rows.length, gallery: casia.identities.length },
+    draws: [drawOf("sample rows", rows)],
+    outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
+  });
   return { best, files };
 }
 
@@ -273,6 +313,29 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
   }
   const { shard } = options;
   const { rows, start } = rowsOfRun(sampleRows(size, nComparisons, seed), shard, reporter);
+  const closestPath = metricsLayout(outDir).closestJson(
+    datasetNameOf(options.input),
+    top,
+    nComparisons,
+  );
+  await using run = await beginRun(
+    [shard === undefined ? closestPath : closestShardPathOf(closestPath, shard)],
+    {
+      task: "closest",
+      flags: { input: options.input, casia: options.casia, nComparisons, top, seed, outDir },
+      inputs: await leakageInputs(options),
+      seeds: { samples: seed },
+      shard: shard === undefined ? null : { ...shard },
+    },
+  );
+  const finish = async (file: string, kept: number) => {
+    await run.finish({
+      counts: { samples: rows.length, gallery: casia.identities.length, pairs: kept },
+      draws: [drawOf("sample rows", rows)],
+      outputs: [file],
+    });
+    return file;
+  };
   log(`Finding top ${top} highest positive similarities from ${rows.length} samples...`);
   const pairs = await topKPairs(input, casia, {
     ...options.search,
@@ -308,13 +371,14 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
       casiaIdentity: [...columns.casiaIdentity],
       casiaImageName: [...columns.casiaImageName],
     });
-    return { pairs, columns, file: await writeText(closestShardPathOf(path, shard), text) };
+    const file = await writeText(closestShardPathOf(path, shard), text);
+    return { pairs, columns, file: await finish(file, pairs.scores.length) };
   }
   const text = closestJson(columns, {
     inputFile: options.input,
     nSamplesCompared: nComparisons,
     topGlobalMatches: top,
   });
-  const file = await writeText(path, text);
+  const file = await finish(await writeText(path, text), pairs.scores.length);
   return { pairs, columns, file };
 }

@@ -18,6 +18,9 @@ import {
 } from "../formats/_layout.ts";
 import { metricsTableCsv, type NamedMetrics } from "../formats/_metrics_table.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
+import { writeFileAtomic } from "../formats/_atomic.ts";
+import type { ManifestInput } from "../formats/_manifest.ts";
+import { beginRun, fileInput } from "./_run_contract.ts";
 import { type DatasetMetrics, datasetMetrics } from "../metrics/_dataset_metrics.ts";
 import { densityData, metricsDensityFigure } from "../plots/_density.ts";
 import { newDocument } from "../plots/_document.ts";
@@ -144,6 +147,13 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     reporter = consoleReporter(),
   } = options;
   const layout = metricsLayout(out);
+  const tablePath = layout.metricsTable();
+  await using run = await beginRun([tablePath], {
+    task: "metrics",
+    flags: { scores, out: out ?? null, resamples, seed, figures },
+    seeds: { bootstrap: seed },
+  });
+  const inputs: ManifestInput[] = [];
   const { pairs, unpaired } = pairScoreFiles(await scoreFileNames(scores));
   const skipped: SkippedDataset[] = unpaired.map((u) => ({
     dataset: u.dataset,
@@ -158,6 +168,10 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     try {
       genuine = await readScoreFile(join(scores, pair.mated));
       impostor = await readScoreFile(join(scores, pair.nonMated));
+      inputs.push(
+        await fileInput(`${base} mated scores`, join(scores, pair.mated)),
+        await fileInput(`${base} non-mated scores`, join(scores, pair.nonMated)),
+      );
     } catch (error) {
       skipped.push({
         dataset: base,
@@ -191,14 +205,18 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     );
   }
   await Deno.mkdir(layout.dir("ci"), { recursive: true });
-  const tablePath = layout.metricsTable();
-  await Deno.writeTextFile(tablePath, metricsTableCsv(datasets));
+  await writeFileAtomic(tablePath, metricsTableCsv(datasets));
   files.push(tablePath);
   for (const [name, text] of Object.entries(ciTablesCsv(datasets))) {
     const path = layout.ciTable(name);
-    await Deno.writeTextFile(path, text);
+    await writeFileAtomic(path, text);
     files.push(path);
   }
+  await run.finish({
+    inputs,
+    counts: { datasets: datasets.length, skipped: skipped.length },
+    outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
+  });
   reporter.info(`\nMaster metrics file saved to: ${tablePath}`);
   reporter.info(`CI tables saved to: ${layout.dir("ci")}`);
   return { datasets, skipped, files };

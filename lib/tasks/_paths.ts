@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { readClosest } from "../formats/_closest_json.ts";
-import { closestPathsName, metricsLayout } from "../formats/_layout.ts";
+import { closestPathsName, MANIFEST_SUFFIX, metricsLayout } from "../formats/_layout.ts";
 import { closestPathsCsv } from "../formats/_closest_paths_csv.ts";
 
 /** Options of {@linkcode runPaths}. */
@@ -56,7 +56,10 @@ export async function runPaths(options: RunPathsOptions = {}): Promise<PathsResu
     if ((await Deno.stat(input)).isDirectory) {
       const found: string[] = [];
       for await (const e of Deno.readDir(input)) {
-        if (e.isFile && e.name.endsWith(".json")) found.push(join(input, e.name));
+        // Run manifests (`<output>.manifest.json`) sit beside the closest JSONs.
+        if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(MANIFEST_SUFFIX)) {
+          found.push(join(input, e.name));
+        }
       }
       jsonFiles.push(...found.sort());
     } else jsonFiles.push(input);

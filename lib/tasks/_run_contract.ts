@@ -21,6 +21,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { KIT_VERSION } from "../cli/mod.ts";
 import type { ImageKey } from "../data/mod.ts";
+import type { EmbeddingSet } from "../embeddings/mod.ts";
 import {
   type JsonValue,
   MANIFEST_FORMAT,
@@ -32,6 +33,7 @@ import {
   manifestPathOf,
   packIndices,
   readManifest,
+  removeStaleTemps,
   type RunManifest,
   writeFileAtomic,
   writeManifest,
@@ -404,6 +406,8 @@ export interface ManifestEnd {
   complete?: boolean;
   /** Outputs not to hash (large embeddings are hashed by their readers' manifests). */
   unhashed?: string[];
+  /** Inputs found while running, added to those of the start. @default [] */
+  inputs?: ManifestInput[];
 }
 
 /** The manifests of one run, one per output. */
@@ -491,6 +495,7 @@ export async function startManifest(
       }
       manifest = {
         ...manifest,
+        inputs: [...manifest.inputs, ...end.inputs ?? []],
         counts: end.counts,
         draws: end.draws ?? [],
         outputs: written,
@@ -575,4 +580,121 @@ export function checkResume(output: string, old: RunManifest | null, now: RunMan
  */
 export function manifestOf(output: string): Promise<RunManifest | null> {
   return readManifest(manifestPathOf(output));
+}
+
+/** A run under the contract: its outputs locked, their manifests started. */
+export interface RunContract {
+  /** The manifests (as started, then as finished). */
+  readonly manifests: RunManifests;
+  /** Writes the manifests' end (see {@linkcode RunManifests.finish}). */
+  finish(end: ManifestEnd): Promise<RunManifest>;
+  /** Releases the locks (the manifests stay). */
+  release(): Promise<void>;
+  /** Same as {@linkcode RunContract.release}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts a run under the contract: locks each output ({@linkcode lockOutputs}), removes the
+ * temporary files that killed runs left beside them, and writes their manifests with
+ * `complete: false` ({@linkcode startManifest}). Use with `await using`, so the locks go on every
+ * exit path; call `finish` once the outputs are written.
+ *
+ * @param outputs The run's outputs (a manifest beside each).
+ * @param start What the run knows when it starts.
+ * @returns The run.
+ * @throws {Deno.errors.Busy} When another run holds one of the outputs.
+ *
+ * @example
+ * ```ts
+ * import { readManifest } from "../formats/mod.ts";
+ * import { beginRun } from "./_run_contract.ts";
+ * const dir = await Deno.makeTempDir();
+ * const out = `${dir}/table.csv`;
+ * {
+ *   await using run = await beginRun([out], { task: "metrics", flags: {} });
+ *   await Deno.writeTextFile(out, "a,b\n");
+ *   await run.finish({ counts: { rows: 1 } });
+ * }
+ * const m = await readManifest(`${out}.manifest.json`);
+ * const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort().join();
+ * await Deno.remove(dir, { recursive: true });
+ * if (!m?.complete || left !== "table.csv,table.csv.manifest.json") throw new Error(left);
+ * ```
+ */
+export async function beginRun(outputs: string[], start: ManifestStart): Promise<RunContract> {
+  const locks = await lockOutputs(outputs, start.task);
+  try {
+    for (const output of outputs) {
+      await removeStaleTemps(output, [manifestPathOf(output)]);
+    }
+    const manifests = await startManifest(outputs, start);
+    return {
+      manifests,
+      finish: (end) => manifests.finish(end),
+      release: () => locks.release(),
+      [Symbol.asyncDispose]: () => locks.release(),
+    };
+  } catch (error) {
+    await locks.release();
+    throw error;
+  }
+}
+
+/**
+ * An embeddings input of a downstream task: {@linkcode fileInput} of the file, or, when the task
+ * was handed the set in memory and the file does not exist, an entry whose `sha256` is of the
+ * set's labels and vectors (`kind: "file"`, size 0).
+ *
+ * @param role What the input is (`embeddings`, `gallery`).
+ * @param path The file's path.
+ * @param set The set, when the caller holds it in memory.
+ * @returns The manifest entry.
+ */
+export async function embeddingsInput(
+  role: string,
+  path: string,
+  set?: EmbeddingSet | undefined,
+): Promise<ManifestInput> {
+  try {
+    return await fileInput(role, path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound) || set === undefined) throw error;
+  }
+  const hash = createHash("sha256");
+  const encoder = new TextEncoder();
+  for (let i = 0; i < set.identities.length; i++) {
+    hash.update(encoder.encode(`${set.identities[i]}\t${set.imageNames[i]}\n`));
+  }
+  hash.update(new Uint8Array(set.vectors.buffer, set.vectors.byteOffset, set.vectors.byteLength));
+  return {
+    role: `${role} (in memory)`,
+    path,
+    kind: "file",
+    size: 0,
+    mtimeMs: null,
+    sha256: hash.digest("hex"),
+    entries: set.identities.length,
+    manifest: null,
+  };
+}
+
+/**
+ * The draw entry of sampled pairs: the indices as `first[0], second[0], first[1], ...`.
+ *
+ * @param what What was drawn.
+ * @param pairs The pairs' rows.
+ * @returns The entry.
+ */
+export function pairsDraw(
+  what: string,
+  pairs: { first: Uint32Array; second: Uint32Array },
+): ManifestDraw {
+  const n = Math.min(pairs.first.length, pairs.second.length);
+  const flat = new Uint32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    flat[2 * i] = pairs.first[i]!;
+    flat[2 * i + 1] = pairs.second[i]!;
+  }
+  return drawOf(what, flat);
 }

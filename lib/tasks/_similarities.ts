@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { dirname } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { metricsLayout, shardPathOf } from "../formats/_layout.ts";
+import { datasetNameOf, metricsLayout, shardPathOf } from "../formats/_layout.ts";
+import { writeFileAtomic } from "../formats/_atomic.ts";
 import { scoresText } from "../formats/_score_file.ts";
 import { densityData, matedVsNonMatedFigure } from "../plots/_density.ts";
 import { newDocument } from "../plots/_document.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
 import type { SimilarityScores } from "../similarity/_similarity_scores.ts";
+import { beginRun, fileInput, pairsDraw } from "./_run_contract.ts";
 import { scoreEmbeddingsFile } from "./_scores_io.ts";
 import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
 
@@ -87,21 +88,41 @@ export async function runSimilarities(
 ): Promise<SimilaritiesResult> {
   const { input, comparisons = 10000, seed = 42, out, reporter = consoleReporter() } = options;
   const { shard } = options;
-  const { name, ...all } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
-  const scores = shard === undefined ? all : shardScores(all, shard);
   const layout = metricsLayout(out);
   const place = (path: string) => shard === undefined ? path : shardPathOf(path, shard);
-  const matedPath = place(layout.matedScores(name));
-  const nonMatedPath = place(layout.nonMatedScores(name));
-  await Deno.mkdir(dirname(matedPath), { recursive: true });
+  const matedPath = place(layout.matedScores(datasetNameOf(input)));
+  const nonMatedPath = place(layout.nonMatedScores(datasetNameOf(input)));
+  await using run = await beginRun([matedPath, nonMatedPath], {
+    task: "similarities",
+    flags: { input, comparisons, seed, out: out ?? null },
+    inputs: [await fileInput("embeddings", input)],
+    seeds: { pairs: seed },
+    shard: shard === undefined ? null : { index: shard.index, count: shard.count },
+  });
+  const { name, ...all } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
+  const scores = shard === undefined ? all : shardScores(all, shard);
   if (shard !== undefined) {
     reporter.info(
       `Shard ${shardText(shard)}: ${scores.mated.length} of ${all.mated.length} mated and ` +
         `${scores.nonMated.length} of ${all.nonMated.length} non-mated comparisons`,
     );
   }
-  await Deno.writeTextFile(matedPath, scoresText(scores.mated));
-  await Deno.writeTextFile(nonMatedPath, scoresText(scores.nonMated));
+  await writeFileAtomic(matedPath, scoresText(scores.mated));
+  await writeFileAtomic(nonMatedPath, scoresText(scores.nonMated));
+  await run.finish({
+    counts: {
+      mated: scores.mated.length,
+      nonMated: scores.nonMated.length,
+      identities: all.identities,
+      samples: all.samples,
+      matedAvailable: all.matedPairs.available,
+      nonMatedAttempts: all.nonMatedPairs.attempts,
+    },
+    draws: [
+      pairsDraw("mated pairs (first, second rows)", all.matedPairs),
+      pairsDraw("non-mated pairs (first, second rows)", all.nonMatedPairs),
+    ],
+  });
   reporter.info(`Mated similarities saved to: ${matedPath}`);
   reporter.info(`Non-mated similarities saved to: ${nonMatedPath}`);
   return { ...scores, name, matedPath, nonMatedPath };
