@@ -105,3 +105,31 @@ export function checkEmbeddings(
   }
   return { offNorm, firstOffNorm, firstNorm };
 }
+
+/**
+ * The rows of a row-major matrix that hold a value that is not finite (NaN, ±Infinity), e.g. the
+ * embeddings a model with overflowing activations gives.
+ *
+ * @param vectors `n x dim` values.
+ * @param dim Row length.
+ * @returns The 0-based indices of those rows, ascending.
+ *
+ * @example
+ * ```ts
+ * import { nonFiniteRows } from "./_check_embeddings.ts";
+ * const rows = nonFiniteRows(new Float32Array([1, 0, NaN, 0, 0, -Infinity]), 2);
+ * if (rows.join() !== "1,2") throw new Error("unexpected");
+ * ```
+ */
+export function nonFiniteRows(vectors: Float32Array, dim: number): number[] {
+  const rows: number[] = [];
+  for (let start = 0, r = 0; start < vectors.length; start += dim, r++) {
+    for (let i = start; i < start + dim; i++) {
+      if (!Number.isFinite(vectors[i]!)) {
+        rows.push(r);
+        break;
+      }
+    }
+  }
+  return rows;
+}

@@ -38,6 +38,7 @@ import {
 } from "./_run_contract.ts";
 import { shardReader, type ShardSpec } from "./_shard.ts";
 import { decodeRecords, defaultDecodeWorkers } from "./_decode_pool.ts";
+import { nonFiniteRows } from "../embeddings/_check_embeddings.ts";
 
 /** An image that could not be embedded. */
 export interface EmbedFailure extends ImageKey {
@@ -55,8 +56,13 @@ export interface EmbedDatasetOptions {
   size?: number;
   /** Called after each batch with the number of images it finished (embedded or failed). */
   onProgress?: (finished: number) => void;
-  /** Called for each image that fails. */
+  /** Called for each image that fails (unreadable, or a non-finite embedding). */
   onFailure?: (failure: EmbedFailure) => void;
+  /**
+   * The model's name in the message that stops a run whose model gives non-finite embeddings for
+   * every image of a batch. @default "in use"
+   */
+  modelName?: string;
   /** Stops after the batch in flight when aborted. */
   signal?: AbortSignal;
   /**
@@ -96,7 +102,16 @@ export async function embedDataset(
   model: ArcFaceModel,
   options: EmbedDatasetOptions,
 ): Promise<EmbedSummary> {
-  const { writer, batch = 32, size = 112, onProgress, onFailure, signal, workers = 1 } = options;
+  const {
+    writer,
+    batch = 32,
+    size = 112,
+    onProgress,
+    onFailure,
+    signal,
+    workers = 1,
+    modelName = "in use",
+  } = options;
   const start = performance.now();
   const keys = await reader.list();
   const resumed = keys.filter((k) => writer.has(k)).length;
@@ -113,8 +128,33 @@ export async function embedDataset(
   const flush = (n: number, ks: ImageKey[], data: Float32Array) => {
     const run = async () => {
       const vectors = await model.embed(data.subarray(0, n * plane), n);
-      await writer.append(ks, vectors);
-      embedded += n;
+      const bad = nonFiniteRows(vectors, model.dim);
+      if (bad.length > 0 && bad.length === n) {
+        const first = ks[0]!;
+        throw new RangeError(
+          `The model ${modelName} is broken: it gave non-finite embeddings (NaN or infinity) for all ${n} images of a batch (the first ${first.identity}/${first.imageName}); nothing of that batch was written. Its weights are corrupt or badly scaled (activations overflow float32): check the checkpoint`,
+        );
+      }
+      if (bad.length > 0) {
+        const keep = ks.map((_, i) => i).filter((i) => !bad.includes(i));
+        for (const i of bad) {
+          const failure = {
+            ...ks[i]!,
+            reason: "the model gave a non-finite embedding (NaN or infinity); not written",
+          };
+          failures.push(failure);
+          onFailure?.(failure);
+        }
+        const good = new Float32Array(keep.length * model.dim);
+        keep.forEach((i, j) =>
+          good.set(vectors.subarray(i * model.dim, (i + 1) * model.dim), j * model.dim)
+        );
+        await writer.append(keep.map((i) => ks[i]!), good);
+        embedded += keep.length;
+      } else {
+        await writer.append(ks, vectors);
+        embedded += n;
+      }
       onProgress?.(n);
     };
     return run();
@@ -369,6 +409,7 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
       onProgress: (n) => progress.tick(n),
       onFailure: (f) =>
         reporter.info(`skipped ${reader.source}/${f.identity}/${f.imageName}: ${f.reason}`),
+      modelName: options.model,
       signal: controller.signal,
     });
     progress.done();
