@@ -112,7 +112,7 @@ export const MUTATIONS: Mutation[] = [
     file: "lib/similarity/_gemm.ts",
     find: "if (n === k && !(s > values[at + k - 1]!)) continue;",
     replace: "if (n === k && !(s >= values[at + k - 1]!)) continue;",
-    tests: ["tests/similarity/search_test.ts"],
+    tests: ["tests/similarity/gemm_test.ts", "tests/similarity/int8_search_test.ts"],
   },
   {
     id: "int8-bound-drops-a-term",
@@ -121,7 +121,16 @@ export const MUTATIONS: Mutation[] = [
     find:
       "return (q.codeNorm[i]! * g.residualNorm[j]! + q.residualNorm[i]! * g.norm[j]!) * BOUND_UP +",
     replace: "return (q.codeNorm[i]! * g.residualNorm[j]!) * BOUND_UP +",
-    tests: ["tests/similarity/int8_search_test.ts"],
+    tests: ["tests/similarity/int8_bound_test.ts", "tests/similarity/int8_search_test.ts"],
+  },
+  {
+    id: "int8-cap-drops-a-term",
+    rule: "the cap over rows the prefilter left out covers the query residual (exact search)",
+    file: "lib/similarity/_int8_search.ts",
+    find:
+      "return (q.codeNorm[i]! * this.galleryMaxResidual + q.residualNorm[i]! * this.galleryMaxNorm) *",
+    replace: "return (q.codeNorm[i]! * this.galleryMaxResidual) *",
+    tests: ["tests/similarity/int8_bound_test.ts", "tests/similarity/int8_search_test.ts"],
   },
   // Model and images.
   {
