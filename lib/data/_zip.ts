@@ -26,7 +26,7 @@ import type { Container, ContainerRecord, StreamOptions } from "./_container.ts"
 import { SkipTally } from "./_dataset.ts";
 import { SIGNATURE_BYTES } from "../image/mod.ts";
 import { Inflate } from "fflate";
-import { type ByteRange, ZipDirectoryParser, type ZipEntry } from "./_zip_directory.ts";
+import { type ByteRange, decodeName, ZipDirectoryParser, type ZipEntry } from "./_zip_directory.ts";
 
 export type { ZipEntry } from "./_zip_directory.ts";
 
@@ -211,8 +211,9 @@ export class ZipReader {
     // Python's zipfile (3.11) checks, in this order, before it reads any data.
     const nameStart = entry.localHeaderOffset + 30;
     const nameLength = header[26]! | (header[27]! << 8);
-    const local = new TextDecoder().decode(
+    const local = decodeName(
       this.#bytes.range(nameStart, nameStart + nameLength, what),
+      header[6]! | (header[7]! << 8),
     );
     if (local !== entry.name) {
       throw new SyntaxError(
@@ -246,10 +247,11 @@ export class ZipReader {
     const entry = this.#require(name);
     const start = this.dataOffset(name);
     const what = this.#parser.describe(entry);
-    if (entry.method !== 8) {
-      const raw = this.#bytes.range(start, start + entry.compressedSize, what);
-      return this.#parser.decompress(raw, entry).subarray(0, count);
+    if (entry.method === 0 && entry.compressedSize === entry.uncompressedSize) {
+      return this.#bytes.range(start, start + Math.min(count, entry.compressedSize), what);
     }
+    // A stored entry whose sizes differ, or another method: the same error as read().
+    if (entry.method !== 8) return this.#parser.decompress(new Uint8Array(0), entry);
     const out = new Uint8Array(count);
     let got = 0;
     const inflater = new Inflate((chunk) => {

@@ -60,6 +60,27 @@ const LOCATOR_LENGTH = 20;
 const CENTRAL_LENGTH = 46;
 const SATURATED = 0xffffffff;
 
+/** Code page 437, bytes 0x80-0xff: the names of entries without the UTF-8 flag (bit 11). */
+const CP437 =
+  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+
+const utf8 = new TextDecoder();
+
+/**
+ * An entry name as Python's `zipfile` decodes it: UTF-8 when general-purpose bit 11 is set, else
+ * code page 437 (ASCII names read the same either way).
+ *
+ * @param bytes The recorded name.
+ * @param flags The entry's general-purpose bit flags.
+ * @returns The name.
+ */
+export function decodeName(bytes: Uint8Array, flags: number): string {
+  if (flags & 0x800) return utf8.decode(bytes);
+  let out = "";
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : CP437[b - 0x80]!;
+  return out;
+}
+
 const viewOf = (bytes: Uint8Array) =>
   new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -183,7 +204,6 @@ export class ZipDirectoryParser {
    */
   entries(directory: Uint8Array, location: ZipDirectoryLocation): ZipEntry[] {
     const view = viewOf(directory);
-    const decoder = new TextDecoder();
     const entries: ZipEntry[] = [];
     let at = 0;
     for (let i = 0; i < location.entryCount; i++) {
@@ -204,7 +224,10 @@ export class ZipDirectoryParser {
       if (next > directory.length) throw corrupt();
       const nameStart = at + CENTRAL_LENGTH;
       const entry: ZipEntry = {
-        name: decoder.decode(directory.subarray(nameStart, nameStart + nameLength)),
+        name: decodeName(
+          directory.subarray(nameStart, nameStart + nameLength),
+          view.getUint16(at + 8, true),
+        ),
         method: view.getUint16(at + 10, true),
         crc32: view.getUint32(at + 16, true),
         compressedSize: view.getUint32(at + 20, true),

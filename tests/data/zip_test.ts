@@ -274,3 +274,44 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     await Deno.remove(path);
   },
 });
+
+Deno.test({
+  name:
+    "openDataset(zip) decodes entry names as zipfile: UTF-8 with flag bit 11, else code page 437",
+  ignore: skipUnlessPython(),
+  async fn() {
+    const path = await Deno.makeTempFile({ suffix: ".zip" });
+    await runPython([
+      "-c",
+      `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("Set/Jos\\u00e9/1.jpg", b"\\xff\\xd8\\xff\\x01")
+    info = zipfile.ZipInfo("Set/x/2.jpg")
+    z.writestr(info, b"\\xff\\xd8\\xff\\x02")
+data = bytearray(open(sys.argv[1], "rb").read())
+# A name without the UTF-8 flag holding byte 0x82 (cp437: "é"), in both headers.
+data = data.replace(b"Set/x/2.jpg", b"Set/\\x82/2.jpg")
+open(sys.argv[1], "wb").write(data)
+print([i.filename for i in zipfile.ZipFile(sys.argv[1]).infolist()])`,
+      path,
+    ]);
+    const python = JSON.parse(
+      await runPython([
+        "-c",
+        `
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print(json.dumps([[i.filename, z.read(i)[3]] for i in z.infolist()]))`,
+        path,
+      ]),
+    );
+    assert.deepEqual(python, [["Set/José/1.jpg", 1], ["Set/é/2.jpg", 2]]);
+    const records = await collect(path);
+    assert.deepEqual(
+      records.map((r) => [`Set/${r.identity}/${r.imageName}`, r.bytes?.[3]]),
+      python,
+    );
+    await Deno.remove(path);
+  },
+});
