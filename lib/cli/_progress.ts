@@ -1,6 +1,7 @@
 /**
- * A progress line for long runs: count, percentage, rate and ETA. On a terminal it redraws one
- * line; otherwise (CI, logs) it prints a line every `interval` seconds.
+ * A progress line for long runs: count, percentage, rate with its unit (`759.5 M pairs/s`) and
+ * ETA. On a terminal it redraws one line; otherwise (CI, logs) it prints a line every `interval`
+ * seconds. Counts of a total of a million or more, and rates from 10,000 up, take an SI prefix.
  *
  * @module
  */
@@ -35,6 +36,31 @@ export function formatDuration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/**
+ * Formats a count with an SI prefix once it is large: `759.5 M`, `1.2 G`, `12.3 k`; below 10,000
+ * the count itself (`9999`, `4.2`), with one decimal for fractions.
+ *
+ * @param value The count or rate.
+ * @returns Short text, a space between the number and its prefix.
+ *
+ * @example
+ * ```ts
+ * import { formatCount } from "./_progress.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([759_500_000, 12_345, 9_999, 4.25, 2.5e12].map(formatCount),
+ *   ["759.5 M", "12.3 k", "9999", "4.3", "2.5 T"]);
+ * ```
+ */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return "?";
+  const abs = Math.abs(value);
+  if (abs < 10_000) return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  for (const [size, prefix] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) {
+    if (abs >= size) return `${(value / size).toFixed(1)} ${prefix}`;
+  }
+  return String(value);
 }
 
 /** A progress bar over a known total. */
@@ -82,10 +108,12 @@ export class Progress {
     const filled = Math.round(pct * width);
     const rate = this.rate;
     const eta = rate > 0 ? (this.#total - this.#done) / rate : NaN;
-    return `[${"#".repeat(filled)}${
-      ".".repeat(width - filled)
-    }] ${this.#done}/${this.#total} ${this.#unit} ` +
-      `${(pct * 100).toFixed(1)}% ${rate.toFixed(1)} ${this.#unit}/s ETA ${formatDuration(eta)}`;
+    const large = this.#total >= 1e6;
+    const count = large
+      ? `${formatCount(this.#done)}/${formatCount(this.#total)}`
+      : `${this.#done}/${this.#total}`;
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${count} ${this.#unit} ` +
+      `${(pct * 100).toFixed(1)}% ${formatCount(rate)} ${this.#unit}/s ETA ${formatDuration(eta)}`;
   }
 
   /** Adds `n` finished items and redraws when due. */

@@ -48,3 +48,14 @@ Deno.test("Progress(total) on a terminal redraws one line and ends it with a new
 Deno.test("formatDuration(seconds) picks seconds, minutes or hours", () => {
   assertEquals([5, 65, 3725, NaN].map(formatDuration), ["5s", "1m05s", "1h02m", "?"]);
 });
+
+Deno.test("Progress(total) shows large counts and rates with SI prefixes and the unit", () => {
+  const c = capture(false);
+  const p = new Progress(4_943_140_000, { unit: "pairs", writer: c.writer, now: c.now });
+  c.advance(2000);
+  p.tick(1_519_000_000);
+  assertEquals(
+    c.lines[0],
+    "[#######.................] 1.5 G/4.9 G pairs 30.7% 759.5 M pairs/s ETA 5s\n",
+  );
+});
