@@ -89,6 +89,30 @@ export const MUTATIONS: Mutation[] = [
     replace: "const { ddof = 1 } = options;",
     tests: ["tests/metrics/fdr_test.ts"],
   },
+  {
+    id: "numpy-sum-pairing",
+    rule: "numpy's pairwise sum combines its 8 accumulators as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))",
+    file: "lib/metrics/_numpy_sum.ts",
+    find: "let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));",
+    replace: "let res = (((r0 + r1) + (r2 + r3)) + (r4 + r5)) + (r6 + r7);",
+    tests: ["tests/metrics/numpy_sum_test.ts"],
+  },
+  {
+    id: "python-random-setsize",
+    rule: "CPython's random.sample switches from the pool to the set strategy at its setsize",
+    file: "lib/random/_python_random.ts",
+    find: "let setsize = 21;",
+    replace: "let setsize = 20;",
+    tests: ["tests/random/python_random_test.ts"],
+  },
+  {
+    id: "normalize-float64-norm",
+    rule: "embeddings are divided by the float32-rounded norm, as the original pipeline",
+    file: "lib/embeddings/_normalize.ts",
+    find: "const divisor = roundNorm ? Math.fround(Math.sqrt(sum)) : Math.sqrt(sum);",
+    replace: "const divisor = Math.sqrt(sum);",
+    tests: ["tests/embeddings/normalize_test.ts"],
+  },
   // Search: the heap's tie rule and exactness.
   {
     id: "topk-heap-keeps-later",
@@ -249,6 +273,14 @@ export const MUTATIONS: Mutation[] = [
     find: "if (margin !== undefined) row.push(f((upper - lower) / 2));",
     replace: "if (margin !== undefined) row.push(f(upper - lower));",
     tests: ["tests/formats/ci_tables_test.ts"],
+  },
+  {
+    id: "csv-quotes-only-commas",
+    rule: "CSV fields holding a quote or a line break are quoted too",
+    file: "lib/formats/_csv.ts",
+    find: 'return /[",\\r\\n]/.test(v) ? `"${v.replaceAll(\'"\', \'""\')}"` : v;',
+    replace: 'return /,/.test(v) ? `"${v.replaceAll(\'"\', \'""\')}"` : v;',
+    tests: ["tests/formats/csv_test.ts"],
   },
   {
     id: "jsonl-not-rounded",
