@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  choiceFlag,
   consoleReporter,
   intFlag,
   parseFlags,
@@ -15,7 +16,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { runClosest, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
+import { KERNEL_REQUESTS, runClosest, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -35,6 +36,11 @@ const FLAGS = {
   seed: { type: "string", description: "Python random.seed of the sample", default: "42" },
   out: { type: "string", description: "output root", default: LAYOUT.root },
   shard: SHARD_FLAG,
+  kernel: {
+    type: "string",
+    description: "search kernel: auto (int8 on VNNI, large scans), int8, fp32 or js; all exact",
+    default: "auto",
+  },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
     search: { onProgress: searchProgressPrinter(reporter) },
+    kernel: choiceFlag(values, "kernel", KERNEL_REQUESTS),
     reporter,
     shard: shardFlag(values),
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  choiceFlag,
   consoleReporter,
   intFlag,
   parseFlags,
@@ -15,7 +16,7 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { runLeakage, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
+import { KERNEL_REQUESTS, runLeakage, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -40,6 +41,11 @@ const FLAGS = {
     aliases: ["no-figure", "no_figures"],
   },
   shard: SHARD_FLAG,
+  kernel: {
+    type: "string",
+    description: "search kernel: auto (int8 on VNNI, large scans), int8, fp32 or js; all exact",
+    default: "auto",
+  },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
     outDir: values.out as string,
     figure: !values["no-figures"],
     search: { onProgress: searchProgressPrinter(reporter) },
+    kernel: choiceFlag(values, "kernel", KERNEL_REQUESTS),
     reporter,
     shard: shardFlag(values),
   });

@@ -35,6 +35,16 @@ import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
 import { writeFileAtomic } from "../formats/_atomic.ts";
 import type { ManifestInput } from "../formats/_manifest.ts";
 import { beginRun, drawOf, embeddingsInput } from "./_run_contract.ts";
+import type { EmbeddingBlocks } from "../embeddings/_npy_blocks.ts";
+import type { PrefilterStats } from "../similarity/_int8_search.ts";
+import {
+  type BlocksCheck,
+  type KernelRequest,
+  openGalleryBlocks,
+  prefilterText,
+  prepareSearch,
+  warnOffNorm,
+} from "./_search_kernel.ts";
 
 /**
  * The sample rows of the original scripts: every row in order when there are fewer than `n`,
@@ -73,6 +83,13 @@ export interface LeakageRunOptions {
   outDir?: string;
   /** Search tuning and progress (see {@linkcode SearchOptions}); `rows` is set by the run. */
   search?: Omit<SearchOptions, "rows">;
+  /**
+   * The search kernel (`--kernel`), unless `search.kernel` is given: `auto` takes the int8
+   * prefilter on a VNNI CPU for a large scan, else fp32 (`chooseSearchKernels`). Every choice
+   * gives the exact search. An `.npy` gallery (`casia` without `casiaSet`) is read from disk in
+   * blocks. @default "auto"
+   */
+  kernel?: KernelRequest | undefined;
   /** Status lines (loading, sampling) and the original's warnings. @default consoleReporter() */
   reporter?: Reporter;
   /**
@@ -111,7 +128,7 @@ async function loadBoth(
   options: LeakageRunOptions,
   reporter: Reporter,
   consequence: string,
-): Promise<[EmbeddingSet, EmbeddingSet]> {
+): Promise<[EmbeddingSet, EmbeddingSet | EmbeddingBlocks, Streamed | undefined]> {
   const log = (line: string) => reporter.info(line);
   const load = async (set: EmbeddingSet | undefined, path: string) => {
     if (set) return set;
@@ -126,10 +143,54 @@ async function loadBoth(
     return loaded;
   };
   const input = await load(options.inputSet, options.input);
-  const casia = await load(options.casiaSet, options.casia);
+  const streamed = options.casiaSet ? undefined : await openGalleryBlocks(options.casia);
+  if (streamed) log(`Reading ${options.casia} in blocks (${streamed.blocks.rows} embeddings)`);
+  const casia = streamed?.blocks ?? await load(options.casiaSet, options.casia);
   checkEmbeddings(input, { name: options.input, reporter, consequence });
-  checkEmbeddings(casia, { name: options.casia, reporter, consequence });
-  return [input, casia];
+  if (!streamed) {
+    checkEmbeddings(casia as EmbeddingSet, { name: options.casia, reporter, consequence });
+  }
+  return [input, casia, streamed];
+}
+
+/** A gallery read from disk in blocks, checked as it is read. */
+interface Streamed {
+  blocks: EmbeddingBlocks;
+  check: BlocksCheck;
+}
+
+/**
+ * Runs `search` with the kernels of the run, then releases them, closes a streamed gallery and
+ * words its norm check.
+ */
+async function withSearch<T>(
+  options: LeakageRunOptions,
+  streamed: Streamed | undefined,
+  setup: { pairs: number; reporter: Reporter; consequence: string },
+  search: (options: Omit<SearchOptions, "rows">) => Promise<T>,
+): Promise<T> {
+  const { reporter, consequence } = setup;
+  try {
+    const prepared = await prepareSearch({
+      kernel: options.kernel,
+      search: options.search,
+      pairs: setup.pairs,
+      reporter,
+    });
+    try {
+      const result = await search(prepared.search);
+      const facts = (result as { prefilter?: PrefilterStats }).prefilter;
+      if (facts) reporter.info(prefilterText(facts));
+      return result;
+    } finally {
+      await prepared.release();
+    }
+  } finally {
+    if (streamed) {
+      streamed.blocks.close();
+      warnOffNorm(streamed.check, streamed.blocks, options.casia, reporter, consequence);
+    }
+  }
 }
 
 const COSINE_RANKING =
@@ -210,7 +271,7 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     seeds: { samples: seed },
     shard: options.shard === undefined ? null : { ...options.shard },
   });
-  const [input, casia] = await loadBoth(options, reporter, COSINE_RANKING);
+  const [input, casia, streamed] = await loadBoth(options, reporter, COSINE_RANKING);
   const size = input.identities.length;
   if (size < nComparisons) {
     log(`Warning: Only ${size} embeddings available, using all of them`);
@@ -218,7 +279,13 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
   const { shard } = options;
   const { rows } = rowsOfRun(sampleRows(size, nComparisons, seed), shard, reporter);
   log(`Finding best matches for ${rows.length} samples against ${casia.identities.length}...`);
-  const best = await bestMatches(input, casia, { ...options.search, rows, normalize: true });
+  const pairs = rows.length * casia.identities.length;
+  const best = await withSearch(
+    options,
+    streamed,
+    { pairs, reporter, consequence: COSINE_RANKING },
+    (search) => bestMatches(input, casia, { ...search, rows, normalize: true }),
+  );
   const name = datasetNameOf(options.input);
   const layout = metricsLayout(outDir);
   const place = (path: string) => shard === undefined ? path : shardPathOf(path, shard);
@@ -305,7 +372,7 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
   const { seed = 42, outDir = metricsLayout().root, top = 100, reporter = consoleReporter() } =
     options;
   const log = (line: string) => reporter.info(line);
-  const [input, casia] = await loadBoth(options, reporter, DOT_RANKING);
+  const [input, casia, streamed] = await loadBoth(options, reporter, DOT_RANKING);
   const size = input.identities.length;
   const nComparisons = options.nComparisons ?? size;
   if (size < nComparisons) {
@@ -337,13 +404,14 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
     return file;
   };
   log(`Finding top ${top} highest positive similarities from ${rows.length} samples...`);
-  const pairs = await topKPairs(input, casia, {
-    ...options.search,
-    rows,
-    k: top,
-    positiveOnly: true,
-    normalize: false,
-  });
+  const scanned = rows.length * casia.identities.length;
+  const pairs = await withSearch(
+    options,
+    streamed,
+    { pairs: scanned, reporter, consequence: DOT_RANKING },
+    (search) =>
+      topKPairs(input, casia, { ...search, rows, k: top, positiveOnly: true, normalize: false }),
+  );
   if (pairs.scores.length < top && shard === undefined) {
     log(
       `Warning: Only found ${pairs.scores.length} positive similarities, less than requested ${top}`,

@@ -49,6 +49,7 @@ export * from "./_plot_similar.ts";
 export * from "./_score_sets.ts";
 export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";
+export * from "./_search_kernel.ts";
 export * from "./_shard.ts";
 export * from "./_similarities.ts";
 export * from "./_slurm.ts";
