@@ -29,6 +29,9 @@ export interface QuantizedNorms {
   norm: Float64Array;
 }
 
+/** Gallery rows quantised before their codes are transposed out. */
+const TILE = 64;
+
 /** Relative amount each norm is rounded up by, to cover float64 rounding in its computation. */
 const ROUND_UP = 1 + 2 ** -40;
 
@@ -63,26 +66,28 @@ function maxAbs(rows: Float32Array, start: number, end: number): number {
   return m;
 }
 
-/** Code of `value` at `scale` (0 for scale 0), clamped to [-127, 127]. */
-function code(value: number, inverse: number): number {
-  const q = Math.round(value * inverse);
-  return q > 127 ? 127 : q < -127 ? -127 : q || 0; // NaN and -0 become 0
-}
-
-/** The three norms of row `r` (values `rows[start..start+dim)`) at `scale`, into `norms`. */
-function rowNorms(
+/**
+ * Codes of one row at `inverse = 1 / scale` (0 for scale 0) into `codes`, and its norms into
+ * `norms[r]`. Codes are `round(x / scale)`, clamped to [-127, 127]; NaN becomes 0.
+ */
+function quantizeRow(
   rows: Float32Array,
   start: number,
   dim: number,
   scale: number,
-  codes: (d: number) => number,
+  inverse: number,
+  codes: Int8Array,
   norms: QuantizedNorms,
   r: number,
 ): void {
   let cq = 0, ce = 0, cx = 0;
   for (let d = 0; d < dim; d++) {
     const x = rows[start + d]!;
-    const sq = scale * codes(d);
+    let q = Math.floor(x * inverse + 0.5);
+    if (!(q <= 127)) q = q > 127 ? 127 : 0;
+    else if (q < -127) q = -127;
+    codes[d] = q;
+    const sq = scale * q;
     const e = x - sq;
     cq += sq * sq;
     ce += e * e;
@@ -121,13 +126,13 @@ export function quantizeQueryRows(
   out: Uint8Array,
   norms: QuantizedNorms,
 ): void {
+  const row = new Int8Array(dim);
   for (let r = 0; r < count; r++) {
     const start = r * dim;
     const m = maxAbs(rows, start, start + dim);
-    const scale = m / 127;
     const inverse = m > 0 && Number.isFinite(m) ? 127 / m : 0;
-    for (let d = 0; d < dim; d++) out[start + d] = code(rows[start + d]!, inverse) + 128;
-    rowNorms(rows, start, dim, scale, (d) => out[start + d]! - 128, norms, r);
+    quantizeRow(rows, start, dim, m / 127, inverse, row, norms, r);
+    for (let d = 0; d < dim; d++) out[start + d] = row[d]! + 128;
   }
 }
 
@@ -166,10 +171,19 @@ export function quantizeGalleryBlock(
   }
   const scale = m / 127;
   const inverse = m > 0 ? 127 / m : 0;
-  for (let j = 0; j < count; j++) {
-    const start = j * dim;
-    for (let d = 0; d < dim; d++) out[d * count + j] = code(rows[start + d]!, inverse);
-    rowNorms(rows, start, dim, scale, (d) => out[d * count + j]!, norms, j);
+  // Rows are quantised a tile at a time and the tile is written out column by column, so the
+  // transposed writes are runs of TILE bytes rather than one byte per page.
+  const tile = new Int8Array(TILE * dim);
+  for (let j0 = 0; j0 < count; j0 += TILE) {
+    const n = Math.min(TILE, count - j0);
+    for (let t = 0; t < n; t++) {
+      const j = j0 + t;
+      quantizeRow(rows, j * dim, dim, scale, inverse, tile.subarray(t * dim), norms, j);
+    }
+    for (let d = 0; d < dim; d++) {
+      const o = d * count + j0;
+      for (let t = 0; t < n; t++) out[o + t] = tile[t * dim + d]!;
+    }
   }
   return scale;
 }

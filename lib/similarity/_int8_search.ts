@@ -114,8 +114,10 @@ class Int8Scan {
   readonly #int8: Int8TopKKernel;
   readonly #fp32: ScoreTopKKernel;
   readonly #dim: number;
-  #queryCodes = new Uint8Array(0);
-  #queryNorms = quantizedNorms(0);
+  /** Codes and norms of every query row of the pass, by position, quantised on first use. */
+  readonly #queryCodes: Uint8Array;
+  readonly #queryNorms: QuantizedNorms;
+  readonly #quantized = new Set<number>();
   #galleryCodes = new Int8Array(0);
   #galleryNorms = quantizedNorms(0);
   #galleryStart = -1;
@@ -125,7 +127,15 @@ class Int8Scan {
   galleryMaxNorm = 0;
   readonly #fallbackSeen = new Set<number>();
 
-  constructor(int8: Int8TopKKernel, fp32: ScoreTopKKernel, dim: number, k: number) {
+  constructor(
+    int8: Int8TopKKernel,
+    fp32: ScoreTopKKernel,
+    dim: number,
+    k: number,
+    totalRows: number,
+  ) {
+    this.#queryCodes = new Uint8Array(totalRows * dim);
+    this.#queryNorms = quantizedNorms(totalRows);
     this.#int8 = int8;
     this.#fp32 = fp32;
     this.#dim = dim;
@@ -166,23 +176,30 @@ class Int8Scan {
       this.galleryMaxNorm = maxN;
       this.#galleryStart = block.galleryStart;
     }
-    if (this.#queryCodes.length < rows * dim) {
-      this.#queryCodes = new Uint8Array(rows * dim);
-      this.#queryNorms = quantizedNorms(rows);
+    const first = block.queryStart;
+    const codes = this.#queryCodes.subarray(first * dim, (first + rows) * dim);
+    if (!this.#quantized.has(first)) {
+      const n = this.#queryNorms;
+      quantizeQueryRows(block.queries, rows, dim, codes, {
+        scale: n.scale.subarray(first),
+        codeNorm: n.codeNorm.subarray(first),
+        residualNorm: n.residualNorm.subarray(first),
+        norm: n.norm.subarray(first),
+      });
+      this.#quantized.add(first);
     }
-    quantizeQueryRows(block.queries, rows, dim, this.#queryCodes, this.#queryNorms);
     this.stats.visits += rows;
-    return await this.#int8.run(this.#queryCodes, this.#galleryCodes, { rows, cols, dim, k });
+    return await this.#int8.run(codes, this.#galleryCodes, { rows, cols, dim, k });
   }
 
-  /** Bound of the approximate score of query row `i` and gallery column `j`. */
+  /** Bound of the approximate score of query position `i` and gallery column `j`. */
   bound(i: number, j: number): number {
     const q = this.#queryNorms, g = this.#galleryNorms;
     return (q.codeNorm[i]! * g.residualNorm[j]! + q.residualNorm[i]! * g.norm[j]!) * BOUND_UP +
       EXACT_SLACK * q.norm[i]! * g.norm[j]!;
   }
 
-  /** Largest bound of query row `i` over the block's finite rows. */
+  /** Largest bound of query position `i` over the block's finite rows. */
   capBound(i: number): number {
     const q = this.#queryNorms;
     return (q.codeNorm[i]! * this.galleryMaxResidual + q.residualNorm[i]! * this.galleryMaxNorm) *
@@ -207,7 +224,7 @@ class Int8Scan {
       this.#fallbackSeen.add(position);
       this.stats.fallbackQueries++;
     }
-    const margin = 2 * fp32Slack(dim) * this.#queryNorms.norm[i]! * this.galleryMaxNorm;
+    const margin = 2 * fp32Slack(dim) * this.#queryNorms.norm[position]! * this.galleryMaxNorm;
     const query = block.queries.subarray(i * dim, (i + 1) * dim);
     if (!(threshold - margin > -Infinity)) {
       return Int32Array.from({ length: block.cols }, (_, j) => j);
@@ -246,7 +263,7 @@ export class Int8BestMatchScan {
     k: number,
     best: { gallery: Uint32Array; scores: Float32Array },
   ) {
-    this.#scan = new Int8Scan(kernels.int8, kernels.fp32, dim, k);
+    this.#scan = new Int8Scan(kernels.int8, kernels.fp32, dim, k, best.scores.length);
     this.#k = k;
     this.#bestGallery = best.gallery;
     this.#bestScores = best.scores;
@@ -268,18 +285,18 @@ export class Int8BestMatchScan {
     const scale = scan.galleryScale;
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;
-      const sx = scan.queryNorms.scale[i]! * scale;
+      const sx = scan.queryNorms.scale[p]! * scale;
       let threshold = this.#bestScores[p]!;
       for (let t = 0; t < k; t++) {
         const j = indices[i * k + t]!;
-        const lo = sx * values[i * k + t]! - scan.bound(i, j);
+        const lo = sx * values[i * k + t]! - scan.bound(p, j);
         if (lo > threshold) threshold = lo;
       }
       for (let t = 0; t < k; t++) {
         const j = indices[i * k + t]!;
-        if (sx * values[i * k + t]! + scan.bound(i, j) >= threshold) this.#offer(block, i, p, j);
+        if (sx * values[i * k + t]! + scan.bound(p, j) >= threshold) this.#offer(block, i, p, j);
       }
-      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(i) : -Infinity;
+      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
       if (cap >= this.#bestScores[p]!) {
         for (const j of await scan.fallback(block, i, p, this.#bestScores[p]!)) {
           this.#offer(block, i, p, j);
@@ -329,7 +346,7 @@ export class Int8TopKScan {
     floor: number,
     rows: Uint32Array,
   ) {
-    this.#scan = new Int8Scan(kernels.int8, kernels.fp32, dim, k);
+    this.#scan = new Int8Scan(kernels.int8, kernels.fp32, dim, k, rows.length);
     this.#k = k;
     this.#heap = heap;
     this.#floor = floor;
@@ -354,9 +371,9 @@ export class Int8TopKScan {
     const found: { score: number; column: number }[] = [];
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;
-      const sx = scan.queryNorms.scale[i]! * scale;
+      const sx = scan.queryNorms.scale[p]! * scale;
       const threshold = Math.max(this.#floor, heap.threshold);
-      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(i) : -Infinity;
+      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
       found.length = 0;
       const keep = (j: number) => {
         const score = scan.exact(block, i, j);
@@ -367,7 +384,7 @@ export class Int8TopKScan {
       } else {
         for (let t = 0; t < k; t++) {
           const j = indices[i * k + t]!;
-          if (sx * values[i * k + t]! + scan.bound(i, j) > threshold) keep(j);
+          if (sx * values[i * k + t]! + scan.bound(p, j) > threshold) keep(j);
         }
       }
       found.sort((a, b) => b.score - a.score || a.column - b.column);
