@@ -1,4 +1,5 @@
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, rejects as assertRejects } from "node:assert/strict";
+import { memoryReporter } from "../../lib/cli/mod.ts";
 import type { ImageKey } from "../../lib/data/_dataset.ts";
 import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
 import { labelsPath, readNpy } from "../../lib/embeddings/_npy.ts";
@@ -38,7 +39,7 @@ Deno.test("openEmbeddingWriter(out) resumes after a line cut by a kill, without 
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("openEmbeddingWriter(out) cuts formats back to the rows all of them hold", async () => {
+Deno.test("openEmbeddingWriter(out) completes each format after a kill between the two writes", async () => {
   const dir = await Deno.makeTempDir();
   const out = `${dir}/E.jsonl`;
   let w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"] });
@@ -70,5 +71,58 @@ Deno.test("openEmbeddingWriter(out, { overwrite: true }) starts over", async () 
   await w.append(keys.slice(3, 4), rows(3, 4));
   await w.close();
   assertEquals((await readNpy(out)).imageNames, ["3.png"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openEmbeddingWriter(out) gives each format only the rows it lacks", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/E.jsonl`;
+  const quiet = memoryReporter();
+  let w = await openEmbeddingWriter(out, { dim: DIM, reporter: quiet });
+  await w.append(keys, rows(0, 10));
+  await w.close();
+  const jsonl = await Deno.readFile(out);
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"], reporter: quiet });
+  assertEquals(w.resumedRows, 0);
+  assertEquals(w.rowsByFormat, [10, 0]);
+  assertEquals(w.has(keys[0]!), false, "an image not in every format is still to do");
+  await w.append(keys.slice(0, 6), rows(0, 6));
+  await w.close();
+  assertEquals(await Deno.readFile(out), jsonl, "the complete JSON lines are not touched");
+  w = await openEmbeddingWriter(out, { dim: DIM, formats: ["jsonl", "npy"], reporter: quiet });
+  assertEquals(w.rowsByFormat, [10, 6]);
+  await w.append(keys.slice(6), rows(6, 10));
+  await w.close();
+  assertEquals((await readNpy(`${dir}/E.npy`)).vectors, rows(0, 10));
+  assertEquals(await Deno.readFile(out), jsonl);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openEmbeddingWriter(out) refuses damaged labels, naming the file and line", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/E.npy`;
+  const quiet = memoryReporter();
+  const w = await openEmbeddingWriter(out, { dim: DIM, formats: ["npy"], reporter: quiet });
+  await w.append(keys.slice(0, 4), rows(0, 4));
+  await w.close();
+  const lpath = labelsPath(out);
+  const good = await Deno.readTextFile(lpath);
+  const lines = good.split("\n");
+  const open = () => openEmbeddingWriter(out, { dim: DIM, formats: ["npy"], reporter: quiet });
+  // Every label twice, as two runs on one output wrote them.
+  await Deno.writeTextFile(lpath, good + lines.slice(1).join("\n"));
+  await assertRejects(open(), /E\.labels\.tsv: line 6 repeats p0\/0\.png of line 2/);
+  await Deno.writeTextFile(
+    lpath,
+    [...lines.slice(0, 2), "no tab here", ...lines.slice(3)].join("\n"),
+  );
+  await assertRejects(open(), /E\.labels\.tsv: line 3 must be <identity><TAB><image_name>/);
+  // Fewer labels than the header's rows: not a torn batch, the output was damaged.
+  await Deno.writeTextFile(lpath, lines.slice(0, 3).join("\n") + "\n");
+  await assertRejects(open(), /header says 4 rows but .*E\.labels\.tsv holds 2 labels/);
+  await Deno.writeTextFile(lpath, "");
+  await assertRejects(open(), /E\.labels\.tsv: line 1 must be the header/);
+  await Deno.remove(lpath);
+  await assertRejects(open(), /its partner .*E\.labels\.tsv is missing/);
   await Deno.remove(dir, { recursive: true });
 });
