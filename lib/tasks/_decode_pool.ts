@@ -122,7 +122,7 @@ interface Crash {
  * const pool = new DecodePool({ workers: 1 });
  * try {
  *   const outcome = await pool.decode(new Uint8Array([1, 2, 3]), "a/junk.png");
- *   assert.match(outcome.reason ?? "", /a\/junk\.png.*neither PNG nor JPEG/);
+ *   assert.match(outcome.reason ?? "", /a\/junk\.png as an image: it is neither PNG/);
  * } finally {
  *   pool.close();
  * }
