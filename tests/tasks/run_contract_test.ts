@@ -14,14 +14,21 @@ import {
   readJsonLines,
   readNpy,
 } from "../../lib/embeddings/mod.ts";
-import { manifestPathOf, readManifest } from "../../lib/formats/mod.ts";
+import { manifestPathOf, readManifest, unpackIndices } from "../../lib/formats/mod.ts";
 import {
   buildIResNetOnnx,
   cachedConversion,
   demoStateDict,
   IRESNET_LAYERS,
 } from "../../lib/model/mod.ts";
-import { lockOutputs, runEmbed, sha256File } from "../../lib/tasks/mod.ts";
+import {
+  lockOutputs,
+  runEmbed,
+  runLeakage,
+  runMetrics,
+  runSimilarities,
+  sha256File,
+} from "../../lib/tasks/mod.ts";
 import { ROOT } from "../scripts/_run.ts";
 
 const url = (path: string) => new URL(path, `file://${ROOT}`).href;
@@ -367,6 +374,60 @@ Deno.test("a .pth conversion killed midway leaves no temporary file behind after
     assert.ok(reporter.infos.some((l) => l.includes(`removed ${tmp}`)));
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.deepEqual(names, ["m.pth", "m.pth.onnx", "m.pth.onnx.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downstream manifests record their inputs' manifests and the drawn pairs and rows", async () => {
+  const { dir, models, dataset } = await fixture();
+  try {
+    const embeddings = join(dir, "Data.jsonl");
+    const quiet = memoryReporter();
+    await runEmbed({ model: models[0], dataset, out: embeddings, backend: "cpu", reporter: quiet });
+    const embedManifest = await sha256File(manifestPathOf(embeddings));
+    const out = join(dir, "Metrics");
+    const sims = await runSimilarities({ input: embeddings, comparisons: 4, out, reporter: quiet });
+    const m = await readManifest(manifestPathOf(sims.matedPath));
+    assert.equal(m?.task, "similarities");
+    assert.equal(m?.inputs[0]?.sha256, await sha256File(embeddings));
+    assert.equal(m?.inputs[0]?.manifest, embedManifest, "the input's manifest digest is kept");
+    assert.deepEqual(m?.seeds, { pairs: 42 });
+    const mated = unpackIndices(m!.draws[0]!.indices!);
+    assert.deepEqual([...mated.filter((_, i) => i % 2 === 0)], [...sims.matedPairs.first]);
+    assert.deepEqual([...mated.filter((_, i) => i % 2 === 1)], [...sims.matedPairs.second]);
+    assert.equal(m?.outputs[0]?.sha256, await sha256File(sims.matedPath));
+    assert.deepEqual(await readManifest(manifestPathOf(sims.nonMatedPath)), m);
+
+    const leak = await runLeakage({
+      input: embeddings,
+      casia: embeddings,
+      nComparisons: 3,
+      outDir: out,
+      figure: false,
+      reporter: quiet,
+    });
+    const l = await readManifest(manifestPathOf(leak.files[1]!));
+    assert.equal(l?.task, "leakage");
+    assert.deepEqual([...unpackIndices(l!.draws[0]!.indices!)], [...leak.best.queries]);
+    assert.deepEqual(l?.inputs.map((i) => i.role), ["embeddings", "gallery"]);
+    assert.equal(l?.complete, true);
+
+    const metrics = await runMetrics({
+      scores: join(out, "SimilarityScores"),
+      out,
+      resamples: 10,
+      figures: false,
+      reporter: quiet,
+    });
+    const t = await readManifest(manifestPathOf(metrics.files[0]!));
+    assert.equal(t?.inputs.length, 2);
+    assert.equal(t?.inputs[0]?.manifest, await sha256File(manifestPathOf(sims.matedPath)));
+    assert.deepEqual(
+      t?.outputs.map((o) => o.path),
+      metrics.files,
+      "the table and the CI tables are listed",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
