@@ -42,6 +42,11 @@ Deno.test({
       [0, 66000, 60],
       [2 ** 40 + 5, 123456789, 50],
       [3, 1, 1],
+      // Either side of CPython's setsize (21, and 21 + 4^3 for k = 6): pool, then set strategy.
+      [5, 21, 5],
+      [5, 22, 5],
+      [9, 85, 6],
+      [9, 86, 6],
     ];
     const code = `import random, json\nout = []\nfor seed, n, k in ${JSON.stringify(cases)}:\n` +
       `    random.seed(seed); out.append(random.sample(range(n), k))\nprint(json.dumps(out))`;
