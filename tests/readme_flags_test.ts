@@ -72,5 +72,11 @@ Deno.test("scripts print --version, suggest the flag meant and name a path's fla
   const last = missing.stderr.trim().split("\n").at(-1) ?? "";
   assert.ok(last.startsWith("error: --casia: "), last);
   assert.ok(last.includes(`${dir}/CASIA.npy`), last);
+  const folder = await runScript("similarities.ts", [dir]);
+  assert.equal(folder.code, 1);
+  assert.equal(
+    folder.stderr.trim().split("\n").at(-1),
+    `error: argument 1: cannot read ${dir}: Is a directory (os error 21)`,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -338,6 +338,7 @@ const OS_ERROR = /^(.*?\(os error \d+\))(?::\s*(\w+)\s+'(.*?)'(?:\s*->\s*'(.*?)'
 
 const VERBS: Record<string, string> = {
   open: "open",
+  read: "read",
   readfile: "read",
   writefile: "write",
   stat: "open",

@@ -195,7 +195,12 @@ export async function sha256File(path: string): Promise<string> {
   try {
     const buffer = new Uint8Array(4 << 20);
     while (true) {
-      const n = await file.read(buffer);
+      const n = await file.read(buffer).catch((error) => {
+        // Deno's read errors carry no path ("Is a directory (os error 21)"): add it.
+        if (!(error instanceof Error) || !/\(os error \d+\)$/.test(error.message)) throw error;
+        const Kind = error.constructor as new (message: string) => Error;
+        throw new Kind(`${error.message}: read '${path}'`);
+      });
       if (n === null) break;
       hash.update(buffer.subarray(0, n));
     }
