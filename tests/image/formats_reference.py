@@ -201,6 +201,22 @@ pillow("tiff_predictor_lzw", "tiff", Image.fromarray(pattern(40, 30)), compressi
        tiffinfo={317: 2})
 pillow("tiff_predictor_deflate", "tiff", Image.fromarray(pattern(40, 30, 1)[:, :, 0], "L"),
        compression="tiff_adobe_deflate", tiffinfo={317: 2, 278: 7})
+
+
+def with_tag(data, tag, value):
+    """A little-endian TIFF with one SHORT tag of its first IFD set to value."""
+    data = bytearray(data)
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    for i in range(struct.unpack_from("<H", data, ifd)[0]):
+        at = ifd + 2 + 12 * i
+        if struct.unpack_from("<H", data, at)[0] == tag:
+            struct.pack_into("<H", data, at + 8, value)
+    return bytes(data)
+
+
+buf = io.BytesIO()
+Image.fromarray(pattern(13, 8, 1)[:, :, 0], "L").save(buf, format="TIFF")
+save("tiff_white_is_zero", "tiff", with_tag(buf.getvalue(), 262, 0))
 pillow("tiff_1bit", "tiff", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 100))
 
 # --- a GIF named .jpg: Pillow goes by the signature
