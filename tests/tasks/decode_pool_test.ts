@@ -154,6 +154,33 @@ Deno.test("embedDataset(reader, model, { workers, signal }) stops after the batc
   }
 });
 
+Deno.test("embedDataset(reader, model, { workers }) whose model fails rejects and terminates its workers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "decode_pool_" });
+  const model = await loadModel(await writeModel(dir), {
+    backend: "cpu",
+    reporter: memoryReporter(),
+  });
+  try {
+    const dataset = await writeDataset(dir);
+    const reader = await openDataset(dataset, { reporter: memoryReporter() });
+    const writer = await openEmbeddingWriter(join(dir, "bad", "Data.jsonl"), {
+      dim: model.dim,
+      reporter: memoryReporter(),
+    });
+    // 56x56 inputs for a model that takes 112x112: the first batch is refused.
+    await assert.rejects(
+      embedDataset(reader, model, { writer, batch: 2, workers: 3, size: 56 }),
+      /Cannot embed 2 images of 3x112x112/,
+    );
+    assert.equal(liveDecodeWorkers(), 0, "the failed run terminated its workers");
+    await writer.close();
+    await reader.close();
+  } finally {
+    await model.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** The demo plan's images as dataset records, with `crash` names where asked. */
 async function* demoRecords(names: string[]): AsyncIterable<ImageRecord> {
   const plan = demoDatasetPlan({ identities: 1, images: names.length, seed: 2 });
