@@ -222,15 +222,25 @@ export function onnxRuntimeOf(backend: string): string {
   return spec.replace(/^npm:/, "");
 }
 
-/** The manifest of an existing output (`null` when the output or its manifest is missing). */
-async function resumableManifest(output: string): Promise<RunManifest | null> {
+/**
+ * The manifest of an existing output (`null` when the output or its manifest is missing; an
+ * output without one, from an older kit, is resumed with a warning that it cannot be checked).
+ */
+async function resumableManifest(output: string, reporter: Reporter): Promise<RunManifest | null> {
   try {
     await Deno.stat(output);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
-  return await manifestOf(output);
+  const manifest = await manifestOf(output);
+  if (manifest === null) {
+    reporter.warn(
+      `${output} has no manifest: resuming it without checking that the same model, ` +
+        `preprocessing and dataset made its rows (use --overwrite to start it over)`,
+    );
+  }
+  return manifest;
 }
 
 async function embedManifestStart(
@@ -372,7 +382,9 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
       model,
       shard,
     });
-    const resumed = overwrite ? [] : await Promise.all(outputs.map(resumableManifest));
+    const resumed = overwrite
+      ? []
+      : await Promise.all(outputs.map((o) => resumableManifest(o, reporter)));
     const draft = newManifest(start);
     outputs.forEach((path, i) => checkResume(path, resumed[i] ?? null, draft));
     writer = await openEmbeddingWriter(out, { formats, dim: model.dim, overwrite, reporter });

@@ -184,6 +184,13 @@ Deno.test("runEmbed refuses a resume with another model or order, naming old and
     const order = await runEmbed({ ...base, model: models[0], order: "listdir" }).catch((e) => e);
     assert.match(String(order), /flags\.order was "sorted", now "listdir"/);
 
+    // An output of an older kit has no manifest: resumed, with a warning that it is unchecked.
+    await Deno.remove(manifestPathOf(out));
+    const warned = memoryReporter();
+    const old = await runEmbed({ ...base, model: models[0], reporter: warned });
+    assert.equal(old.embedded, 0);
+    assert.ok([...warned.warnings().keys()].some((w) => w.includes(`${out} has no manifest`)));
+
     const fresh = await runEmbed({ ...base, model: models[1], overwrite: true });
     assert.equal(fresh.embedded, images);
     assert.equal(
