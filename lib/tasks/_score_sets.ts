@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { readEmbeddings } from "../embeddings/_read.ts";
 import {
   datasetNameOf,
+  MANIFEST_SUFFIX,
   MATED_SUFFIX,
   metricsLayout,
   NON_MATED_SUFFIX,
@@ -100,6 +101,7 @@ export async function loadScoreSets(
   }
   const embeddingDir = layout.dir("embeddings");
   for (const name of await filesIn(embeddingDir, /\.(jsonl|json|npy)$/i)) {
+    if (name.endsWith(MANIFEST_SUFFIX)) continue; // a run manifest beside the embeddings
     const dataset = datasetNameOf(name);
     if (sets.has(dataset)) continue;
     const path = join(embeddingDir, name);

@@ -22,10 +22,13 @@ import {
   IRESNET_LAYERS,
 } from "../../lib/model/mod.ts";
 import {
+  loadScoreSets,
   lockOutputs,
+  runClosest,
   runEmbed,
   runLeakage,
   runMetrics,
+  runPaths,
   runSimilarities,
   sha256File,
 } from "../../lib/tasks/mod.ts";
@@ -435,6 +438,35 @@ Deno.test("downstream manifests record their inputs' manifests and the drawn pai
       metrics.files,
       "the table and the CI tables are listed",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadScoreSets and runPaths skip the run manifests beside embeddings and closest JSONs", async () => {
+  const { dir, models, dataset } = await fixture();
+  try {
+    const root = join(dir, "Metrics");
+    const embeddings = join(root, "Embeddings", "Data.jsonl");
+    const quiet = memoryReporter();
+    await runEmbed({ model: models[0], dataset, out: embeddings, backend: "cpu", reporter: quiet });
+    await Deno.stat(manifestPathOf(embeddings));
+    const sets = await loadScoreSets(root, { comparisons: 3 });
+    assert.deepEqual([...sets.keys()], ["Data"]);
+    const closest = await runClosest({
+      input: embeddings,
+      casia: embeddings,
+      top: 2,
+      outDir: root,
+      reporter: quiet,
+    });
+    await Deno.stat(manifestPathOf(closest.file));
+    const paths = await runPaths({
+      inputs: [join(root, "Closest")],
+      outDir: join(root, "Extracted_paths"),
+      reporter: quiet,
+    });
+    assert.equal(paths.files.length, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
