@@ -6,9 +6,9 @@
  * The walk follows symbolic links to folders (as Python's `os.listdir` plus `os.path.isdir` of the
  * original does; a link back to a folder being walked is not followed again) and to files. It
  * leaves out, counted by reason in `skipped()`: entries that are not regular files (FIFOs,
- * sockets, devices, links to them: reading one could block or never end), broken links, and
- * names that are not valid UTF-8 (Python reads those with `surrogateescape`; Deno turns the bytes
- * into U+FFFD and cannot open the path, so such an entry is skipped, never fatal). OS junk
+ * sockets, devices, links to them: reading one could block or never end) and broken links.
+ * Names that are not valid UTF-8 are listed as Python's `surrogateescape` gives them
+ * (`caf\udce9`), through `./_raw_names.ts` (Deno cannot open such paths itself). OS junk
  * (`__MACOSX/`, `._*`, `.DS_Store`, `Thumbs.db`, `desktop.ini`, `.ipynb_checkpoints/`) is left
  * out silently.
  *
@@ -19,6 +19,7 @@ import { SIGNATURE_BYTES } from "../image/mod.ts";
 import type { Container, ContainerRecord, StreamOptions } from "./_container.ts";
 import { readEach, safeEntryPath } from "./_archive_entries.ts";
 import { isJunkPath, type ListingSkip, SkipTally } from "./_dataset.ts";
+import { hasEscapedBytes, listRaw, readRaw, statRaw, surrogateEscapeEncode } from "./_raw_names.ts";
 
 /** Options of {@linkcode openFolderContainer}. */
 export interface FolderContainerOptions {
@@ -32,9 +33,9 @@ export interface FolderContainerOptions {
 export const NOT_REGULAR = "not a regular file or folder (FIFO, socket, device, or a link to one)";
 /** Why a broken symbolic link is left out. */
 export const BROKEN_LINK = "a symbolic link to nothing";
-/** Why an entry with a name that is not UTF-8 is left out. */
+/** Why an entry with a name that is not UTF-8 is left out (only where `find` is missing). */
 export const NOT_UTF8 =
-  "its name is not valid UTF-8, which Deno cannot open (Python reads it with surrogateescape): rename it";
+  "its name is not valid UTF-8 and POSIX find/cat, which read such names here, are missing: rename it";
 
 async function entries(dir: string, order: "sorted" | "listdir"): Promise<Deno.DirEntry[]> {
   const out: Deno.DirEntry[] = [];
@@ -69,13 +70,19 @@ async function kindOf(
   }
 }
 
-const REASONS = { skip: NOT_REGULAR, broken: BROKEN_LINK, utf8: NOT_UTF8 } as const;
+const REASONS = { skip: NOT_REGULAR, broken: BROKEN_LINK } as const;
 
 /**
  * The bytes of a file that must be a regular file (a FIFO or `/dev/zero` is refused before it
  * is opened), or `undefined` when there is none.
  */
 async function readRegular(full: string, path: string): Promise<Uint8Array | undefined> {
+  if (hasEscapedBytes(full)) {
+    const info = await statRaw(full);
+    if (info === undefined) return undefined;
+    if (!info.isFile) throw new TypeError(`Cannot read ${path}: it is ${NOT_REGULAR}`);
+    return await readRaw(full);
+  }
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(full);
@@ -90,6 +97,12 @@ async function readRegular(full: string, path: string): Promise<Uint8Array | und
 
 /** The first bytes and the size of a regular file, or the reason it is refused. */
 async function headOf(full: string): Promise<{ head: Uint8Array; size: number } | string> {
+  if (hasEscapedBytes(full)) {
+    const info = await statRaw(full);
+    if (info === undefined) return `${full} cannot be read`;
+    if (!info.isFile) return `it is ${NOT_REGULAR}`;
+    return { head: (await readRaw(full, SIGNATURE_BYTES)) ?? new Uint8Array(0), size: info.size };
+  }
   const info = await Deno.stat(full);
   if (!info.isFile) return `it is ${NOT_REGULAR}`;
   const file = await Deno.open(full, { read: true });
@@ -140,11 +153,58 @@ export function openFolderContainer(
       const files: string[] = [];
       const folders: string[] = [];
       const tally = new SkipTally();
+      /** A folder whose path holds bytes that are not UTF-8: listed through `find`. */
+      const visitRaw = async (dir: string, prefix: string, level: number) => {
+        const listed = await listRaw(dir);
+        if (listed === undefined) return tally.add(NOT_UTF8, prefix.slice(0, -1));
+        if (order === "sorted") {
+          listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        }
+        for (const { name, kind } of listed) {
+          const path = `${prefix}${name}`;
+          if (isJunkPath(path)) continue;
+          if (kind === "folder") {
+            folders.push(path);
+            if (level < Math.min(depth, 32)) await visitRaw(join(dir, name), `${path}/`, level + 1);
+          } else if (kind === "file") {
+            if (level <= depth) files.push(path);
+          } else tally.add(kind === "broken" ? BROKEN_LINK : NOT_REGULAR, path);
+        }
+      };
+      /** The names in `dir` that are not UTF-8 and that Deno gave as `lossy`. */
+      const rawNames = async (dir: string, lossy: string) => {
+        const listed = await listRaw(dir);
+        if (listed === undefined) return undefined;
+        const decoder = new TextDecoder();
+        return listed.filter(({ name }) =>
+          hasEscapedBytes(name) && decoder.decode(surrogateEscapeEncode(name)) === lossy
+        );
+      };
       const visit = async (dir: string, prefix: string, level: number, above: Set<string>) => {
+        const seenRaw = new Set<string>();
         for (const entry of await entries(dir, order)) {
           const path = `${prefix}${entry.name}`;
           if (isJunkPath(path)) continue;
           const kind = await kindOf(dir, entry);
+          if (kind === "utf8") {
+            const raw = await rawNames(dir, entry.name);
+            if (raw === undefined) {
+              tally.add(NOT_UTF8, path);
+              continue;
+            }
+            for (const { name, kind: rawKind } of raw) {
+              if (seenRaw.has(name)) continue;
+              seenRaw.add(name);
+              const rawPath = `${prefix}${name}`;
+              if (rawKind === "folder") {
+                folders.push(rawPath);
+                if (level < depth) await visitRaw(join(dir, name), `${rawPath}/`, level + 1);
+              } else if (rawKind === "file") {
+                if (level <= depth) files.push(rawPath);
+              } else tally.add(rawKind === "broken" ? BROKEN_LINK : NOT_REGULAR, rawPath);
+            }
+            continue;
+          }
           if (kind === "folder") {
             folders.push(path);
             if (level >= depth) continue;

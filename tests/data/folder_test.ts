@@ -155,28 +155,47 @@ Deno.test("openDataset(folder) refuses FIFOs and links to devices without openin
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("openDataset(folder) skips an identity folder whose name is not UTF-8 and goes on", async () => {
-  const dir = await Deno.makeTempDir();
-  await write(dir, ["a/1.jpg"]);
-  // Deno cannot name such a folder: the shell makes it.
-  const made = new Deno.Command("sh", {
-    args: [
-      "-c",
-      `mkdir "$1/$(printf 'caf\\351')" && : > "$1/$(printf 'caf\\351')/2.jpg"`,
-      "sh",
-      dir,
-    ],
-  }).outputSync();
-  if (!made.success) return; // a filesystem that refuses non-UTF-8 names has no such folder
-  const { keys, skipped } = await keysOf(dir);
-  assertEquals(keys, ["a/1.jpg"]);
-  assertEquals(skipped, [{
-    reason:
-      "its name is not valid UTF-8, which Deno cannot open (Python reads it with surrogateescape): rename it",
-    count: 1,
-    example: "caf\uFFFD",
-  }]);
-  await Deno.remove(dir, { recursive: true });
+Deno.test({
+  name:
+    "openDataset(folder) reads names that are not UTF-8 as Python's os.listdir (surrogateescape)",
+  ignore: skipUnlessPython(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    await write(dir, ["a/1.jpg"]);
+    // Deno cannot name such files: Python makes them (identity caf\xe9, image \xff.jpg inside it,
+    // and an image r\xe9.jpg in a UTF-8 identity folder).
+    const script = `
+import os, sys, json
+root = os.fsencode(sys.argv[1])
+os.makedirs(os.path.join(root, b"caf\\xe9", b"sub"))
+for name in (b"caf\\xe9/\\xff.jpg", b"a/r\\xe9.jpg", b"caf\\xe9/sub/2.jpg"):
+    with open(os.path.join(root, name), "wb") as f:
+        f.write(b"\\xff\\xd8\\xff" + name)
+out = []
+for identity in sorted(os.listdir(sys.argv[1])):
+    for name in sorted(os.listdir(os.path.join(sys.argv[1], identity))):
+        if name.lower().endswith((".png", ".jpg", ".jpeg")):
+            out.append(json.dumps(identity + "/" + name))
+print(json.dumps(out))`;
+    const python: string[] = JSON.parse(await runPython(["-c", script, dir]));
+    assertEquals(python, ['"a/1.jpg"', '"a/r\\udce9.jpg"', '"caf\\udce9/\\udcff.jpg"']);
+    const { keys, skipped, records } = await keysOf(dir);
+    assertEquals(keys.map((k) => JSON.stringify(k)), python);
+    assertEquals(skipped, [{
+      reason: "an image in a sub-folder of an identity folder (--recursive takes it)",
+      count: 1,
+      example: "caf\udce9/sub/2.jpg",
+    }]);
+    const text = (r: ImageRecord) => new TextDecoder("latin1").decode(r.bytes?.subarray(3));
+    assertEquals(
+      records.map(text),
+      ["", "a/r\xe9.jpg", "caf\xe9/\xff.jpg"].map((t, i) =>
+        i === 0 ? new TextDecoder("latin1").decode(jpeg().subarray(3)) : t
+      ),
+    );
+    assertEquals((await keysOf(dir, { recursive: true })).keys.length, 4);
+    await Deno.remove(dir, { recursive: true });
+  },
 });
 
 Deno.test("openDataset(folder) refuses a file that is no image after its first bytes", async () => {
