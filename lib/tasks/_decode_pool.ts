@@ -360,8 +360,10 @@ export async function* decodeRecords(
   const pool = workers === 0
     ? undefined
     : new DecodePool(workerUrl === undefined ? { workers, size } : { workers, size, workerUrl });
+  // In this thread one image is in flight at a time (ahead 1), so one tensor serves them all.
+  const here = pool === undefined ? new Float32Array(3 * size * size) : undefined;
   const decode = (bytes: Uint8Array, name: string): Promise<DecodeOutcome> =>
-    pool !== undefined ? pool.decode(bytes, name) : decodeHere(bytes, name, size);
+    here === undefined ? pool!.decode(bytes, name) : decodeHere(bytes, name, size, here);
   const iterator = records[Symbol.asyncIterator]();
   const queue: { key: ImageKey; outcome: Promise<DecodeOutcome> }[] = [];
   let finished = false;
@@ -393,9 +395,14 @@ export async function* decodeRecords(
   }
 }
 
-async function decodeHere(bytes: Uint8Array, name: string, size: number): Promise<DecodeOutcome> {
+async function decodeHere(
+  bytes: Uint8Array,
+  name: string,
+  size: number,
+  out: Float32Array,
+): Promise<DecodeOutcome> {
   try {
-    return { tensor: await preprocessImage(bytes, { name, size }) };
+    return { tensor: await preprocessImage(bytes, { name, size, out }) };
   } catch (error) {
     return { reason: error instanceof Error ? error.message : String(error) };
   }
