@@ -56,7 +56,7 @@ export interface EmbeddingsCheck {
  * ]);
  * const bad = embeddingSet(["a"], ["1.png"], new Float32Array([NaN, 1]), 2);
  * assert.throws(() => checkEmbeddings(bad, { name: "E.npy" }), {
- *   message: "E.npy: row 0 (a/1.png), column 0 holds NaN: embeddings must be finite",
+ *   message: /^E\.npy: row 0 \(a\/1\.png\), column 0 holds NaN: embeddings must be finite/,
  * });
  * ```
  */
@@ -82,7 +82,7 @@ export function checkEmbeddings(
         throw new RangeError(
           `${name}: row ${r} (${set.identities[r]}/${set.imageNames[r]}), column ${
             i - start
-          } holds ${v}: embeddings must be finite`,
+          } holds ${v}: embeddings must be finite (a NaN or infinite value means the model or the file is broken)`,
         );
       }
       sum += v * v;

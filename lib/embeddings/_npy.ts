@@ -327,6 +327,33 @@ export function checkLabel(label: string): string {
   return label;
 }
 
+/**
+ * The text of the labels file of an `.npy` file, or an error that names the missing file and how
+ * it is made (the one message of every `.npy` reader).
+ *
+ * @param path The `.npy` file.
+ * @returns The text of `X.labels.tsv`.
+ * @throws {Deno.errors.NotFound} When the labels file does not exist.
+ *
+ * @example
+ * ```ts
+ * import { readLabelsText } from "./_npy.ts";
+ * import assert from "node:assert/strict";
+ * await assert.rejects(readLabelsText("nowhere/X.npy"), { message: /X\.labels\.tsv does not exist/ });
+ * ```
+ */
+export async function readLabelsText(path: string): Promise<string> {
+  const lpath = labelsPath(path);
+  try {
+    return await Deno.readTextFile(lpath);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Deno.errors.NotFound(
+      `Cannot read ${path}: its labels file ${lpath} does not exist (one "identity<TAB>image_name" line per row under that header line; deno task embed --format npy writes both files, and from Python: pandas.DataFrame({"identity": ids, "image_name": names}).to_csv("${lpath}", sep="\\t", index=False))`,
+    );
+  }
+}
+
 /** Options of {@linkcode readNpy}. */
 export interface ReadNpyOptions {
   /**
@@ -370,15 +397,7 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
     );
   }
   const lpath = labelsPath(path);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(lpath);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new Deno.errors.NotFound(
-      `Cannot read ${path}: its labels file ${lpath} does not exist (one "identity<TAB>image_name" line per row under that header line; deno task embed --format npy writes both files, and from Python: pandas.DataFrame({"identity": ids, "image_name": names}).to_csv("${lpath}", sep="\\t", index=False))`,
-    );
-  }
+  const text = await readLabelsText(path);
   const lines = text.split("\n");
   if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
     throw new SyntaxError(

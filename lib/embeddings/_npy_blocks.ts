@@ -11,7 +11,7 @@
  * @module
  */
 import type { EmbeddingSet } from "./_embedding_set.ts";
-import { LABELS_HEADER, labelsPath, parseNpyHeader } from "./_npy.ts";
+import { LABELS_HEADER, labelsPath, parseNpyHeader, readLabelsText } from "./_npy.ts";
 
 /** Rows of embeddings, readable in blocks; labels are held in memory. */
 export interface EmbeddingBlocks {
@@ -96,7 +96,7 @@ export async function readNpyLabels(
   rows: number,
 ): Promise<{ identities: string[]; imageNames: string[] }> {
   const lpath = labelsPath(path);
-  const lines = (await Deno.readTextFile(lpath)).split("\n");
+  const lines = (await readLabelsText(path)).split("\n");
   if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
     throw new SyntaxError(
       `${lpath}:1: expected the header "${LABELS_HEADER.replace("\t", "\\t")}"`,

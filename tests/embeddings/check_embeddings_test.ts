@@ -39,6 +39,7 @@ Deno.test("checkEmbeddings(set, options) refuses an empty set and a non-finite v
     2,
   );
   assert.throws(() => checkEmbeddings(set, { name: "G.npy" }), {
-    message: "G.npy: row 1 (b/0.jpg), column 0 holds -Infinity: embeddings must be finite",
+    message:
+      "G.npy: row 1 (b/0.jpg), column 0 holds -Infinity: embeddings must be finite (a NaN or infinite value means the model or the file is broken)",
   });
 });

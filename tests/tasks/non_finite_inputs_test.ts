@@ -3,6 +3,24 @@ import { memoryReporter } from "../../lib/cli/mod.ts";
 import { embeddingSet, writeNpy } from "../../lib/embeddings/mod.ts";
 import { runClosest, runLeakage, runSimilarities } from "../../lib/tasks/mod.ts";
 
+/**
+ * The files a failed run left under `out`: only manifests that say the run did not complete
+ * (the run contract writes one when a run starts), never an output.
+ */
+async function assertNoOutputs(out: string): Promise<void> {
+  let files: string[] = [];
+  try {
+    files = await filesUnder(out);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const file of files) {
+    assert.ok(file.endsWith(".manifest.json"), `a failed run wrote ${file}`);
+    assert.equal(JSON.parse(await Deno.readTextFile(file)).complete, false, file);
+  }
+}
+
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of Deno.readDir(dir)) {
@@ -50,9 +68,12 @@ Deno.test("runLeakage and runClosest refuse a gallery with a NaN, naming the row
       outDir: out,
       reporter: memoryReporter(),
     }),
-    { message: "Synth.jsonl: row 0 (a/0.jpg), column 1 holds Infinity: embeddings must be finite" },
+    {
+      message:
+        "Synth.jsonl: row 0 (a/0.jpg), column 1 holds Infinity: embeddings must be finite (a NaN or infinite value means the model or the file is broken)",
+    },
   );
-  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+  await assertNoOutputs(out);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -91,7 +112,7 @@ Deno.test("runLeakage, runClosest and runSimilarities refuse an empty embeddings
     runSimilarities({ input: `${dir}/Empty.jsonl`, out, reporter: memoryReporter() }),
     { name: "RangeError", message },
   );
-  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+  await assertNoOutputs(out);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -108,7 +129,7 @@ Deno.test("runSimilarities refuses a NaN line and writes no score file", async (
         `${dir}/N.jsonl:3: holds NaN, which Python's json writes for a non-finite float: embeddings must be finite (the model or the file is broken)`,
     },
   );
-  assert.deepEqual(await filesUnder(dir), [`${dir}/N.jsonl`]);
+  await assertNoOutputs(`${dir}/out`);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -134,5 +155,34 @@ Deno.test("runClosest and runLeakage warn once about vectors off unit length, sa
     `${dir}/CASIA.jsonl: 1 of 3 embeddings are not of unit length (|norm - 1| > 0.001; the first is row 0 (c/0.jpg), norm 2); leakage ranks by cosine similarity (both sides divided by their norms), so its matches do not depend on them`,
   ]);
   assert.ok(best.scores.every((s) => s <= 1 + 1e-6));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("runLeakage and runClosest name a gallery's missing labels file and how it is made", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/Synth.jsonl`, QUERY);
+  await writePy(`${dir}/CASIA.npy`, new Float32Array([1, 0, 0, 1]));
+  await Deno.remove(`${dir}/CASIA.labels.tsv`);
+  for (const run of [runLeakage, runClosest]) {
+    await assert.rejects(
+      run({
+        input: `${dir}/Synth.jsonl`,
+        casia: `${dir}/CASIA.npy`,
+        outDir: `${dir}/out`,
+        reporter: memoryReporter(),
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof Deno.errors.NotFound);
+        assert.ok(
+          error.message.startsWith(
+            `Cannot read ${dir}/CASIA.npy: its labels file ${dir}/CASIA.labels.tsv does not exist (one "identity<TAB>image_name" line per row under that header line; deno task embed --format npy writes both files`,
+          ),
+          error.message,
+        );
+        return true;
+      },
+    );
+  }
+  await assertNoOutputs(`${dir}/out`);
   await Deno.remove(dir, { recursive: true });
 });
