@@ -307,7 +307,7 @@ async function entryData(
 
 /** Why a GNU sparse member is left out. */
 export const SPARSE_MEMBER =
-  "a GNU sparse member, which the kit does not read (unpack the archive, or re-create it without --sparse)";
+  "a GNU sparse member (or another GNU member type), which the kit does not read (unpack the archive, or re-create it without --sparse)";
 /** Why a member of another kind than file, folder or link is left out. */
 export const OTHER_MEMBER = "a member that is not a regular file, folder or link (device, FIFO)";
 
