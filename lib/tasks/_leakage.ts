@@ -267,10 +267,9 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
   await using run = await beginRun(leakageOutputs(options.input, outDir, nComparisons, options), {
     task: "leakage",
     flags: { input: options.input, casia: options.casia, nComparisons, seed, outDir, figure },
-    inputs: await leakageInputs(options),
     seeds: { samples: seed },
     shard: options.shard === undefined ? null : { ...options.shard },
-  });
+  }, () => leakageInputs(options));
   const [input, casia, streamed] = await loadBoth(options, reporter, COSINE_RANKING);
   const size = input.identities.length;
   if (size < nComparisons) {
@@ -390,10 +389,10 @@ export async function runClosest(options: RunClosestOptions): Promise<ClosestRes
     {
       task: "closest",
       flags: { input: options.input, casia: options.casia, nComparisons, top, seed, outDir },
-      inputs: await leakageInputs(options),
       seeds: { samples: seed },
       shard: shard === undefined ? null : { ...shard },
     },
+    () => leakageInputs(options),
   );
   const finish = async (file: string, kept: number) => {
     await run.finish({

@@ -607,6 +607,8 @@ export interface RunContract {
  *
  * @param outputs The run's outputs (a manifest beside each).
  * @param start What the run knows when it starts.
+ * @param inputs Computes the inputs' entries once the locks are held (hashing large inputs takes
+ *   a while; a second run on the same outputs is refused before it). @default none
  * @returns The run.
  * @throws {Deno.errors.Busy} When another run holds one of the outputs.
  *
@@ -627,13 +629,21 @@ export interface RunContract {
  * if (!m?.complete || left !== "table.csv,table.csv.manifest.json") throw new Error(left);
  * ```
  */
-export async function beginRun(outputs: string[], start: ManifestStart): Promise<RunContract> {
+export async function beginRun(
+  outputs: string[],
+  start: ManifestStart,
+  inputs?: () => Promise<ManifestInput[]>,
+): Promise<RunContract> {
   const locks = await lockOutputs(outputs, start.task);
   try {
     for (const output of outputs) {
       await removeStaleTemps(output, [manifestPathOf(output)]);
     }
-    const manifests = await startManifest(outputs, start);
+    const found = inputs ? await inputs() : [];
+    const manifests = await startManifest(outputs, {
+      ...start,
+      inputs: [...start.inputs ?? [], ...found],
+    });
     return {
       manifests,
       finish: (end) => manifests.finish(end),

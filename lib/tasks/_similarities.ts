@@ -95,10 +95,9 @@ export async function runSimilarities(
   await using run = await beginRun([matedPath, nonMatedPath], {
     task: "similarities",
     flags: { input, comparisons, seed, out: out ?? null },
-    inputs: [await fileInput("embeddings", input)],
     seeds: { pairs: seed },
     shard: shard === undefined ? null : { index: shard.index, count: shard.count },
-  });
+  }, async () => [await fileInput("embeddings", input)]);
   const { name, ...all } = await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
   const scores = shard === undefined ? all : shardScores(all, shard);
   if (shard !== undefined) {
