@@ -54,10 +54,22 @@ export async function createOrtScoreTopK(
     return s;
   };
   await session("top1", () => scoreTopKModel(1)); // fail here when the native runtime is missing
-  const feedsOf = (queries: Float32Array, gallery: Float32Array, shape: ScoreTopKShape) => ({
-    queries: { data: queries.subarray(0, shape.rows * shape.dim), dims: [shape.rows, shape.dim] },
-    gallery: { data: gallery.subarray(0, shape.cols * shape.dim), dims: [shape.cols, shape.dim] },
-  });
+  // A one-row block goes in as two copies of the row: MLAS scores a single row with another
+  // kernel (its M = 1 path), whose sums round differently, and a pair must score the same in
+  // every block it is met in (shards of a search, pass 1 and pass 2 of topKPairs).
+  const feedsOf = (queries: Float32Array, gallery: Float32Array, shape: ScoreTopKShape) => {
+    const { rows, dim } = shape;
+    let data = queries.subarray(0, rows * dim);
+    if (rows === 1) {
+      data = new Float32Array(2 * dim);
+      data.set(queries.subarray(0, dim));
+      data.set(queries.subarray(0, dim), dim);
+    }
+    return {
+      queries: { data, dims: [Math.max(rows, 2), dim] },
+      gallery: { data: gallery.subarray(0, shape.cols * dim), dims: [shape.cols, dim] },
+    };
+  };
   return {
     name: "ort-cpu",
     async run(queries, gallery, shape) {
@@ -71,7 +83,12 @@ export async function createOrtScoreTopK(
           `Cannot read the score block as float32: current types are ${values.constructor.name} and ${indices.constructor.name}`,
         );
       }
-      return { values, indices: Int32Array.from(indices), k: kk };
+      const n = shape.rows * kk; // without the copy of a one-row block
+      return {
+        values: values.subarray(0, n),
+        indices: Int32Array.from(indices.subarray(0, n)),
+        k: kk,
+      };
     },
     async runAbove(queries, gallery, shape, threshold) {
       const feeds = {
@@ -92,6 +109,15 @@ export async function createOrtScoreTopK(
       for (let i = 0; i < m; i++) {
         rows[i] = Number(where[i]!);
         cols[i] = Number(where[m + i]!);
+      }
+      if (shape.rows === 1) {
+        const kept = rows.findIndex((r) => r !== 0); // row-major: the copy's pairs come last
+        const n = kept < 0 ? m : kept;
+        return {
+          rows: rows.subarray(0, n),
+          cols: cols.subarray(0, n),
+          values: values.subarray(0, n),
+        };
       }
       return { rows, cols, values };
     },

@@ -306,19 +306,12 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
       }),
     ),
   ];
-  if (figure && shard === undefined && best.scores.length >= 2) {
-    const document = newDocument();
-    try {
-      const figure = bestMatchesDensityFigure(best.scores, { document });
-      const { svg, png } = await writeFigureFiles(
-        layout.bestMatchFigure(name, nComparisons),
-        figure,
-      );
-      files.push(svg, png);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      log(`No density figure: ${error.message}`);
-    }
+  if (figure && shard === undefined) {
+    files.push(
+      ...await writeBestMatchesFigure(best.scores, layout.bestMatchFigure(name, nComparisons), {
+        reporter,
+      }),
+    );
   }
   await run.finish({
     counts: { samples: rows.length, gallery: casia.identities.length },
@@ -326,6 +319,41 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
   });
   return { best, files };
+}
+
+/** Options of {@linkcode writeBestMatchesFigure}. */
+export interface WriteBestMatchesFigureOptions {
+  /** Told why, when the scores cannot make a density. @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/**
+ * The density figure of best-match scores (`Figures/<name>_BestMatches_<n>.svg` and `.png`), as
+ * `runLeakage` draws it; `deno task merge leakage` draws it from the merged scores. No figure
+ * for fewer than 2 scores, or when the density cannot be estimated (the reason is told).
+ *
+ * @param scores Best-match score of each sample, in search order.
+ * @param stem The figure's path without extension (the layout's `bestMatchFigure`).
+ * @param options The reporter.
+ * @returns The SVG and PNG paths, or none.
+ */
+export async function writeBestMatchesFigure(
+  scores: Float32Array,
+  stem: string,
+  options: WriteBestMatchesFigureOptions = {},
+): Promise<string[]> {
+  const { reporter = consoleReporter() } = options;
+  if (scores.length < 2) return [];
+  const document = newDocument();
+  try {
+    const figure = bestMatchesDensityFigure(scores, { document });
+    const { svg, png } = await writeFigureFiles(stem, figure);
+    return [svg, png];
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    reporter.info(`No density figure: ${error.message}`);
+    return [];
+  }
 }
 
 /** Options of {@linkcode runClosest}. */

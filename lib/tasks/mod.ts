@@ -42,6 +42,7 @@ export {
 export * from "./_embed.ts";
 export * from "./_embed_output.ts";
 export * from "./_leakage.ts";
+export * from "./_merge.ts";
 export * from "./_metrics.ts";
 export * from "./_paper.ts";
 export * from "./_paths.ts";
@@ -49,6 +50,7 @@ export * from "./_plot_similar.ts";
 export * from "./_score_sets.ts";
 export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";
+export * from "./_shard.ts";
 export * from "./_search_kernel.ts";
 export * from "./_shard.ts";
 export * from "./_similarities.ts";
