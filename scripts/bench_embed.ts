@@ -20,7 +20,12 @@ import { openDataset } from "../lib/data/mod.ts";
 import { demoDatasetPlan, encodeDemoImage, writeDemoDataset } from "../lib/demo/mod.ts";
 import { openEmbeddingWriter } from "../lib/embeddings/mod.ts";
 import { preprocessImage } from "../lib/image/mod.ts";
-import { DecodePool, defaultDecodeWorkers, embedDataset } from "../lib/tasks/mod.ts";
+import {
+  type DecodeOutcome,
+  DecodePool,
+  defaultDecodeWorkers,
+  embedDataset,
+} from "../lib/tasks/mod.ts";
 import {
   arcFaceFromSession,
   buildIResNetOnnx,
@@ -44,7 +49,7 @@ const FLAGS: FlagSpecs = {
   workers: {
     type: "string",
     description: "decode: comma-separated worker counts, 0 = main thread (default 0,1,...,cores; " +
-      "and 15 with 16 or more cores)",
+      "a line for 15 workers is printed where 16 or more cores are present)",
   },
   "decode-seconds": {
     type: "string",
@@ -377,7 +382,7 @@ export async function benchEmbed(options: BenchEmbedOptions = {}): Promise<Embed
 export interface BenchDecodeOptions {
   /**
    * Worker counts to time; 0 decodes in the main thread.
-   * @default {[0, 1, ..., cores], plus 15 with 16 or more cores}
+   * @default {[0, 1, ..., cores]}
    */
   workers?: number[];
   /** Timed seconds per worker count, after a warm-up pass. @default {1.5} */
@@ -402,11 +407,9 @@ async function decodeCorpus(): Promise<Uint8Array[]> {
   return await Promise.all(plan.map((image) => encodeDemoImage(image)));
 }
 
-/** The default worker counts: 0, 1, ..., cores, and 15 where 16 or more cores are present. */
+/** The default worker counts: 0 (the main thread), 1, ..., cores (15 among them on 16 cores). */
 function defaultWorkerCounts(cores: number): number[] {
-  const counts = Array.from({ length: cores + 1 }, (_, i) => i);
-  if (cores >= 16 && !counts.includes(15)) counts.push(15);
-  return counts.sort((a, b) => a - b);
+  return Array.from({ length: cores + 1 }, (_, i) => i);
 }
 
 async function timeDecode(corpus: Uint8Array[], workers: number, seconds: number) {
@@ -429,12 +432,12 @@ async function timeDecode(corpus: Uint8Array[], workers: number, seconds: number
     // Warm-up: every worker loads its modules and the wasm JPEG decoder.
     await Promise.all(corpus.map((bytes, i) => pool.decode(bytes.slice(), name(i))));
     const ahead = 4 * workers + 8;
-    const window: Promise<unknown>[] = [];
+    const window: Promise<DecodeOutcome>[] = [];
     const start = performance.now();
     let sent = 0;
     let images = 0;
     const take = async () => {
-      const outcome = await window.shift() as { tensor?: Float32Array; reason?: string };
+      const outcome = await window.shift()!;
       if (outcome.tensor === undefined) throw new Error(`bench image failed: ${outcome.reason}`);
       pool.recycle(outcome.tensor);
       images++;
