@@ -32,6 +32,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["plots"],
   ["demo"],
   ["notebook"],
+  ["explore"],
   ["tasks"],
 ];
 

@@ -29,11 +29,11 @@ export const BACKEND_REQUESTS: readonly BackendRequest[] = ["auto", ...BACKENDS]
  * The CUDA versions the CUDA execution provider of the pinned onnxruntime-node (1.30, NuGet package
  * `Microsoft.ML.OnnxRuntime.Gpu.Linux`) is built against: any CUDA 12.x and cuDNN 9.x.
  */
-export const CUDA_REQUIREMENT = "an NVIDIA driver with CUDA 12.x and cuDNN 9.x libraries " +
+export const CUDA_REQUIREMENT: string = "an NVIDIA driver with CUDA 12.x and cuDNN 9.x libraries " +
   "(libcudart.so.12, libcublas.so.12, libcudnn.so.9) on the loader path";
 
 /** How to install the CUDA execution provider, which the npm package does not carry. */
-export const CUDA_INSTALL = "ONNXRUNTIME_NODE_INSTALL=cuda12 deno install " +
+export const CUDA_INSTALL: string = "ONNXRUNTIME_NODE_INSTALL=cuda12 deno install " +
   "--allow-scripts=npm:onnxruntime-node@1.30.0 (its install script fetches " +
   "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 from NuGet; Linux x64 only)";
 

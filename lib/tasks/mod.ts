@@ -15,6 +15,7 @@
  * | `paper` | {@linkcode runPaper} |
  * | `demo` | {@linkcode runDemo} |
  * | `slurm` | {@linkcode runSlurm} |
+ * | `explore` | {@linkcode runExplore} |
  *
  * @example
  * ```ts
@@ -29,6 +30,7 @@
  * @module
  */
 export * from "./_demo.ts";
+export * from "./_explore.ts";
 export {
   type DecodedImage,
   type DecodeOutcome,
