@@ -11,7 +11,15 @@
  * @module
  */
 import type { EmbeddingSet } from "./_embedding_set.ts";
-import { LABELS_HEADER, labelsPath, parseNpyHeader, readLabelsText } from "./_npy.ts";
+import {
+  LABELS_HEADER,
+  labelsPath,
+  npyConversion,
+  npyValuesToFloat32,
+  parseNpyHeader,
+  readLabelsText,
+  readNpy,
+} from "./_npy.ts";
 
 /** Rows of embeddings, readable in blocks; labels are held in memory. */
 export interface EmbeddingBlocks {
@@ -122,17 +130,26 @@ export async function readNpyLabels(
 export interface OpenNpyBlocksOptions {
   /** Header bytes read to parse the header (versions 1-3). @default 65536 */
   headerBytes?: number;
+  /**
+   * Receives one line when the file's values are converted to float32 (float64, float16,
+   * big-endian, or Fortran order, which is read whole: its rows are not contiguous).
+   * @default no report
+   */
+  onConversion?: (message: string) => void;
 }
 
 /**
  * Opens an `.npy` + `.labels.tsv` pair for block reads. Only the labels and one block buffer are
- * held in memory; close the blocks after use.
+ * held in memory; close the blocks after use. Float64, float16 and big-endian files are converted
+ * block by block (`npyValuesToFloat32`, which refuses non-finite values naming the row); a
+ * Fortran-order file, whose rows are not contiguous, is read whole (`readNpy`).
  *
  * @param path The `.npy` file.
- * @param options Header read size.
+ * @param options Header read size, and where a conversion is reported.
  * @returns The blocks.
- * @throws {SyntaxError} When the header is not a float32 C-order matrix, the file is shorter
+ * @throws {SyntaxError} When the header is not a 2-d floating-point matrix, the file is shorter
  *   than its header says, or the labels disagree.
+ * @throws {RangeError} From `read`, when a converted value is not finite or overflows float32.
  *
  * @example
  * ```ts
@@ -151,17 +168,26 @@ export async function openNpyBlocks(
   path: string,
   options: OpenNpyBlocksOptions = {},
 ): Promise<EmbeddingBlocks> {
-  const { headerBytes = 65536 } = options;
+  const { headerBytes = 65536, onConversion } = options;
   const file = await Deno.open(path, { read: true });
+  let open = true;
   try {
     const size = (await file.stat()).size;
     const head = new Uint8Array(Math.min(headerBytes, size));
     await readFully(file, head, 0, path);
     const info = parseNpyHeader(head, path);
-    const expected = info.dataOffset + info.rows * info.dim * 4;
+    if (info.fortranOrder) {
+      file.close();
+      open = false;
+      return embeddingBlocks(await readNpy(path, onConversion ? { onConversion } : {}));
+    }
+    const conversion = npyConversion(info);
+    if (conversion !== undefined) onConversion?.(`${path}: ${conversion}`);
+    const { itemSize } = info;
+    const expected = info.dataOffset + info.rows * info.dim * itemSize;
     if (size < expected) {
       throw new SyntaxError(
-        `${path}: header says ${info.rows} x ${info.dim} float32 but the file holds ${size} bytes (expected ${expected})`,
+        `${path}: header says ${info.rows} x ${info.dim} values of ${itemSize} bytes but the file holds ${size} bytes (expected ${expected})`,
       );
     }
     const { identities, imageNames } = await readNpyLabels(path, info.rows);
@@ -175,6 +201,11 @@ export async function openNpyBlocks(
       rows,
       async read(start, count) {
         checkRange(start, count, rows, path);
+        if (conversion !== undefined) {
+          const raw = new Uint8Array(count * dim * itemSize);
+          await readFully(file, raw, dataOffset + start * dim * itemSize, path);
+          return npyValuesToFloat32(raw, info, { path, firstRow: start });
+        }
         if (buffer.length < count * dim) buffer = new Float32Array(count * dim);
         const out = buffer.subarray(0, count * dim);
         const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -187,7 +218,7 @@ export async function openNpyBlocks(
       },
     };
   } catch (error) {
-    file.close();
+    if (open) file.close();
     throw error;
   }
 }
