@@ -2,10 +2,11 @@
  * Baseline TIFF decoding to RGB with the outcome of Pillow 9.4's `TiffImagePlugin` (libtiff 4.5
  * for compressed files) and `convert("RGB")`, for the cases face datasets hold: the first image
  * of the file, 8 bits per sample, strips (not tiles), one plane (`PlanarConfiguration` 1), no
- * compression, LZW (with libtiff's early code change) or deflate (`Compression` 8 or 32946), and
+ * compression, PackBits, LZW (with libtiff's early code change) or deflate (`Compression` 8 or
+ * 32946), and
  * horizontal differencing (`Predictor` 2); grey (`BlackIsZero`, and `WhiteIsZero` inverted),
  * palette (the colour map's high bytes, as Pillow takes them), RGB, and RGB with extra samples
- * (alpha dropped). Every other layout (tiles, 1/4/16-bit samples, JPEG or PackBits inside,
+ * (alpha dropped); and 1-bit bilevel images (Pillow's mode "1": black and white). Every other layout (tiles, 2/4/16-bit samples, JPEG inside,
  * CMYK, YCbCr) is refused with its reason, which the dataset run counts as a skipped image.
  *
  * Written by hand: no maintained npm TIFF decoder gives libtiff's results for these cases with
@@ -134,6 +135,26 @@ function lzw(data: Uint8Array, out: Uint8Array): number {
   return written;
 }
 
+/** PackBits (Apple's run-length code), into `out`; returns the length written. */
+function packBits(data: Uint8Array, out: Uint8Array): number {
+  let at = 0;
+  let written = 0;
+  while (at < data.length && written < out.length) {
+    const n = (data[at++]! << 24) >> 24;
+    if (n >= 0) {
+      const run = data.subarray(at, at + n + 1);
+      out.set(run.subarray(0, out.length - written), written);
+      written += Math.min(run.length, out.length - written);
+      at += n + 1;
+    } else if (n !== -128) {
+      const count = Math.min(1 - n, out.length - written);
+      out.fill(data[at++] ?? 0, written, written + count);
+      written += count;
+    }
+  }
+  return written;
+}
+
 /** Whether the bytes start with a classic TIFF signature (`II*\0`, `MM\0*`). */
 export function isTiff(bytes: Uint8Array): boolean {
   return bytes.length >= 8 &&
@@ -172,13 +193,17 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
       `${what}, which the kit does not decode (Pillow reads it through libtiff; convert it to PNG)`,
     );
   if (tags.has(TAG.tileWidth)) throw unsupported("a tiled TIFF");
-  if (bits.some((b) => b !== 8)) throw unsupported(`a TIFF of ${bits.join("/")}-bit samples`);
+  const bilevel = samples === 1 && bits.length === 1 && bits[0] === 1;
+  if (!bilevel && bits.some((b) => b !== 8)) {
+    throw unsupported(`a TIFF of ${bits.join("/")}-bit samples`);
+  }
   if (one(TAG.planar, 1) !== 1) throw unsupported("a TIFF with separate colour planes");
-  if (![1, 5, 8, 32946].includes(compression)) {
+  if (![1, 5, 8, 32773, 32946].includes(compression)) {
     throw unsupported(`a TIFF with compression ${compression}`);
   }
   if (predictor !== 1 && predictor !== 2) throw unsupported(`a TIFF with predictor ${predictor}`);
-  const grey = (photometric === 0 || photometric === 1 || photometric === 3) && samples === 1;
+  const grey = (photometric === 0 || photometric === 1 || (photometric === 3 && !bilevel)) &&
+    samples === 1;
   const colour = photometric === 2 && samples >= 3;
   if (!grey && !colour) {
     throw unsupported(
@@ -190,7 +215,7 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
   if (!offsets || !counts || offsets.length !== counts.length) {
     throw fail("its strip offsets and byte counts are missing or disagree");
   }
-  const rowBytes = width * samples;
+  const rowBytes = bilevel ? Math.ceil(width / 8) : width * samples;
   const rowsPerStrip = Math.min(one(TAG.rowsPerStrip, height)!, height);
   const pixels = new Uint8Array(rowBytes * height);
   for (let s = 0; s < offsets.length; s++) {
@@ -207,6 +232,8 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
     if (compression === 1) {
       target.set(raw.subarray(0, target.length));
       got = Math.min(raw.length, target.length);
+    } else if (compression === 32773) {
+      got = packBits(raw, target);
     } else if (compression === 5) {
       if (raw[0] === 0 && (raw[1]! & 1) === 1) throw unsupported("a TIFF in old-style LZW");
       got = lzw(raw, target);
@@ -221,7 +248,7 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
       got = Math.min(inflated.length, target.length);
     }
     if (got < target.length) throw fail("image file is truncated (a strip holds too few pixels)");
-    if (predictor === 2) {
+    if (predictor === 2 && !bilevel) {
       for (let r = 0; r < rows; r++) {
         const line = r * rowBytes;
         for (let i = samples; i < rowBytes; i++) {
@@ -234,7 +261,12 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
   const map = tags.get(TAG.colorMap);
   if (photometric === 3 && (!map || map.length < 3 * 256)) throw fail("its colour map is missing");
   for (let i = 0, o = 0; i < width * height; i++, o += 3) {
-    if (colour) {
+    if (bilevel) {
+      const x = i % width;
+      const bit = (pixels[Math.floor(i / width) * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
+      const v = (photometric === 0 ? 1 - bit : bit) * 255;
+      out[o] = out[o + 1] = out[o + 2] = v;
+    } else if (colour) {
       out[o] = pixels[i * samples]!;
       out[o + 1] = pixels[i * samples + 1]!;
       out[o + 2] = pixels[i * samples + 2]!;

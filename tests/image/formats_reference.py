@@ -178,6 +178,11 @@ os2_pal = b"".join(bytes([i, 255 - i, i // 2]) for i in range(256))
 save("bmp_os2", "bmp",
      bmp(5, 4, 8, [bytes((x * 50 + y * 3) % 256 for x in range(5)) for y in range(4)],
          palette=os2_pal, header=12))
+v5_masks = struct.pack("<IIII", 0xFF0000, 0xFF00, 0xFF, 0xFF000000) + bytes(124 - 56)
+bgra = [b"".join(bytes([p[2], p[1], p[0], 77]) for p in px[y]) for y in range(5)]
+v5 = bytearray(bmp(7, 5, 32, bgra, compression=3, masks=v5_masks))
+struct.pack_into("<I", v5, 14, 124)
+save("bmp_v5_bgra", "bmp", bytes(v5))
 save("bmp_rle8", "bmp", bmp(4, 2, 8, [b"\x02\x01\x02\x02", b"\x00\x00"], palette=pal_short,
                             compression=1, colors=4))
 
@@ -218,6 +223,11 @@ buf = io.BytesIO()
 Image.fromarray(pattern(13, 8, 1)[:, :, 0], "L").save(buf, format="TIFF")
 save("tiff_white_is_zero", "tiff", with_tag(buf.getvalue(), 262, 0))
 pillow("tiff_1bit", "tiff", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 100))
+pillow("tiff_1bit_group4", "tiff", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 100),
+       compression="group4")
+pillow("tiff_packbits", "tiff", Image.fromarray(pattern(50, 7)), compression="packbits")
+pillow("tiff_16bit", "tiff", Image.fromarray((pattern(9, 4, 1)[:, :, 0].astype("uint16") * 200),
+                                             "I;16"))
 
 # --- a GIF named .jpg: Pillow goes by the signature
 save("gif_named_jpg", "jpg", open(cases["gif_quantized"]["file"], "rb").read())
