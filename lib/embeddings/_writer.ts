@@ -9,6 +9,7 @@
 import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import type { ImageKey } from "../data/_dataset.ts";
 import { removeStaleTemps, writeFileAtomic } from "../formats/_atomic.ts";
+import { manifestPathOf } from "../formats/_layout.ts";
 import { embeddingLine } from "./_jsonl.ts";
 import { forEachLine } from "./_lines.ts";
 import {
@@ -441,7 +442,7 @@ export async function openEmbeddingWriter(
   const warn = (message: string) => reporter.warn(message);
   for (const path of paths) {
     const files = formatFiles(path);
-    for (const stale of await removeStaleTemps(path, files)) {
+    for (const stale of await removeStaleTemps(path, [...files, manifestPathOf(path)])) {
       warn(`removed ${stale}, left by an interrupted run`);
     }
     if (overwrite) {

@@ -18,7 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { KIT_VERSION } from "../cli/mod.ts";
 import type { ImageKey } from "../data/mod.ts";
 import type { EmbeddingSet } from "../embeddings/mod.ts";
@@ -274,17 +274,30 @@ export async function fileInput(role: string, path: string): Promise<ManifestInp
 
 /**
  * The digest of a dataset's listing in reading order: SHA-256 of the lines
- * `identity\timage_name\n`. The order is part of it (a resume in another order is refused).
+ * `identity\timage_name\n`, or `identity\timage_name\tsize\n` when sizes are given. The order
+ * is part of it (a resume in another order is refused).
  *
  * @param keys The listing.
+ * @param sizes Each image's size in bytes, index for index.
  * @returns Lower-case hex.
+ *
+ * @example
+ * ```ts
+ * import { listingDigest } from "./_run_contract.ts";
+ * const keys = [{ identity: "a", imageName: "1.png" }, { identity: "b", imageName: "2.png" }];
+ * if (listingDigest(keys) === listingDigest([...keys].reverse())) throw new Error("order counts");
+ * if (listingDigest(keys) === listingDigest(keys, [10, 20])) throw new Error("sizes count");
+ * ```
  */
-export function listingDigest(keys: readonly ImageKey[]): string {
+export function listingDigest(keys: readonly ImageKey[], sizes?: ArrayLike<number>): string {
   const hash = createHash("sha256");
   const encoder = new TextEncoder();
   let text = "";
-  for (const k of keys) {
-    text += `${k.identity}\t${k.imageName}\n`;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    text += sizes === undefined
+      ? `${k.identity}\t${k.imageName}\n`
+      : `${k.identity}\t${k.imageName}\t${sizes[i]}\n`;
     if (text.length > 1 << 20) {
       hash.update(encoder.encode(text));
       text = "";
@@ -295,9 +308,10 @@ export function listingDigest(keys: readonly ImageKey[]): string {
 }
 
 /**
- * A dataset input of a run: the digest of its listing in reading order (identity and image
- * name of every image, not the image bytes, which for millions of files would take longer than
- * the run), plus the archive file's size and modification time (0 and `null` for a folder).
+ * A dataset input of a run: the digest of its listing in reading order, plus, for an archive,
+ * the archive file's size and modification time; for a folder, each image's size goes into the
+ * listing (`identity\timage_name\tsize` lines, from one `stat` per image). Image bytes are not
+ * hashed: for millions of files that would take longer than the run.
  *
  * @param role What the input is (`dataset`).
  * @param path The folder or archive.
@@ -310,16 +324,36 @@ export async function listingInput(
   keys: readonly ImageKey[],
 ): Promise<ManifestInput> {
   const stat = await Deno.stat(path);
+  const sizes = stat.isDirectory ? await imageSizes(path, keys) : undefined;
   return {
     role,
     path,
     kind: "listing",
     size: stat.isFile ? stat.size : 0,
     mtimeMs: stat.isFile ? stat.mtime?.getTime() ?? null : null,
-    sha256: listingDigest(keys),
+    sha256: listingDigest(keys, sizes),
     entries: keys.length,
     manifest: null,
   };
+}
+
+/** Sizes of a folder dataset's images (-1 where an image is not at `<folder>/<identity>/<name>`). */
+async function imageSizes(folder: string, keys: readonly ImageKey[]): Promise<Float64Array> {
+  const sizes = new Float64Array(keys.length);
+  const width = 64;
+  let next = 0;
+  const work = async () => {
+    while (next < keys.length) {
+      const i = next++;
+      const k = keys[i]!;
+      sizes[i] = await Deno.stat(join(folder, k.identity, k.imageName)).then(
+        (s) => s.size,
+        () => -1,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, keys.length) }, work));
+  return sizes;
 }
 
 /** Options of {@linkcode modelInput}. */
@@ -549,7 +583,7 @@ export function resumeDifferences(old: RunManifest, now: RunManifest): ResumeDif
   for (const input of now.inputs.filter((i) => i.kind === "listing")) {
     const before = old.inputs.find((i) => i.role === input.role && i.kind === "listing");
     add(
-      `inputs.${input.role} listing (sha256 of identity/image names in order)`,
+      `inputs.${input.role} listing (sha256 of identity/image names in order, and sizes in a folder)`,
       before?.sha256,
       input.sha256,
     );

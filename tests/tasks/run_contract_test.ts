@@ -187,6 +187,15 @@ Deno.test("runEmbed refuses a resume with another model or order, naming old and
     const order = await runEmbed({ ...base, model: models[0], order: "listdir" }).catch((e) => e);
     assert.match(String(order), /flags\.order was "sorted", now "listdir"/);
 
+    // An image replaced by one of another size changes the folder's listing digest.
+    const image = [...Deno.readDirSync(dataset)].map((e) => e.name).sort()[0]!;
+    const first = join(dataset, image, [...Deno.readDirSync(join(dataset, image))][0]!.name);
+    const bytes = await Deno.readFile(first);
+    await Deno.writeFile(first, new Uint8Array([...bytes, 0]));
+    const changed = await runEmbed({ ...base, model: models[0] }).catch((e) => e);
+    assert.match(String(changed), /inputs\.dataset listing \(sha256 of identity\/image names/);
+    await Deno.writeFile(first, bytes);
+
     // An output of an older kit has no manifest: resumed, with a warning that it is unchecked.
     await Deno.remove(manifestPathOf(out));
     const warned = memoryReporter();
