@@ -1,9 +1,12 @@
 /**
  * The dataset reader of `embed`, {@linkcode openDataset}: any {@linkcode Container} seen as
  * `<identity>/<image>` keys. A folder is read as the original package walked it (identity
- * sub-folders of `.png`/`.jpg`/`.jpeg` images, other files and deeper folders ignored, a warning
- * for an identity folder without images); a zip or tar by the wrapping-folder rule of
- * {@linkcode imageKeys}; RecordIO by its record keys or `list.txt` names.
+ * sub-folders of `.png`/`.jpg`/`.jpeg` images, a warning for an identity folder without images);
+ * a zip or tar by the wrapping-folder rule of {@linkcode imageKeys}; RecordIO by its record keys
+ * or `list.txt` names. What the listing leaves out (other files, images outside identity folders
+ * or in sub-folders of them unless `recursive`, and what the container itself left out) is
+ * counted by reason in `skipped()`, for the task to word; OS junk is ignored silently. Each image
+ * is checked by its first bytes ({@linkcode checkImageHead}) before the rest is read.
  *
  * @module
  */
