@@ -131,6 +131,11 @@ export class Progress {
     this.#printed = this.#done;
   }
 
+  /** Changes the total (the 100 % mark), e.g. when a search learns its exact count. */
+  setTotal(total: number): void {
+    this.#total = total;
+  }
+
   /** Prints a message above the bar. */
   log(message: string): void {
     const prefix = this.#tty ? "\r\x1b[K" : "";

@@ -17,6 +17,11 @@ export interface ProgressBar {
   tick(n?: number): void;
   /** Ends the bar. */
   done(): void;
+  /**
+   * Changes the total (a search that knows its exact count only once a second pass starts), so
+   * the bar ends at 100% of what it really did.
+   */
+  setTotal?(total: number): void;
 }
 
 /** Options of {@linkcode Reporter.progress}. */
@@ -109,6 +114,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
       active = bar;
       return {
         tick: (n) => bar.tick(n),
+        setTotal: (n) => bar.setTotal(n),
         done() {
           bar.done();
           if (active === bar) active = undefined;
@@ -163,6 +169,7 @@ export function memoryReporter(): MemoryReporter {
     progress: () => ({
       tick: (n = 1) => void (ticked += n),
       done: () => {},
+      setTotal: () => {},
     }),
     warnings: () => tally.snapshot(),
   };

@@ -22,8 +22,9 @@ export interface PairProgress {
  *
  * @param reporter Draws the bars. @default consoleReporter()
  * @returns The callback; the bar starts at the first report and ends at the last. When the total
- * changes (`topKPairs` knows it exactly only once its second pass starts), the bar ends and a new
- * one counts the remaining pairs.
+ * changes (`topKPairs` knows it exactly only once its second pass starts), the bar takes the new
+ * total, so it ends at 100% of the pairs really scored (a reporter whose bars cannot change their
+ * total gets a new bar for the remaining pairs).
  *
  * @example
  * ```ts
@@ -43,6 +44,10 @@ export function searchProgressPrinter(
   let total = 0;
   let done = 0;
   return (p) => {
+    if (bar && p.totalPairs !== total && bar.setTotal) {
+      bar.setTotal(p.totalPairs);
+      total = p.totalPairs;
+    }
     if (!bar || p.totalPairs !== total) {
       if (bar && done < total) bar.done();
       bar = reporter.progress(p.totalPairs - done, { unit: "pairs" });
