@@ -79,6 +79,8 @@ export class ZipReader {
   readonly #bytes: ZipBytes;
   readonly #verifyCrc: boolean;
   readonly #entries = new Map<string, ZipEntry>();
+  /** Every central-directory record, names stored twice included. */
+  readonly #records: ZipEntry[];
   /** Where the next local header (or the central directory) starts, as zipfile's `_end_offset`. */
   readonly #ends = new Map<ZipEntry, number>();
   readonly #parser: ZipDirectoryParser;
@@ -113,6 +115,7 @@ export class ZipReader {
       `the central directory of ${source}`,
     );
     const all = parser.entries(directory, location);
+    this.#records = all;
     for (const entry of all) this.#entries.set(entry.name, entry);
     // zipfile: sorted by header offset, last first (a stable sort), each entry ends where the
     // one after it starts.
@@ -167,6 +170,16 @@ export class ZipReader {
   /** Entries in central-directory order. */
   entries(): ZipEntry[] {
     return [...this.#entries.values()];
+  }
+
+  /**
+   * Every central-directory record in order, a name stored twice included (`entries()` and
+   * `read()` take the last record of a name, as zipfile's `getinfo`).
+   *
+   * @returns The records.
+   */
+  records(): ZipEntry[] {
+    return [...this.#records];
   }
 
   /** Entry names in central-directory order. */
@@ -370,7 +383,7 @@ export async function openZipContainer(
   /** Safe path -> entry name, in central-directory order (a repeated path keeps the last entry). */
   const names = new Map<string, string>();
   const tally = new SkipTally();
-  for (const { name } of zip.entries()) {
+  for (const { name } of zip.records()) {
     if (name.endsWith("/")) continue;
     const safe = safeEntryPath(name);
     if (safe === undefined) {

@@ -315,3 +315,40 @@ print(json.dumps([[i.filename, z.read(i)[3]] for i in z.infolist()]))`,
     await Deno.remove(path);
   },
 });
+
+Deno.test({
+  name: "openDataset(zip) gives one row for a name stored twice, the last one, as zipfile.read",
+  ignore: skipUnlessPython(),
+  async fn() {
+    const path = await Deno.makeTempFile({ suffix: ".zip" });
+    const python = await runPython([
+      "-c",
+      `
+import sys, warnings, zipfile
+warnings.simplefilter("ignore")
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("a/1.jpg", b"\\xff\\xd8\\xff\\x01")
+    z.writestr("b/2.jpg", b"\\xff\\xd8\\xff\\x02")
+    z.writestr("a/1.jpg", b"\\xff\\xd8\\xff\\x09")
+z = zipfile.ZipFile(sys.argv[1])
+print(len(z.namelist()), z.read("a/1.jpg")[3])`,
+      path,
+    ]);
+    assert.equal(python.trim(), "3 9");
+    const reader = await openDataset(path, { reporter: memoryReporter() });
+    const records: ImageRecord[] = [];
+    for await (const r of reader.read()) records.push(r);
+    assert.deepEqual(records.map((r) => [`${r.identity}/${r.imageName}`, r.bytes?.[3]]), [
+      ["a/1.jpg", 9],
+      ["b/2.jpg", 2],
+    ]);
+    assert.deepEqual(await reader.skipped(), [{
+      reason:
+        "a second member with the same path (the last one is read, as Python's zipfile and tarfile do)",
+      count: 1,
+      example: "a/1.jpg",
+    }]);
+    await reader.close();
+    await Deno.remove(path);
+  },
+});
