@@ -56,7 +56,6 @@ import {
 } from "./_leakage.ts";
 import {
   fileInput,
-  listingDigest,
   listingInput,
   lockOutputs,
   manifestOf,
@@ -386,7 +385,7 @@ async function checkEmbedListing(
       const { start, end } = shardListing(keys, shard);
       const cut = keys.slice(start, end);
       const listing = manifest.inputs.find((i) => i.role === "dataset" && i.kind === "listing");
-      const digest = listingDigest(cut);
+      const digest = (await listingInput("dataset", options.dataset, cut)).sha256;
       if (listing !== undefined && listing.sha256 !== digest) {
         throw new Error(
           `Cannot merge embed: shard ${shardText(shard)} is mismatched: its listing (sha256 ${

@@ -33,6 +33,8 @@ interface Fixture {
 
 const quiet = memoryReporter();
 const SHARD_COUNTS = [1, 3, 4];
+/** Every search kernel (`--kernel`): each must score a pair the same in a shard as unsharded. */
+const KERNELS = ["fp32", "int8", "js"] as const;
 
 async function fixture(): Promise<Fixture> {
   const dir = await Deno.makeTempDir({ prefix: "merge_test_" });
@@ -134,40 +136,63 @@ Deno.test("runMerge(options) after N shards writes the unsharded run's files byt
       }
     });
 
-    await t.step("leakage (scores, CSV, figure) for N = 1, 3, 4, small search blocks", async () => {
-      const options = {
-        input: f.embeddings,
-        casia: f.gallery,
-        nComparisons: 20,
-        search: { queryBlock: 4, galleryBlock: 8 },
-        reporter: quiet,
-      };
-      const whole = await runLeakage({ ...options, outDir: join(f.dir, "Whole") });
-      assert.equal(whole.files.length, 4, "scores, CSV, SVG and PNG");
-      for (const count of SHARD_COUNTS) {
-        const outDir = join(f.dir, `Leak${count}`);
-        for (const shard of shards(count)) await runLeakage({ ...options, outDir, shard });
-        const merged = await runMerge({
-          task: "leakage",
-          shards: count,
-          options: { ...options, outDir },
-        });
-        // Observable Plot numbers clip paths with a counter of the process (plot-clip-<n>), so
-        // two SVGs drawn in one process differ in that id only; one CLI run draws one figure,
-        // and the CLI test below compares those SVGs byte for byte.
-        const svg = (path: string) => Deno.readTextFile(path).then(withoutClipIds);
-        assert.equal(await svg(merged.files[2]!), await svg(whole.files[2]!), `SVG in ${count}`);
-        await assertSameFiles(
-          merged.files.filter((_, i) => i !== 2),
-          whole.files.filter((_, i) => i !== 2),
-          `leakage in ${count}`,
-        );
-      }
-    });
+    await t.step(
+      "leakage (scores, CSV, figure) for N = 1, 3, 4, each kernel, small blocks",
+      async () => {
+        for (const kernel of KERNELS) {
+          const options = {
+            input: f.embeddings,
+            casia: f.gallery,
+            nComparisons: 20,
+            kernel,
+            search: { queryBlock: 4, galleryBlock: 8 },
+            reporter: quiet,
+          };
+          const whole = await runLeakage({ ...options, outDir: join(f.dir, "Whole") });
+          assert.equal(whole.files.length, 4, "scores, CSV, SVG and PNG");
+          for (const count of SHARD_COUNTS) {
+            const outDir = join(f.dir, `Leak${count}`);
+            for (const shard of shards(count)) await runLeakage({ ...options, outDir, shard });
+            const merged = await runMerge({
+              task: "leakage",
+              shards: count,
+              options: { ...options, outDir },
+            });
+            // Observable Plot numbers clip paths with a counter of the process (plot-clip-<n>), so
+            // two SVGs drawn in one process differ in that id only; one CLI run draws one figure,
+            // and the CLI test below compares those SVGs byte for byte.
+            const svg = (path: string) => Deno.readTextFile(path).then(withoutClipIds);
+            assert.equal(
+              await svg(merged.files[2]!),
+              await svg(whole.files[2]!),
+              `SVG in ${count}`,
+            );
+            await assertSameFiles(
+              merged.files.filter((_, i) => i !== 2),
+              whole.files.filter((_, i) => i !== 2),
+              `leakage in ${count} (${kernel})`,
+            );
+          }
+        }
+      },
+    );
 
     await t.step("closest (the exact global top-K, ties included) for N = 1, 3, 4", async () => {
-      for (const search of [{}, { queryBlock: 4, galleryBlock: 8 }]) {
-        const options = { input: f.embeddings, casia: f.gallery, top: 6, search, reporter: quiet };
+      const small = { queryBlock: 4, galleryBlock: 8 };
+      for (
+        const [kernel, search] of [
+          ["fp32", {}],
+          ...KERNELS.map((k) => [k, small] as const),
+        ] as const
+      ) {
+        const options = {
+          input: f.embeddings,
+          casia: f.gallery,
+          top: 6,
+          kernel,
+          search,
+          reporter: quiet,
+        };
         const whole = await runClosest({ ...options, outDir: join(f.dir, "Whole") });
         // The duplicated gallery image gives two pairs of one score, in different gallery blocks.
         const scores = Array.from(whole.pairs.scores);
