@@ -6,8 +6,8 @@
  * lists (16-bit 565 and 555, 24-bit, 32-bit `BGRX`, `XBGR`, `ABGR`, `RGBA`, `BGRA`, alpha
  * dropped); bottom-up rows, or top-down when the height is negative; rows padded to 4 bytes; the
  * pixel data at the file header's offset (moved past the palette when that offset ignores it, as
- * Pillow does). RLE-compressed files and other layouts are refused with the reason, which the
- * dataset run counts as a skipped image.
+ * Pillow does); RLE8 and RLE4 palette images as Pillow's own `BmpRleDecoder` reads them.
+ * Other layouts are refused with Pillow's reason, which the dataset run counts as a skipped image.
  *
  * @module
  */
@@ -44,6 +44,67 @@ function bitfieldMode(bits: number, masks: readonly number[]): string | undefine
     "16:7c00,3e0,1f": "BGR;15",
   };
   return modes[key];
+}
+
+/**
+ * The palette indices of an RLE8 or RLE4 BMP, rows in file order, exactly as Pillow 9.4's
+ * `BmpRleDecoder` makes them, its quirks included: a delta escape skips two bytes more than its
+ * own two, absolute RLE4 runs read `count // 2` bytes, runs pad to an even file position.
+ */
+function rle(
+  bytes: Uint8Array,
+  offset: number,
+  width: number,
+  height: number,
+  rle4: boolean,
+  fail: FailFn,
+): Uint8Array {
+  const size = width * height;
+  const data: number[] = [];
+  let x = 0;
+  let at = offset;
+  while (data.length < size) {
+    if (at + 2 > bytes.length) break;
+    let count = bytes[at]!;
+    const byte = bytes[at + 1]!;
+    at += 2;
+    if (count) {
+      if (x + count > width) count = Math.max(0, width - x);
+      for (let i = 0; i < count; i++) {
+        data.push(rle4 ? (i % 2 === 0 ? byte >> 4 : byte & 0x0f) : byte);
+      }
+      x += count;
+    } else if (byte === 0) {
+      while (data.length % width !== 0) data.push(0);
+      x = 0;
+    } else if (byte === 1) {
+      break;
+    } else if (byte === 2) {
+      if (at + 2 > bytes.length) break;
+      at += 2;
+      const right = bytes[at];
+      const up = bytes[at + 1];
+      at += 2;
+      if (right === undefined || up === undefined) {
+        throw fail("its RLE delta escape runs past the end of the file");
+      }
+      for (let i = 0; i < right + up * width; i++) data.push(0);
+      x = data.length % width;
+    } else {
+      const wanted = rle4 ? byte >> 1 : byte;
+      const run = bytes.subarray(at, at + wanted);
+      at += run.length;
+      for (const b of run) {
+        if (rle4) data.push(b >> 4, b & 0x0f);
+        else data.push(b);
+      }
+      if (run.length < wanted) break;
+      x += byte;
+      if (at % 2 !== 0) at++;
+    }
+  }
+  if (data.length < size) throw fail("not enough image data (truncated RLE data)");
+  return Uint8Array.from(data.slice(0, size));
 }
 
 /** Whether the bytes start with the BMP signature `BM`. */
@@ -121,7 +182,7 @@ export function decodeBmp(bytes: Uint8Array, fail: FailFn): PixelImage {
     if (found === undefined) throw fail("Unsupported BMP bitfields layout");
     mode = found;
   } else if (compression === 1 || compression === 2) {
-    throw fail("RLE-compressed BMP, which the kit does not decode (convert it to PNG)");
+    if (mode !== "P") throw fail(`Unsupported BMP compression (${compression})`);
   } else if (compression !== 0) {
     throw fail(`Unsupported BMP compression (${compression})`);
   }
@@ -135,6 +196,21 @@ export function decodeBmp(bytes: Uint8Array, fail: FailFn): PixelImage {
       palette[3 * i + 1] = table[i * paletteEntry + 1]!;
       palette[3 * i + 2] = table[i * paletteEntry]!;
     }
+  }
+  if (compression === 1 || compression === 2) {
+    const indices = rle(bytes, offset, width, height, compression === 2, fail);
+    const out = new Uint8Array(width * height * 3);
+    for (let row = 0; row < height; row++) {
+      const y = topDown ? row : height - 1 - row;
+      for (let x = 0; x < width; x++) {
+        const index = indices[row * width + x]!;
+        const o = (y * width + x) * 3;
+        out[o] = palette[3 * index]!;
+        out[o + 1] = palette[3 * index + 1]!;
+        out[o + 2] = palette[3 * index + 2]!;
+      }
+    }
+    return { width, height, data: out, channels: 3 };
   }
   const stride = ((width * bits + 31) >> 3) & ~3;
   if (offset + stride * height > bytes.length) {

@@ -183,6 +183,25 @@ bgra = [b"".join(bytes([p[2], p[1], p[0], 77]) for p in px[y]) for y in range(5)
 v5 = bytearray(bmp(7, 5, 32, bgra, compression=3, masks=v5_masks))
 struct.pack_into("<I", v5, 14, 124)
 save("bmp_v5_bgra", "bmp", bytes(v5))
+
+
+def bmp_rle(width, height, bits, data, palette, compression):
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, bits, compression, len(data), 0, 0,
+                       len(palette) // 4, 0)
+    offset = 14 + len(info) + len(palette)
+    return b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + palette + data
+
+
+pal8 = b"".join(bytes([i * 30 % 256, 255 - i * 20, i * 7, 0]) for i in range(12))
+rle8 = (b"\x03\x01" + b"\x00\x03\x02\x05\x07\x00" + b"\x02\x09" + b"\x00\x00"  # run, absolute (padded), run, EOL
+        + b"\x0a\x04" + b"\x00\x00"  # a run longer than the row, clipped
+        + b"\x00\x02\x00\x00\x01\x01" + b"\x04\x0b"  # delta (Pillow skips 2 more bytes)
+        + b"\x00\x04\x01\x02\x03\x04" + b"\x00\x01")  # absolute, end of bitmap
+save("bmp_rle8_runs", "bmp", bmp_rle(8, 4, 8, rle8, pal8, 1))
+rle4 = (b"\x05\x12" + b"\x00\x04\x34\x56" + b"\x00\x00" + b"\x09\x7a" + b"\x00\x00"
+        + b"\x00\x04\x9a\xbc" + b"\x05\xd0" + b"\x00\x01")
+save("bmp_rle4_runs", "bmp", bmp_rle(9, 3, 4, rle4, pal16, 2))
+save("bmp_rle4_odd_run", "bmp", bmp_rle(9, 1, 4, b"\x00\x05\x9a\xbc\xd0\x00\x05\x11", pal16, 2))
 save("bmp_rle8", "bmp", bmp(4, 2, 8, [b"\x02\x01\x02\x02", b"\x00\x00"], palette=pal_short,
                             compression=1, colors=4))
 
