@@ -21,6 +21,6 @@ Deno.test("searchProgressPrinter(reporter) ends one bar at 100% of the pairs rea
   onProgress({ pairs: 45000, totalPairs: 57300 });
   onProgress({ pairs: 57300, totalPairs: 57300 });
   assertEquals(lines.length, 3);
-  assertEquals(lines[0]!.includes(" 30000/30750 pairs 97.6% "), true, lines[0]);
-  assertEquals(lines[2]!.includes(" 57300/57300 pairs 100.0% "), true, lines[2]);
+  assertEquals(lines[0]!.includes(" 30000/30750 pairs 97.6% "), true, lines[0]!);
+  assertEquals(lines[2]!.includes(" 57300/57300 pairs 100.0% "), true, lines[2]!);
 });
