@@ -10,6 +10,7 @@
  * | `similarities`, `mated` | {@linkcode runSimilarities}, {@linkcode runMated} |
  * | `metrics` | {@linkcode runMetrics} |
  * | `leakage`, `closest` | {@linkcode runLeakage}, {@linkcode runClosest} |
+ * | `merge` (of `--shard K/N` runs) | {@linkcode runMerge} |
  * | `paths` | {@linkcode runPaths} |
  * | `plot-similar` | {@linkcode runPlotSimilar} |
  * | `paper` | {@linkcode runPaper} |
@@ -45,6 +46,7 @@ export * from "./_embed.ts";
 export * from "./_embed_output.ts";
 export * from "./_leakage.ts";
 export * from "./_merge.ts";
+export * from "./_merge.ts";
 export * from "./_metrics.ts";
 export * from "./_paper.ts";
 export * from "./_paths.ts";
@@ -52,6 +54,7 @@ export * from "./_plot_similar.ts";
 export * from "./_score_sets.ts";
 export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";
+export * from "./_shard.ts";
 export * from "./_shard.ts";
 export * from "./_search_kernel.ts";
 export * from "./_shard.ts";
