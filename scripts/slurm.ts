@@ -23,6 +23,13 @@ const FLAGS = {
 const USAGE = usage(
   "deno task slurm <embed|similarities|leakage|closest> [task flags] --shards N [flags]",
   FLAGS,
+  {
+    writes: [
+      ".slurm/<task>_<name>/<task>.array.sh and <task>.merge.sh, beside the output (embed: in the folder of its file; the others: in the --out root)",
+      ".slurm/<task>_<name>/logs/: the Slurm logs of every element and of the merge",
+      "then, through the jobs, the task's own files (see its --help)",
+    ],
+  },
 ) + "\n\nThe task flags go to every element and to the merge job unchanged.";
 
 async function main(): Promise<void> {
