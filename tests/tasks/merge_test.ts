@@ -115,6 +115,15 @@ Deno.test("runMerge(options) after N shards writes the unsharded run's files byt
           shards(count).map((s) => `shard ${s.index}/${count}`),
         );
       }
+      // A shard resumes on its own: run again, it finds its rows and embeds nothing.
+      const out = join(f.dir, "Embed3", "Demo.jsonl");
+      const again = await runEmbed({ ...base, out, shard: { index: 1, count: 3 } });
+      assert.equal(again.embedded, 0);
+      assert.ok(
+        again.resumed > 0 && again.resumed === again.total,
+        `${again.resumed}/${again.total}`,
+      );
+      assert.ok(again.total < 27, "the shard lists its cut only");
     });
 
     await t.step("similarities for N = 1, 3, 4", async () => {
