@@ -229,6 +229,19 @@ class Feed {
     return true;
   }
 
+  /** A copy of the 512 bytes at `position` when they are still kept, else undefined. */
+  blockAt(position: number): Uint8Array | undefined {
+    const out = new Uint8Array(BLOCK);
+    let seen = 0;
+    for (const { at, bytes } of [...this.#handed, ...this.#ahead]) {
+      const from = Math.max(position, at);
+      const to = Math.min(position + BLOCK, at + bytes.length);
+      if (to > from) out.set(bytes.subarray(from - at, to - at), from - position);
+      seen += Math.max(0, to - from);
+    }
+    return seen === BLOCK ? out : undefined;
+  }
+
   /** Ends the reading (closes the file). */
   async close(): Promise<void> {
     await this.#last.catch(() => {});
@@ -307,9 +320,95 @@ async function entryData(
 
 /** Why a GNU sparse member is left out. */
 export const SPARSE_MEMBER =
-  "a GNU sparse member (or another GNU member type), which the kit does not read (unpack the archive, or re-create it without --sparse)";
+  "a GNU sparse member of a layout the kit does not read, or a member of an unknown type (unpack the archive, or re-create it without --sparse)";
 /** Why a member of another kind than file, folder or link is left out. */
 export const OTHER_MEMBER = "a member that is not a regular file, folder or link (device, FIFO)";
+
+/** Where the pieces of a GNU sparse member go, as `tarfile` reads them. */
+interface SparseLayout {
+  /** The file's size once its holes are filled. */
+  realSize: number;
+  /** `[offset, size]` of each stored piece, in order; for pax 1.0 read from the data's start. */
+  chunks?: [number, number][];
+  /** The member's name (pax `GNU.sparse.name`), when the header's name is a stand-in. */
+  name?: string;
+}
+
+const octal = (block: Uint8Array, at: number, length: number) => {
+  const text = new TextDecoder().decode(block.subarray(at, at + length)).replace(/[\0 ]+$/, "");
+  return text.trim() === "" ? 0 : parseInt(text.trim(), 8);
+};
+
+/**
+ * The sparse layout of a member: old GNU (`S` header, its four map entries, no extension blocks)
+ * or pax 0.1 and 1.0 (`GNU.sparse.*` records); a string says why it is not read; undefined for a
+ * member that is not sparse.
+ */
+function sparseLayout(
+  type: string | null | undefined,
+  pax: Record<string, string> | null | undefined,
+  block: Uint8Array | undefined,
+): SparseLayout | string | undefined {
+  if (pax && Object.keys(pax).some((k) => k.startsWith("GNU.sparse."))) {
+    const realSize = Number(pax["GNU.sparse.realsize"] ?? pax["GNU.sparse.size"]);
+    const name = pax["GNU.sparse.name"];
+    if (!Number.isSafeInteger(realSize)) return "its pax sparse size is missing";
+    if (pax["GNU.sparse.major"] === "1" && pax["GNU.sparse.minor"] === "0") {
+      return name === undefined ? { realSize } : { realSize, name };
+    }
+    const map = pax["GNU.sparse.map"]?.split(",").map(Number);
+    if (!map || map.length % 2 !== 0 || map.some((n) => !Number.isSafeInteger(n))) {
+      return "its pax sparse map (format 0.0) is not read";
+    }
+    const chunks: [number, number][] = [];
+    for (let i = 0; i < map.length; i += 2) chunks.push([map[i]!, map[i + 1]!]);
+    return name === undefined ? { realSize, chunks } : { realSize, chunks, name };
+  }
+  if (type !== null && type !== undefined) return undefined;
+  if (block === undefined || block[156] !== 0x53) return "a member of an unknown type";
+  if (block[482] !== 0) return "its sparse map continues in extension blocks";
+  const chunks: [number, number][] = [];
+  for (let i = 0; i < 4; i++) {
+    const offset = octal(block, 386 + 24 * i, 12);
+    const size = octal(block, 398 + 24 * i, 12);
+    if (size === 0 && offset === 0) continue;
+    chunks.push([offset, size]);
+  }
+  return { realSize: octal(block, 483, 12), chunks };
+}
+
+/** The whole file of a sparse member from its stored pieces, holes filled with zeros. */
+function assembleSparse(stored: Uint8Array, layout: SparseLayout, what: string): Uint8Array {
+  let chunks = layout.chunks;
+  let at = 0;
+  if (chunks === undefined) {
+    // pax 1.0: decimal numbers, one a line (count, then offset and size pairs), padded to a block.
+    const numbers: number[] = [];
+    let line = "";
+    while (at < stored.length && (numbers.length === 0 || numbers.length < 1 + 2 * numbers[0]!)) {
+      const c = stored[at++]!;
+      if (c === 0x0a) {
+        numbers.push(Number(line));
+        line = "";
+      } else line += String.fromCharCode(c);
+    }
+    if (numbers.length === 0 || numbers.some((n) => !Number.isSafeInteger(n))) {
+      throw new SyntaxError(`Cannot read ${what}: its sparse map is corrupt`);
+    }
+    chunks = [];
+    for (let i = 1; i + 1 < numbers.length; i += 2) chunks.push([numbers[i]!, numbers[i + 1]!]);
+    at = Math.ceil(at / BLOCK) * BLOCK;
+  }
+  const out = new Uint8Array(layout.realSize);
+  for (const [offset, size] of chunks) {
+    if (offset + size > out.length || at + size > stored.length) {
+      throw new SyntaxError(`Cannot read ${what}: its sparse map points past the file`);
+    }
+    out.set(stored.subarray(at, at + size), offset);
+    at += size;
+  }
+  return out;
+}
 
 /** The `/`-normalised path a symbolic link at `name` points to, or undefined when it climbs out. */
 function symlinkTarget(name: string, linkname: string): string | undefined {
@@ -380,19 +479,36 @@ export async function* walkTar(
       previous = name;
       ordinal++;
       const next = nextHeader(stream);
+      const layout = sparseLayout(type, pax, feed.blockAt(stream.offset));
       feed.keepFrom(next);
-      const sparse = pax && Object.keys(pax).some((k) => k.startsWith("GNU.sparse."));
-      const regular = !sparse && (type === "file" || type === "contiguous-file");
+      const sparse = layout !== undefined;
+      const realName = typeof layout === "object" && layout.name !== undefined ? layout.name : name;
+      const readable = sparse
+        ? typeof layout === "object"
+        : type === "file" || type === "contiguous-file";
       const linked = (type === "link" || type === "symlink") && linkname;
-      const safe = regular || linked ? safeEntryPath(name) : undefined;
-      if ((regular || linked) && safe === undefined) {
-        reporter.warn(unsafeEntryWarning(path, name));
-        onSkip?.(UNSAFE_ENTRY, name);
+      const safe = readable || linked ? safeEntryPath(realName) : undefined;
+      if ((readable || linked) && safe === undefined) {
+        reporter.warn(unsafeEntryWarning(path, realName));
+        onSkip?.(UNSAFE_ENTRY, realName);
       }
-      if (sparse || type === null || type === undefined) onSkip?.(SPARSE_MEMBER, name);
-      else if (/device|fifo/.test(type)) onSkip?.(OTHER_MEMBER, name);
-      const what = `entry '${name}' of ${path}`;
-      if (safe === undefined) {
+      if (typeof layout === "string" || (!sparse && (type === null || type === undefined))) {
+        onSkip?.(SPARSE_MEMBER, name);
+      } else if (!sparse && type && /device|fifo/.test(type)) onSkip?.(OTHER_MEMBER, name);
+      const what = `entry '${realName}' of ${path}`;
+      if (safe !== undefined && typeof layout === "object") {
+        const stored = stream.header.size ?? 0;
+        const entry: TarEntry = { ordinal, path: safe, size: layout.realSize, offset: undefined };
+        const decision = visit(entry);
+        if (decision === "stop") return;
+        const data = await entryData(stream, stored, decision === "read", what);
+        if (!(data instanceof Uint8Array)) yield { entry };
+        else {
+          const whole = assembleSparse(data, layout, what);
+          const refusal = check?.(whole.subarray(0, SIGNATURE_BYTES), whole.length);
+          yield refusal === undefined ? { entry, bytes: whole } : { entry, error: refusal };
+        }
+      } else if (safe === undefined) {
         await eachChunk(stream, what, () => {});
       } else if (linked) {
         const target = type === "link" ? safeEntryPath(linkname) : symlinkTarget(safe, linkname);
