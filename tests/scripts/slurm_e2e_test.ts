@@ -1,7 +1,8 @@
 /**
  * `deno task slurm` on a real Slurm (the one-node cluster of `.ci/slurm.sh start`): the demo data
  * embedded, searched and merged through job arrays equals the single-machine outputs byte for
- * byte, and an element cancelled mid-run and resubmitted alone resumes its shard.
+ * byte, and an element cancelled mid-run and resubmitted alone resumes its shard. The last test,
+ * the script's smoke test (`--help`, `--dry-run`, a usage error), needs no Slurm.
  *
  * @module
  */
@@ -358,4 +359,34 @@ Deno.test({
     );
     assert.equal(run.stdout, "");
   },
+});
+
+Deno.test("deno task slurm --help prints the usage; --dry-run prints the sbatch lines; a bad task exits 2", async () => {
+  // No Slurm needed: nothing is submitted.
+  const help = await runScript("slurm.ts", ["--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.ok(help.stdout.startsWith("Usage: deno task slurm <embed|similarities|leakage|closest>"));
+  const dir = await Deno.makeTempDir({ prefix: "slurm_dry_" });
+  try {
+    const dry = await runScript("slurm.ts", [
+      "closest",
+      join(dir, "E", "Demo.jsonl"),
+      "--out",
+      dir,
+      "--shards=2",
+      "--dry-run",
+    ]);
+    assert.equal(dry.code, 0, dry.stderr);
+    const scripts = join(dir, ".slurm", "closest_Demo");
+    assert.deepEqual(dry.stdout.trimEnd().split("\n"), [
+      `sbatch --parsable ${scripts}/closest.array.sh`,
+      `sbatch --parsable '--dependency=afterok:<array job id>' --kill-on-invalid-dep=yes ${scripts}/closest.merge.sh`,
+    ]);
+    assert.match(await Deno.readTextFile(join(scripts, "closest.array.sh")), /--shard auto\/2$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const bad = await runScript("slurm.ts", ["metrics", "--shards", "2"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /the first argument must be the task/);
 });
