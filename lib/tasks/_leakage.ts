@@ -143,7 +143,7 @@ async function loadBoth(
     return loaded;
   };
   const input = await load(options.inputSet, options.input);
-  const streamed = options.casiaSet ? undefined : await openGalleryBlocks(options.casia);
+  const streamed = options.casiaSet ? undefined : await openGalleryBlocks(options.casia, reporter);
   if (streamed) log(`Reading ${options.casia} in blocks (${streamed.blocks.rows} embeddings)`);
   const casia = streamed?.blocks ?? await load(options.casiaSet, options.casia);
   checkEmbeddings(input, { name: options.input, reporter, consequence });

@@ -255,13 +255,16 @@ export function checkedBlocks(
  * other file not at all (the caller reads it whole).
  *
  * @param path The gallery file.
+ * @param reporter Told when the file's values are converted to float32 (float64, float16,
+ *   big-endian, Fortran order). @default no report
  * @returns The checked blocks and their counts, or undefined for a file that is not `.npy`.
  */
 export async function openGalleryBlocks(
   path: string,
+  reporter?: Reporter,
 ): Promise<{ blocks: EmbeddingBlocks; check: BlocksCheck } | undefined> {
   if (!/\.npy$/i.test(path)) return undefined;
-  const blocks = await openNpyBlocks(path);
+  const blocks = await openNpyBlocks(path, { onConversion: (line) => reporter?.info(line) });
   if (blocks.rows === 0) {
     blocks.close();
     checkEmbeddings(embeddingSet([], [], new Float32Array(0), blocks.dim), { name: path });
