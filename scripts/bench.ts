@@ -13,7 +13,7 @@ const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark fla
   embed    decode + preprocess images/s per worker count, and what feeding the model costs R100
            against its model-only rate (--parts backends: images/s per backend vs PyTorch CPU)
   metrics  pyeer-exact metrics + 1,000 bootstrap resamples on 1M + 1M scores
-  search   best match and top-K of 10,000 queries against a CASIA-sized gallery (GFLOP/s)`;
+  search   best match and top-K of 10,000 queries against a CASIA-sized gallery: fp32, int8, numpy`;
 
 async function main(): Promise<void> {
   const [name = "all", ...after] = Deno.args;

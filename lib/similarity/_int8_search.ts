@@ -68,6 +68,16 @@ export interface Int8Block {
   galleryStart: number;
 }
 
+/** A query row of a block whose block top-k could not be certified. */
+interface FallbackRequest {
+  /** Row within the block. */
+  i: number;
+  /** Position in the search. */
+  p: number;
+  /** The exact score a column must reach to matter. */
+  threshold: number;
+}
+
 /** Rounding up of bounds: relative, over the float64 products and sums that build them. */
 const BOUND_UP = 1 + 2 ** -30;
 /** Float32 rounding of an exact score and of the float64 sums: times `|x| |y|`. */
@@ -126,6 +136,7 @@ class Int8Scan {
   galleryMaxResidual = 0;
   galleryMaxNorm = 0;
   readonly #fallbackSeen = new Set<number>();
+  #fallbackQueries = new Float32Array(0);
 
   constructor(
     int8: Int8TopKKernel,
@@ -213,29 +224,56 @@ class Int8Scan {
   }
 
   /**
-   * The columns of block row `i` whose exact score may be at least `threshold` (finite), found by
-   * the float32 scan of the whole gallery block: every column whose fp32 score is within the fp32
-   * rounding bound of `threshold`, in column order. Counted as a fallback visit of `position`.
+   * For each request (block row `i`, search position `p`, a finite or infinite `threshold`), the
+   * columns whose exact score may be at least the threshold, found by the float32 scan of the
+   * whole gallery block: every column whose fp32 score is within the fp32 rounding bound of the
+   * threshold, in column order (every column for a threshold of -Infinity). The finite requests
+   * share one kernel call. Each request counts as a fallback visit.
    */
-  async fallback(block: Int8Block, i: number, position: number, threshold: number) {
+  async fallbacks(block: Int8Block, requests: FallbackRequest[]): Promise<Int32Array[]> {
     const dim = this.#dim;
-    this.stats.fallbackVisits++;
-    if (!this.#fallbackSeen.has(position)) {
-      this.#fallbackSeen.add(position);
-      this.stats.fallbackQueries++;
+    const out: Int32Array[] = new Array(requests.length);
+    const batch: number[] = [];
+    const lows: number[] = [];
+    let lowest = Infinity;
+    requests.forEach(({ p, threshold }, r) => {
+      this.stats.fallbackVisits++;
+      if (!this.#fallbackSeen.has(p)) {
+        this.#fallbackSeen.add(p);
+        this.stats.fallbackQueries++;
+      }
+      const margin = 2 * fp32Slack(dim) * this.#queryNorms.norm[p]! * this.galleryMaxNorm;
+      const low = threshold - margin;
+      if (low > -Infinity) {
+        batch.push(r);
+        lows.push(low);
+        if (low < lowest) lowest = low;
+      } else {
+        out[r] = Int32Array.from({ length: block.cols }, (_, j) => j);
+      }
+    });
+    if (batch.length === 0) return out;
+    if (this.#fallbackQueries.length < batch.length * dim) {
+      this.#fallbackQueries = new Float32Array(batch.length * dim);
     }
-    const margin = 2 * fp32Slack(dim) * this.#queryNorms.norm[position]! * this.galleryMaxNorm;
-    const query = block.queries.subarray(i * dim, (i + 1) * dim);
-    if (!(threshold - margin > -Infinity)) {
-      return Int32Array.from({ length: block.cols }, (_, j) => j);
-    }
+    const gathered = this.#fallbackQueries;
+    batch.forEach((r, b) => {
+      const i = requests[r]!.i;
+      gathered.set(block.queries.subarray(i * dim, (i + 1) * dim), b * dim);
+    });
     const above = await this.#fp32.runAbove(
-      query,
+      gathered,
       block.gallery,
-      { rows: 1, cols: block.cols, dim, k: 1 },
-      threshold - margin,
+      { rows: batch.length, cols: block.cols, dim, k: 1 },
+      lowest,
     );
-    return above.cols;
+    const columns: number[][] = batch.map(() => []);
+    for (let t = 0; t < above.values.length; t++) {
+      const b = above.rows[t]!;
+      if (above.values[t]! > lows[b]!) columns[b]!.push(above.cols[t]!);
+    }
+    batch.forEach((r, b) => (out[r] = Int32Array.from(columns[b]!)));
+    return out;
   }
 }
 
@@ -283,6 +321,7 @@ export class Int8BestMatchScan {
     const scan = this.#scan;
     const { values, indices, k } = await scan.prefilter(block, this.#k);
     const scale = scan.galleryScale;
+    const requests: FallbackRequest[] = [];
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;
       const sx = scan.queryNorms.scale[p]! * scale;
@@ -297,12 +336,13 @@ export class Int8BestMatchScan {
         if (sx * values[i * k + t]! + scan.bound(p, j) >= threshold) this.#offer(block, i, p, j);
       }
       const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
-      if (cap >= this.#bestScores[p]!) {
-        for (const j of await scan.fallback(block, i, p, this.#bestScores[p]!)) {
-          this.#offer(block, i, p, j);
-        }
-      }
+      if (cap >= this.#bestScores[p]!) requests.push({ i, p, threshold: this.#bestScores[p]! });
     }
+    if (requests.length === 0) return;
+    const columns = await scan.fallbacks(block, requests);
+    requests.forEach(({ i, p }, r) => {
+      for (const j of columns[r]!) this.#offer(block, i, p, j);
+    });
   }
 
   #offer(block: Int8Block, i: number, p: number, j: number): void {
@@ -368,19 +408,33 @@ export class Int8TopKScan {
     const heap = this.#heap;
     const { values, indices, k } = await scan.prefilter(block, this.#k);
     const scale = scan.galleryScale;
+    // Rows whose block top-k cannot be certified at the block's starting threshold (the heap's
+    // threshold only rises, so the rest stay certified) take the fallback, all in one call.
+    const start = Math.max(this.#floor, heap.threshold);
+    const requests: FallbackRequest[] = [];
+    const request = new Int32Array(block.rows).fill(-1);
+    for (let i = 0; i < block.rows; i++) {
+      const p = block.queryStart + i;
+      const sx = scan.queryNorms.scale[p]! * scale;
+      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
+      if (cap > start) {
+        request[i] = requests.length;
+        requests.push({ i, p, threshold: start });
+      }
+    }
+    const fallback = requests.length > 0 ? await scan.fallbacks(block, requests) : [];
     const found: { score: number; column: number }[] = [];
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;
       const sx = scan.queryNorms.scale[p]! * scale;
       const threshold = Math.max(this.#floor, heap.threshold);
-      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
       found.length = 0;
       const keep = (j: number) => {
         const score = scan.exact(block, i, j);
         if (score > threshold) found.push({ score, column: j });
       };
-      if (cap > threshold) {
-        for (const j of await scan.fallback(block, i, p, threshold)) keep(j);
+      if (request[i]! >= 0) {
+        for (const j of fallback[request[i]!]!) keep(j);
       } else {
         for (let t = 0; t < k; t++) {
           const j = indices[i * k + t]!;

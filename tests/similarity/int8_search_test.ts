@@ -180,15 +180,15 @@ Deno.test("bestMatches(queries, gallery, { int8 }) keeps the first of tied and d
   for (const [at, copies] of [[3, [1200, 1999, 40]], [10, [400, 401, 402]]] as const) {
     for (const c of copies) g.vectors.set(q.vectors.subarray(at * dim, (at + 1) * dim), c * dim);
   }
-  for (let j = 0; j < 30; j++) g.vectors.set(g.vectors.subarray(0, dim), (1500 + j) * dim);
-  q.vectors.set(g.vectors.subarray(0, dim), 20 * dim); // 31 equal gallery rows, beyond k = 16
+  for (let j = 0; j < 40; j++) g.vectors.set(g.vectors.subarray(0, dim), (1500 + j) * dim);
+  q.vectors.set(g.vectors.subarray(0, dim), 20 * dim); // 41 equal gallery rows, beyond k = 32
   const { js, fast } = await bothBest(q, g, { ...blocks, galleryBlock: 600 });
   assert.equal(fast.gallery[3], 40);
   assert.equal(fast.gallery[10], 400);
   assert.equal(fast.gallery[20], 0);
   assert.deepEqual(Array.from(fast.gallery), Array.from(js.gallery));
   assert.deepEqual(Array.from(fast.scores), Array.from(js.scores));
-  assert.ok(fast.prefilter!.fallbackVisits > 0, "31 equal rows exceed the prefilter's k");
+  assert.ok(fast.prefilter!.fallbackVisits > 0, "41 equal rows exceed the prefilter's k");
 });
 
 Deno.test("bestMatches(queries, gallery, { int8 }) is exact when scores are packed within the bound", async () => {
