@@ -13,6 +13,7 @@ import {
 } from "../../lib/formats/mod.ts";
 import { buildIResNetOnnx, demoStateDict, IRESNET_LAYERS } from "../../lib/model/mod.ts";
 import {
+  lockOutputs,
   runClosest,
   runEmbed,
   runLeakage,
@@ -256,6 +257,25 @@ Deno.test("runMerge(options) after N shards writes the unsharded run's files byt
         ]);
         assert.equal(missing.code, 1);
         assert.match(missing.stderr, /Cannot merge leakage: shard 0\/4 is missing: /);
+      },
+    );
+
+    await t.step(
+      "a shard still being written (its lock held) is refused, naming the holder",
+      async () => {
+        const out = join(f.dir, "Sim3");
+        const options = { input: f.embeddings, comparisons: 40, seed: 7, out, reporter: quiet };
+        const busy = shardPathOf(metricsLayout(out).matedScores("Demo"), { index: 0, count: 3 });
+        const locks = await lockOutputs([busy], "similarities");
+        try {
+          await assert.rejects(
+            () => runMerge({ task: "similarities", shards: 3, options }),
+            Deno.errors.Busy,
+            `Cannot run merge on ${busy}: it is in use by similarities (pid ${Deno.pid}`,
+          );
+        } finally {
+          await locks.release();
+        }
       },
     );
 
