@@ -3,7 +3,7 @@
 // #/ overview, #/dataset/<id>, #/leakage/<id>/<file>, #/closest/<id>/<file>, #/compare.
 // Rates at a threshold are counted exactly on the scores of the files (binary search on sorted
 // copies): FMR = non-mated scores >= t, FNMR = mated scores < t, as pyeer counts them.
-/* global Plot */
+/* global Plot, brfFigures */
 
 const app = document.getElementById("app");
 const cache = new Map();
@@ -79,88 +79,19 @@ function detPoints(mated, nonMated, max = 1500) {
   return points.filter((p, i) => i % step === 0 && p.fmr > 0 && p.fnmr > 0);
 }
 
-function scoreRows(scores) {
-  return [
-    ...scores.mated.map((score) => ({ score, kind: "mated" })),
-    ...scores.nonMated.map((score) => ({ score, kind: "non-mated" })),
-  ];
+const { density, det, sparkline: sparkFigure, bestMatches: bestMatchFigure } =
+  globalThis.brfFigures;
+
+function densityFigure(scores, threshold, options = {}) {
+  return density(Plot, scores, { ...options, threshold });
 }
 
-const KIND_COLORS = { domain: ["mated", "non-mated"], range: ["#2c7bb6", "#d7191c"] };
-
-function densityFigure(scores, threshold, { width = 560, height = 300, title } = {}) {
-  // One mark per kind, each normalised to its own count (y2, so the two overlay, not stack).
-  const mark = (values, kind) =>
-    Plot.rectY(
-      values.map((score) => ({ score, kind })),
-      Plot.binX({ y2: "proportion" }, {
-        x: "score",
-        fill: "kind",
-        fillOpacity: 0.5,
-        thresholds: 60,
-        tip: true,
-      }),
-    );
-  return Plot.plot({
-    width,
-    height,
-    title,
-    x: { label: "Cosine similarity" },
-    y: { label: "Share of the kind's comparisons", grid: true },
-    color: { ...KIND_COLORS, legend: true },
-    marks: [
-      mark(scores.mated, "mated"),
-      mark(scores.nonMated, "non-mated"),
-      threshold === undefined
-        ? null
-        : Plot.ruleX([threshold], { stroke: "#222", strokeDasharray: "4 3" }),
-      Plot.ruleY([0]),
-    ],
-  });
-}
-
-const percentTick = (d) => `${+(100 * d).toPrecision(2)}%`;
-
-function detFigure(points, current, { width = 420, height = 300 } = {}) {
-  return Plot.plot({
-    width,
-    height,
-    title: "DET: FNMR against FMR",
-    x: { type: "log", label: "FMR", grid: true, tickFormat: percentTick },
-    y: { type: "log", label: "FNMR", grid: true, tickFormat: percentTick },
-    marks: [
-      Plot.line(points, { x: "fmr", y: "fnmr", stroke: "#20324a" }),
-      Plot.dot(points, Plot.pointer({ x: "fmr", y: "fnmr", r: 3, fill: "#20324a" })),
-      Plot.tip(
-        points,
-        Plot.pointer({
-          x: "fmr",
-          y: "fnmr",
-          title: (p) =>
-            `threshold ${p.t.toFixed(4)}\nFMR ${pct(p.fmr, 3)}%\nFNMR ${pct(p.fnmr, 3)}%`,
-        }),
-      ),
-      current && current.fmr > 0 && current.fnmr > 0
-        ? Plot.dot([current], { x: "fmr", y: "fnmr", r: 5, stroke: "#d7191c", strokeWidth: 2 })
-        : null,
-    ],
-  });
+function detFigure(points, current) {
+  return det(Plot, points, { current });
 }
 
 function sparkline(scores) {
-  return Plot.plot({
-    width: 160,
-    height: 36,
-    margin: 2,
-    axis: null,
-    color: KIND_COLORS,
-    marks: [
-      Plot.lineY(
-        scoreRows(scores),
-        Plot.binX({ y: "proportion-facet" }, { x: "score", stroke: "kind", thresholds: 40 }),
-      ),
-    ],
-  });
+  return sparkFigure(Plot, scores);
 }
 
 let imageSetNames = [];
@@ -388,20 +319,9 @@ async function leakageView(catalog, id, file) {
     summary.dataset.above = String(above);
     summary.textContent = `${fmtInt(above)} of ${fmtInt(n)} samples (${pct(above / n)}%) have a ` +
       `best CASIA match with similarity ≥ ${t}`;
-    figure.replaceChildren(Plot.plot({
-      width: 720,
-      height: 260,
+    figure.replaceChildren(bestMatchFigure(Plot, { scores: table.similarity }, {
       title: `${d.name}: best-match similarity of ${fmtInt(n)} samples (${d.bestMatches[file]})`,
-      x: { label: "Similarity to the best CASIA-WebFace match" },
-      y: { label: "Samples", grid: true },
-      marks: [
-        Plot.rectY(
-          rows,
-          Plot.binX({ y: "count" }, { x: "score", fill: "#8c6bb1", thresholds: 60, tip: true }),
-        ),
-        Plot.ruleX([t], { stroke: "#d7191c", strokeWidth: 2 }),
-        Plot.ruleY([0]),
-      ],
+      threshold: t,
     }));
     const selected = rows.filter((r) => r.score >= t);
     const columns = [

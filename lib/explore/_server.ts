@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { readBestMatches } from "../formats/_best_match_csv.ts";
 import { readClosest } from "../formats/_closest_json.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
+import { browserScriptFiles } from "../plots/_browser_assets.ts";
 import type { Catalog } from "./_catalog.ts";
 import { type ImageIndex, imageMimeType, openImageIndex } from "./_image_index.ts";
 import { safeSegments } from "./_safe_path.ts";
@@ -43,20 +44,17 @@ export interface Explorer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function packageFile(specifier: string, relative: string): string {
-  return fileURLToPath(new URL(relative, import.meta.resolve(specifier)));
-}
-
 /** Static files: URL path -> [file, content type]. */
 function staticFiles(): Map<string, [string, string]> {
-  const plot = packageFile("@observablehq/plot", "../dist/plot.umd.min.js");
-  const d3 = join(dirname(plot), "..", "..", "..", "d3", "dist", "d3.min.js");
+  const scripts = browserScriptFiles();
+  const js = "text/javascript; charset=utf-8";
   return new Map([
     ["/", [join(here, "_index.html"), "text/html; charset=utf-8"]],
-    ["/app.js", [join(here, "_app.js"), "text/javascript; charset=utf-8"]],
+    ["/app.js", [join(here, "_app.js"), js]],
     ["/style.css", [join(here, "_style.css"), "text/css; charset=utf-8"]],
-    ["/vendor/plot.js", [plot, "text/javascript; charset=utf-8"]],
-    ["/vendor/d3.js", [d3, "text/javascript; charset=utf-8"]],
+    ["/vendor/d3.js", [scripts.d3, js]],
+    ["/vendor/plot.js", [scripts.plot, js]],
+    ["/figures.js", [scripts.figures, js]],
   ]);
 }
 

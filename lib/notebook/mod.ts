@@ -16,6 +16,7 @@
 export * from "./_check_notebooks.ts";
 export * from "./_display.ts";
 export * from "./_images.ts";
+export * from "./_interactive.ts";
 export * from "./_kernelspec.ts";
 export * from "./_notebook_cells.ts";
 export * from "./_repo_root.ts";

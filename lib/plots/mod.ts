@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./_best_matches.ts";
+export * from "./_browser_assets.ts";
 export * from "./_density.ts";
 export * from "./_document.ts";
 export * from "./_kde_area.ts";
