@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { intFlag, parseFlags, usage } from "../lib/cli/mod.ts";
+import { intFlag, parseFlags, runMain, usage } from "../lib/cli/mod.ts";
 import { bootstrapCis, eerStats, fdr, kde } from "../lib/metrics/mod.ts";
 import { createRng, uniformFloat } from "../lib/random/mod.ts";
 
@@ -14,6 +14,8 @@ const FLAGS = {
   resamples: { type: "string", description: "bootstrap resamples", default: "1000" },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
+
+const USAGE = usage("deno task bench metrics -- [flags]", FLAGS);
 
 function normalScores(n: number, mean: number, sd: number, seed: number): Float64Array {
   const rng = createRng(seed);
@@ -32,7 +34,7 @@ function normalScores(n: number, mean: number, sd: number, seed: number): Float6
  */
 export async function benchMetrics(args: string[] = []): Promise<void> {
   const { values } = parseFlags(args, FLAGS);
-  if (values.help) return console.log(usage("deno task bench metrics -- [flags]", FLAGS));
+  if (values.help) return console.log(USAGE);
   const n = intFlag(values, "n", { min: 2 });
   const resamples = intFlag(values, "resamples", { min: 2 });
   const genuine = normalScores(n, 0.5, 0.15, 1);
@@ -70,4 +72,4 @@ export async function benchMetrics(args: string[] = []): Promise<void> {
   await Promise.resolve();
 }
 
-if (import.meta.main) await benchMetrics(Deno.args);
+if (import.meta.main) runMain(() => benchMetrics(Deno.args), USAGE);
