@@ -55,7 +55,8 @@ async function fixture() {
 /** A child Deno process running `code`; resolves once it printed `ready`. */
 async function child(code: string) {
   const proc = new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
+    // A child left behind by a failed assertion ends on its own.
+    args: ["eval", `setTimeout(() => Deno.exit(3), 120_000);\n${code}`],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
