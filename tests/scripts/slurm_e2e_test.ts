@@ -221,7 +221,26 @@ Deno.test({
   },
 });
 
-for (const task of ["leakage", "closest"] as const) {
+/** Each search task's flags (besides INPUT and --out) and the files a run of it writes. */
+const SEARCH_RUNS = {
+  similarities: {
+    flags: ["--n-comparisons", "200"],
+    files: [
+      "SimilarityScores/Demo_mated_similarities.txt",
+      "SimilarityScores/Demo_non_mated_similarities.txt",
+    ],
+  },
+  leakage: {
+    flags: ["--casia", "GALLERY", "--n-comparisons", "50", "--no-figure"],
+    files: ["Best_Matches/Demo_BestMatches_50.csv", "SimilarityScores/Demo_BestMatches_50.txt"],
+  },
+  closest: {
+    flags: ["--casia", "GALLERY", "--top", "10"],
+    files: ["Closest/Demo_Top10Global_80.json"],
+  },
+} as const;
+
+for (const [task, { flags: taskFlags, files }] of Object.entries(SEARCH_RUNS)) {
   Deno.test({
     name:
       `deno task slurm ${task} --shards 3: the array and its merge equal a one-machine run, byte for byte`,
@@ -230,17 +249,15 @@ for (const task of ["leakage", "closest"] as const) {
       const { dir, embeddings, gallery } = await demoFixture();
       const flags = (out: string) => [
         embeddings,
-        "--casia",
-        gallery,
+        ...taskFlags.map((flag) => flag === "GALLERY" ? gallery : flag),
         "--out",
         out,
-        ...(task === "leakage" ? ["--n-comparisons", "50", "--no-figure"] : ["--top", "10"]),
       ];
       const single = join(dir, `${task}_single`);
       const sharded = join(dir, `${task}_slurm`);
       const one = await runScript(`${task}.ts`, flags(single));
       assert.equal(one.code, 0, one.stderr);
-      const jobs = await submit(task, [...flags(sharded), "--shards", "3"]);
+      const jobs = await submit(task as SlurmTask, [...flags(sharded), "--shards", "3"]);
       try {
         const states = await waitForJobs([jobs.array, jobs.merge], jobs.logDir);
         assert.equal(states.size, 4);
@@ -248,13 +265,7 @@ for (const task of ["leakage", "closest"] as const) {
       } finally {
         await cancel([jobs.array, jobs.merge]);
       }
-      await assertSameOutputs(
-        single,
-        sharded,
-        task === "leakage"
-          ? ["Best_Matches/Demo_BestMatches_50.csv", "SimilarityScores/Demo_BestMatches_50.txt"]
-          : ["Closest/Demo_Top10Global_80.json"],
-      );
+      await assertSameOutputs(single, sharded, [...files]);
     },
   });
 }
