@@ -120,6 +120,43 @@ async function headOf(full: string): Promise<{ head: Uint8Array; size: number } 
   }
 }
 
+/** Reads into `out` from `at` until `end` or the end of the file; returns where it stopped. */
+function readInto(file: Deno.FsFile, out: Uint8Array, at: number, end: number): number {
+  while (at < end) {
+    const n = file.readSync(out.subarray(at, end));
+    if (n === null) break;
+    at += n;
+  }
+  return at;
+}
+
+/**
+ * A file the walk listed as regular: one open, its first bytes checked before the rest is read
+ * (or held), the reason returned when it is refused. Synchronous: five small system calls cost
+ * less than five asynchronous ones, and only the main thread waits (measured on 30,000 small
+ * files: the asynchronous version took 2-4 times as long as one `Deno.readFile` each).
+ */
+function readListed(
+  full: string,
+  check: ((head: Uint8Array, size: number) => string | undefined) | undefined,
+): Uint8Array | string {
+  const file = Deno.openSync(full, { read: true });
+  try {
+    const info = file.statSync();
+    if (!info.isFile) return `it is ${NOT_REGULAR}`;
+    const head = new Uint8Array(Math.min(SIGNATURE_BYTES, info.size));
+    const headLength = readInto(file, head, 0, head.length);
+    const refusal = check?.(head.subarray(0, headLength), info.size);
+    if (refusal !== undefined) return refusal;
+    const out = new Uint8Array(info.size);
+    out.set(head.subarray(0, headLength));
+    const length = readInto(file, out, headLength, info.size);
+    return length === info.size ? out : out.subarray(0, length);
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * Opens a folder as a container. Files and links to files are listed; sub-folders and links to
  * sub-folders are walked; what is left out is counted in `skipped()`.
@@ -233,16 +270,19 @@ export function openFolderContainer(
       if (filter && !filter(path)) continue;
       const full = join(root, path);
       try {
-        if (check) {
-          const head = await headOf(full);
-          const refusal = typeof head === "string" ? head : check(head.head, head.size);
+        if (hasEscapedBytes(full)) {
+          const head = check ? await headOf(full) : undefined;
+          const refusal = typeof head === "string" ? head : head && check?.(head.head, head.size);
           if (refusal !== undefined) {
             yield { path, error: refusal };
             continue;
           }
+          const bytes = await readRegular(full, full);
+          yield bytes ? { path, bytes } : { path, error: `${full} does not exist any more` };
+        } else {
+          const got = readListed(full, check);
+          yield typeof got === "string" ? { path, error: got } : { path, bytes: got };
         }
-        const bytes = await readRegular(full, full);
-        yield bytes ? { path, bytes } : { path, error: `${full} does not exist any more` };
       } catch (error) {
         yield { path, error: error instanceof Error ? error.message : String(error) };
       }
