@@ -195,7 +195,7 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
       );
       const { svg, png } = await writeFigureFiles(layout.metricsFigure(base), figure);
       files.push(svg, png);
-      reporter.info(`Plot saved to: ${svg}`);
+      reporter.info(`Plot saved to: ${svg} and ${png}`);
     }
   }
   for (const s of skipped) reporter.info(`Skipped ${s.dataset}: ${s.reason}`);
@@ -207,7 +207,8 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
   await Deno.mkdir(layout.dir("ci"), { recursive: true });
   await writeFileAtomic(tablePath, metricsTableCsv(datasets));
   files.push(tablePath);
-  for (const [name, text] of Object.entries(ciTablesCsv(datasets))) {
+  const ciTables = ciTablesCsv(datasets);
+  for (const [name, text] of Object.entries(ciTables)) {
     const path = layout.ciTable(name);
     await writeFileAtomic(path, text);
     files.push(path);
@@ -218,6 +219,10 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
   });
   reporter.info(`\nMaster metrics file saved to: ${tablePath}`);
-  reporter.info(`CI tables saved to: ${layout.dir("ci")}`);
+  reporter.info(
+    `CI tables saved to: ${layout.dir("ci")} (${
+      Object.keys(ciTables).map((name) => `${name}.csv`).join(", ")
+    })`,
+  );
   return { datasets, skipped, files };
 }
