@@ -481,3 +481,50 @@ Deno.test("loadScoreSets and runPaths skip the run manifests beside embeddings a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("two deno task embed runs started together on one --out: one image, one vector, one label", async () => {
+  const { dir, models, dataset, images } = await fixture();
+  try {
+    const out = join(dir, "E.npy");
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          `${ROOT}scripts/embed.ts`,
+          "--model",
+          models[0],
+          "--dataset",
+          dataset,
+          "--out",
+          out,
+          "--backend",
+          "cpu",
+          "--batch",
+          "1",
+        ],
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const both = await Promise.all([run(), run()]);
+    const text = both.map((r) => new TextDecoder().decode(r.stderr));
+    const refused = both.filter((r) => r.code !== 0).length;
+    if (refused === 1) {
+      assert.ok(
+        text.some((t) => t.includes(`${out}: it is in use by embed (pid `)),
+        text.join("\n"),
+      );
+    } else {
+      // The second started after the first had finished: it resumed with nothing left to do.
+      assert.equal(refused, 0, text.join("\n"));
+      assert.ok(text.some((t) => t.includes(`0 embedded this run, ${images} already present`)));
+    }
+    const npy = await readNpy(out);
+    assert.equal(npy.identities.length, images);
+    const labels = (await Deno.readTextFile(labelsPath(out))).trim().split("\n");
+    assert.equal(labels.length, images + 1, "one label per vector");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
