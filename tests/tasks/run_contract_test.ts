@@ -528,3 +528,61 @@ Deno.test("two deno task embed runs started together on one --out: one image, on
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an embed run SIGKILLed midway and resumed with another --model is refused, its rows kept", async () => {
+  const { dir, models, dataset } = await fixture();
+  try {
+    const out = join(dir, "E.jsonl");
+    const args = (model: string) => [
+      "run",
+      "-A",
+      `${ROOT}scripts/embed.ts`,
+      "--model",
+      model,
+      "--dataset",
+      dataset,
+      "--out",
+      out,
+      "--backend",
+      "cpu",
+      "--batch",
+      "1",
+    ];
+    const first = new Deno.Command(Deno.execPath(), {
+      args: args(models[0]),
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const t0 = performance.now();
+    while (((await Deno.stat(out).catch(() => null))?.size ?? 0) === 0) {
+      assert.ok(performance.now() - t0 < 60_000, "the first run wrote no row");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    first.kill("SIGKILL");
+    await first.status;
+    const kept = await Deno.readFile(out);
+    const manifest = await readManifest(manifestPathOf(out));
+    assert.equal(manifest?.model?.sha256, await sha256File(models[0]), "written before the rows");
+    const second = await new Deno.Command(Deno.execPath(), {
+      args: args(models[1]),
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(second.stderr);
+    assert.notEqual(second.code, 0);
+    assert.ok(
+      stderr.includes(`Cannot resume ${out}`) && stderr.includes("model.sha256 was"),
+      stderr,
+    );
+    assert.ok(stderr.includes("--overwrite"), stderr);
+    assert.deepEqual(
+      await Deno.readFile(out),
+      kept,
+      "not a byte of the first model's rows changed",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
