@@ -5,7 +5,6 @@ import type { ImageRecord } from "../../lib/data/_dataset.ts";
 import { openDataset } from "../../lib/data/_open.ts";
 import { listTar, walkTar } from "../../lib/data/_tar.ts";
 import { runPython, skipUnlessPython } from "../_python.ts";
-import { skipUnless } from "../_prereq.ts";
 
 /** Whether /usr/bin/tar is GNU tar (it writes the sparse formats the tests read). */
 function hasGnuTar(): boolean {
