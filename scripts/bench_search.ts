@@ -41,7 +41,7 @@ const FLAGS = {
   queries: { type: "string", description: "queries of the best-match run", default: "10000" },
   gallery: { type: "string", description: "gallery rows", default: "494414" },
   dim: { type: "string", description: "embedding dimension", default: "512" },
-  "top-queries": { type: "string", description: "queries of the top-100 run", default: "4096" },
+  "top-queries": { type: "string", description: "queries of the top-100 run", default: "10000" },
   "full-queries": {
     type: "string",
     description: "queries the top-100 time is extrapolated to",

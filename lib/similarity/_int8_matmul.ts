@@ -97,14 +97,12 @@ export async function createInt8TopK(options: Int8TopKOptions = {}): Promise<Int
       });
       const values = dataOf(out, "values");
       const indices = dataOf(out, "indices");
-      if (!(values instanceof Int32Array) || !(indices instanceof BigInt64Array)) {
+      if (!(values instanceof Int32Array) || !(indices instanceof Int32Array)) {
         throw new TypeError(
-          `Cannot read the int8 score block as int32 values and int64 indices: current types are ${values.constructor.name} and ${indices.constructor.name}`,
+          `Cannot read the int8 score block as int32 values and indices: current types are ${values.constructor.name} and ${indices.constructor.name}`,
         );
       }
-      const columns = new Int32Array(indices.length);
-      for (let i = 0; i < indices.length; i++) columns[i] = Number(indices[i]!);
-      return { values, indices: columns, k };
+      return { values, indices, k };
     },
     async release() {
       for (const s of sessions.values()) await (await s).release();
@@ -125,7 +123,10 @@ function dataOf(out: Record<string, TensorData>, name: string): TensorData["data
   return tensor.data;
 }
 
-/** ONNX bytes of `TopK(MatMulInteger(queries, gallery, a_zero_point = 128), k, axis = 1)`. */
+/**
+ * ONNX bytes of `TopK(MatMulInteger(queries, gallery, a_zero_point = 128), k, axis = 1)`, the
+ * indices cast to int32 in the graph (no BigInt conversion in JavaScript).
+ */
 function int8TopKModel(k: number): Uint8Array {
   const int = (value: number) => ({ type: "int" as const, value });
   return encodeOnnxModel({
@@ -137,8 +138,14 @@ function int8TopKModel(k: number): Uint8Array {
         {
           opType: "TopK",
           inputs: ["dots", "k"],
-          outputs: ["values", "indices"],
+          outputs: ["values", "indices64"],
           attributes: { axis: int(1), largest: int(1), sorted: int(1) },
+        },
+        {
+          opType: "Cast",
+          inputs: ["indices64"],
+          outputs: ["indices"],
+          attributes: { to: int(OnnxDataType.INT32) },
         },
       ],
       initializers: [
@@ -156,7 +163,7 @@ function int8TopKModel(k: number): Uint8Array {
       ],
       outputs: [
         { name: "values", elemType: OnnxDataType.INT32, shape: ["rows", k] },
-        { name: "indices", elemType: OnnxDataType.INT64, shape: ["rows", k] },
+        { name: "indices", elemType: OnnxDataType.INT32, shape: ["rows", k] },
       ],
     },
   });

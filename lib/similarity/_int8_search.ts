@@ -50,6 +50,12 @@ export interface PrefilterStats {
   fallbackVisits: number;
   /** Query rows (positions in the search) with at least one fallback visit. */
   fallbackQueries: number;
+  /**
+   * Visits of a top-K pass with too few queries for quantising the gallery to pay (fewer than
+   * one query block): scored by the float32 kernel, every pair within its rounding bound of the
+   * running K-th best rescored exactly.
+   */
+  float32Visits: number;
 }
 
 /** One (query block, gallery block) in float32, as the search's block scan hands it over. */
@@ -150,7 +156,14 @@ class Int8Scan {
     this.#int8 = int8;
     this.#fp32 = fp32;
     this.#dim = dim;
-    this.stats = { k, visits: 0, rescored: 0, fallbackVisits: 0, fallbackQueries: 0 };
+    this.stats = {
+      k,
+      visits: 0,
+      rescored: 0,
+      fallbackVisits: 0,
+      fallbackQueries: 0,
+      float32Visits: 0,
+    };
   }
 
   get queryNorms(): QuantizedNorms {
@@ -203,6 +216,35 @@ class Int8Scan {
     return await this.#int8.run(codes, this.#galleryCodes, { rows, cols, dim, k });
   }
 
+  /**
+   * The norms the float32 fallback's bound needs, without quantising: the block's largest row
+   * norm (once per gallery block) and each query's norm (once per position).
+   */
+  measure(block: Int8Block): void {
+    const dim = this.#dim;
+    const norm = (rows: Float32Array, r: number) => {
+      let s = 0;
+      for (let d = r * dim; d < (r + 1) * dim; d++) s += rows[d]! * rows[d]!;
+      return Math.sqrt(s) * (1 + 2 ** -40);
+    };
+    if (block.galleryStart !== this.#galleryStart) {
+      let maxN = 0;
+      for (let j = 0; j < block.cols; j++) {
+        const n = norm(block.gallery, j);
+        if (n > maxN && n !== Infinity) maxN = n;
+      }
+      this.galleryMaxNorm = maxN;
+      this.#galleryStart = block.galleryStart;
+    }
+    if (!this.#quantized.has(block.queryStart)) {
+      for (let i = 0; i < block.rows; i++) {
+        this.#queryNorms.norm[block.queryStart + i] = norm(block.queries, i);
+      }
+      this.#quantized.add(block.queryStart);
+    }
+    this.stats.visits += block.rows;
+  }
+
   /** Bound of the approximate score of query position `i` and gallery column `j`. */
   bound(i: number, j: number): number {
     const q = this.#queryNorms, g = this.#galleryNorms;
@@ -230,17 +272,25 @@ class Int8Scan {
    * threshold, in column order (every column for a threshold of -Infinity). The finite requests
    * share one kernel call. Each request counts as a fallback visit.
    */
-  async fallbacks(block: Int8Block, requests: FallbackRequest[]): Promise<Int32Array[]> {
+  async fallbacks(
+    block: Int8Block,
+    requests: FallbackRequest[],
+    counted: "fallback" | "float32" = "fallback",
+  ): Promise<Int32Array[]> {
     const dim = this.#dim;
     const out: Int32Array[] = new Array(requests.length);
     const batch: number[] = [];
     const lows: number[] = [];
     let lowest = Infinity;
     requests.forEach(({ p, threshold }, r) => {
-      this.stats.fallbackVisits++;
-      if (!this.#fallbackSeen.has(p)) {
-        this.#fallbackSeen.add(p);
-        this.stats.fallbackQueries++;
+      if (counted === "float32") {
+        this.stats.float32Visits++;
+      } else {
+        this.stats.fallbackVisits++;
+        if (!this.#fallbackSeen.has(p)) {
+          this.#fallbackSeen.add(p);
+          this.stats.fallbackQueries++;
+        }
       }
       const margin = 2 * fp32Slack(dim) * this.#queryNorms.norm[p]! * this.galleryMaxNorm;
       const low = threshold - margin;
@@ -367,6 +417,7 @@ export class Int8TopKScan {
   readonly #heap: TopKHeap;
   readonly #floor: number;
   readonly #rows: Uint32Array;
+  readonly #quantize: boolean;
 
   /**
    * Creates the scan of one top-K pass.
@@ -377,6 +428,9 @@ export class Int8TopKScan {
    * @param heap The running top-K.
    * @param floor Pairs must score above it.
    * @param rows Query row of each search position (what the heap records).
+   * @param quantize Whether to run the int8 prefilter; false scores every visit with the
+   *   float32 kernel and rescores exactly (for passes of fewer queries than one query block,
+   *   where quantising each gallery block would cost more than it saves).
    */
   constructor(
     kernels: { int8: Int8TopKKernel; fp32: ScoreTopKKernel },
@@ -385,8 +439,10 @@ export class Int8TopKScan {
     heap: TopKHeap,
     floor: number,
     rows: Uint32Array,
+    quantize = true,
   ) {
     this.#scan = new Int8Scan(kernels.int8, kernels.fp32, dim, k, rows.length);
+    this.#quantize = quantize;
     this.#k = k;
     this.#heap = heap;
     this.#floor = floor;
@@ -406,7 +462,9 @@ export class Int8TopKScan {
   async visit(block: Int8Block): Promise<void> {
     const scan = this.#scan;
     const heap = this.#heap;
-    const { values, indices, k } = await scan.prefilter(block, this.#k);
+    const none = { values: new Int32Array(0), indices: new Int32Array(0), k: 0 };
+    if (!this.#quantize) scan.measure(block);
+    const { values, indices, k } = this.#quantize ? await scan.prefilter(block, this.#k) : none;
     const scale = scan.galleryScale;
     // Rows whose block top-k cannot be certified at the block's starting threshold (the heap's
     // threshold only rises, so the rest stay certified) take the fallback, all in one call.
@@ -416,13 +474,18 @@ export class Int8TopKScan {
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;
       const sx = scan.queryNorms.scale[p]! * scale;
-      const cap = k < block.cols ? sx * values[i * k + k - 1]! + scan.capBound(p) : -Infinity;
+      const cap = !this.#quantize
+        ? Infinity
+        : k < block.cols
+        ? sx * values[i * k + k - 1]! + scan.capBound(p)
+        : -Infinity;
       if (cap > start) {
         request[i] = requests.length;
         requests.push({ i, p, threshold: start });
       }
     }
-    const fallback = requests.length > 0 ? await scan.fallbacks(block, requests) : [];
+    const counted = this.#quantize ? "fallback" : "float32";
+    const fallback = requests.length > 0 ? await scan.fallbacks(block, requests, counted) : [];
     const found: { score: number; column: number }[] = [];
     for (let i = 0; i < block.rows; i++) {
       const p = block.queryStart + i;

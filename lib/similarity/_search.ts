@@ -335,12 +335,13 @@ class StatsSum {
     this.#sum.rescored += stats.rescored;
     this.#sum.fallbackVisits += stats.fallbackVisits;
     this.#sum.fallbackQueries += stats.fallbackQueries;
+    this.#sum.float32Visits += stats.float32Visits;
   }
 
   result(kernel: ScoreTopKKernel): { kernel: string; prefilter?: PrefilterStats } {
     if (!this.#int8) return { kernel: kernel.name };
     const prefilter = this.#sum ??
-      { k: 0, visits: 0, rescored: 0, fallbackVisits: 0, fallbackQueries: 0 };
+      { k: 0, visits: 0, rescored: 0, fallbackVisits: 0, fallbackQueries: 0, float32Visits: 0 };
     return { kernel: `int8/${kernel.name}`, prefilter };
   }
 }
@@ -414,6 +415,9 @@ async function topKOfRows(
   const heap = new TopKHeap(k);
   if (rows.length === 0) return heap;
   if (options.int8) {
+    // A pass of fewer queries than one query block (pass 2 rescans about k of them) would
+    // spend more on quantising the gallery than the int8 scores save.
+    const { queryBlock = 2048 } = options;
     const scan = new Int8TopKScan(
       { int8: options.int8, fp32: kernel },
       gallery.dim,
@@ -421,6 +425,7 @@ async function topKOfRows(
       heap,
       floor,
       rows,
+      rows.length >= queryBlock,
     );
     await scanBlocks(queries, gallery, rows, options, progress, (block) =>
       scan.visit({

@@ -345,13 +345,16 @@ export function warnOffNorm(
  * @example
  * ```ts
  * import { prefilterText } from "./_search_kernel.ts";
- * const line = prefilterText({ k: 16, visits: 200, rescored: 900, fallbackVisits: 2, fallbackQueries: 1 });
+ * const line = prefilterText({ k: 16, visits: 200, rescored: 900, fallbackVisits: 2, fallbackQueries: 1, float32Visits: 0 });
  * if (!line.includes("2 (1.0%) of query-block visits")) throw new Error(line);
  * ```
  */
 export function prefilterText(stats: PrefilterStats): string {
   const share = (part: number) => `${(100 * part / Math.max(1, stats.visits)).toFixed(1)}%`;
+  const small = stats.float32Visits > 0
+    ? `; ${stats.float32Visits} visits of small top-K passes scored in float32 and rescored`
+    : "";
   return `search: int8 prefilter (top-${stats.k} per gallery block) rescored ${stats.rescored} pairs exactly; ` +
     `${stats.fallbackVisits} (${share(stats.fallbackVisits)}) of query-block visits fell back to ` +
-    `the float32 scan of their block (${stats.fallbackQueries} queries)`;
+    `the float32 scan of their block (${stats.fallbackQueries} queries)${small}`;
 }
