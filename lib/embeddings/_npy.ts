@@ -354,6 +354,50 @@ export async function readLabelsText(path: string): Promise<string> {
   }
 }
 
+/**
+ * Reads the labels file of an `.npy` file: identities and image names of `rows` rows.
+ *
+ * @param path The `.npy` path (its labels are `X.labels.tsv`).
+ * @param rows Rows the matrix holds.
+ * @returns The two label columns.
+ * @throws {SyntaxError} When the header line is wrong, a line has no tab, or the count differs.
+ *
+ * @example
+ * ```ts
+ * import { readNpyLabels } from "./_npy.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/x.labels.tsv`, "identity\timage_name\na\t1.png\n");
+ * const labels = await readNpyLabels(`${dir}/x.npy`, 1);
+ * if (labels.imageNames[0] !== "1.png") throw new Error("unexpected");
+ * ```
+ */
+export async function readNpyLabels(
+  path: string,
+  rows: number,
+): Promise<{ identities: string[]; imageNames: string[] }> {
+  const lpath = labelsPath(path);
+  const lines = (await readLabelsText(path)).split("\n");
+  if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
+    throw new SyntaxError(
+      `${lpath}:1: expected the header "${LABELS_HEADER.replace("\t", "\\t")}"`,
+    );
+  }
+  const identities: string[] = [];
+  const imageNames: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, "");
+    if (line === "") continue;
+    const tab = line.indexOf("\t");
+    if (tab < 0) throw new SyntaxError(`${lpath}:${i + 1}: expected identity<TAB>image_name`);
+    identities.push(line.slice(0, tab));
+    imageNames.push(line.slice(tab + 1));
+  }
+  if (identities.length !== rows) {
+    throw new SyntaxError(`${path}: ${rows} rows but ${lpath} has ${identities.length} labels`);
+  }
+  return { identities, imageNames };
+}
+
 /** Options of {@linkcode readNpy}. */
 export interface ReadNpyOptions {
   /**
@@ -396,29 +440,7 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
       } but the file holds ${bytes.length} bytes (expected ${expected})`,
     );
   }
-  const lpath = labelsPath(path);
-  const text = await readLabelsText(path);
-  const lines = text.split("\n");
-  if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
-    throw new SyntaxError(
-      `${lpath}:1: expected the header "${LABELS_HEADER.replace("\t", "\\t")}"`,
-    );
-  }
-  const identities: string[] = [];
-  const imageNames: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, "");
-    if (line === "") continue;
-    const tab = line.indexOf("\t");
-    if (tab < 0) throw new SyntaxError(`${lpath}:${i + 1}: expected identity<TAB>image_name`);
-    identities.push(line.slice(0, tab));
-    imageNames.push(line.slice(tab + 1));
-  }
-  if (identities.length !== info.rows) {
-    throw new SyntaxError(
-      `${path}: ${info.rows} rows but ${lpath} has ${identities.length} labels`,
-    );
-  }
+  const { identities, imageNames } = await readNpyLabels(path, info.rows);
   const vectors = npyValuesToFloat32(bytes.subarray(info.dataOffset, expected), info, {
     path,
     labels: { identities, imageNames },

@@ -12,13 +12,11 @@
  */
 import type { EmbeddingSet } from "./_embedding_set.ts";
 import {
-  LABELS_HEADER,
-  labelsPath,
   npyConversion,
   npyValuesToFloat32,
   parseNpyHeader,
-  readLabelsText,
   readNpy,
+  readNpyLabels,
 } from "./_npy.ts";
 
 /** Rows of embeddings, readable in blocks; labels are held in memory. */
@@ -80,50 +78,6 @@ function checkRange(start: number, count: number, rows: number, what: string): v
       `Cannot read rows ${start} to ${start + count - 1} of ${what}: it has ${rows} rows`,
     );
   }
-}
-
-/**
- * Reads the labels file of an `.npy` file: identities and image names of `rows` rows.
- *
- * @param path The `.npy` path (its labels are `X.labels.tsv`).
- * @param rows Rows the matrix holds.
- * @returns The two label columns.
- * @throws {SyntaxError} When the header line is wrong, a line has no tab, or the count differs.
- *
- * @example
- * ```ts
- * import { readNpyLabels } from "./_npy_blocks.ts";
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/x.labels.tsv`, "identity\timage_name\na\t1.png\n");
- * const labels = await readNpyLabels(`${dir}/x.npy`, 1);
- * if (labels.imageNames[0] !== "1.png") throw new Error("unexpected");
- * ```
- */
-export async function readNpyLabels(
-  path: string,
-  rows: number,
-): Promise<{ identities: string[]; imageNames: string[] }> {
-  const lpath = labelsPath(path);
-  const lines = (await readLabelsText(path)).split("\n");
-  if (lines[0]!.replace(/\r$/, "") !== LABELS_HEADER) {
-    throw new SyntaxError(
-      `${lpath}:1: expected the header "${LABELS_HEADER.replace("\t", "\\t")}"`,
-    );
-  }
-  const identities: string[] = [];
-  const imageNames: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, "");
-    if (line === "") continue;
-    const tab = line.indexOf("\t");
-    if (tab < 0) throw new SyntaxError(`${lpath}:${i + 1}: expected identity<TAB>image_name`);
-    identities.push(line.slice(0, tab));
-    imageNames.push(line.slice(tab + 1));
-  }
-  if (identities.length !== rows) {
-    throw new SyntaxError(`${path}: ${rows} rows but ${lpath} has ${identities.length} labels`);
-  }
-  return { identities, imageNames };
 }
 
 /** Options of {@linkcode openNpyBlocks}. */
