@@ -323,7 +323,15 @@ async function readNpyInfo(path: string) {
     if (n === null) break;
     got += n;
   }
-  return parseNpyHeader(head.subarray(0, got), path);
+  const info = parseNpyHeader(head.subarray(0, got), path);
+  if (info.descr !== "<f4" || info.fortranOrder) {
+    throw new SyntaxError(
+      `Cannot merge ${path}: it holds '${info.descr}'${
+        info.fortranOrder ? " Fortran-order" : ""
+      } values, not the '<f4' C-order rows deno task embed writes; re-run the shard`,
+    );
+  }
+  return info;
 }
 
 /** The labels of a `.labels.tsv` file (header checked). */
