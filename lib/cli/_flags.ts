@@ -411,7 +411,8 @@ export function explainError(error: unknown, parsed: ParsedFlags | undefined = l
   if (!isOsKind) return message;
   for (const word of message.split(/[\s'"`()]+/)) {
     const cleaned = word.replace(/[:,;.]$/, "");
-    if (cleaned === "") continue;
+    // Only words that look like paths: a bare word (cpu, auto) says nothing about where it came from.
+    if (!/[./\\]/.test(cleaned)) continue;
     const origin = originOf(cleaned, parsed);
     if (origin) return `${origin}: ${message}`;
   }

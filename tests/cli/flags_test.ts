@@ -144,3 +144,9 @@ Deno.test("UsageError is an Error named UsageError", () => {
   assertEquals(new UsageError("x") instanceof Error, true);
   assertEquals(new UsageError("x").name, "UsageError");
 });
+
+Deno.test("explainError(error, parsed) does not take a bare word of a message for a flag's path", () => {
+  const parsed = parseFlags(["--casia-file", "cpu"], SPECS);
+  const error = new Deno.errors.NotFound("Cannot use the cpu backend: its library is missing");
+  assertEquals(explainError(error, parsed), error.message);
+});
