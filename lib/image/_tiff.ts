@@ -6,7 +6,9 @@
  * 32946), and
  * horizontal differencing (`Predictor` 2); grey (`BlackIsZero`, and `WhiteIsZero` inverted),
  * palette (the colour map's high bytes, as Pillow takes them), RGB, and RGB with extra samples
- * (alpha dropped); and 1-bit bilevel images (Pillow's mode "1": black and white). Every other layout (tiles, 2/4/16-bit samples, JPEG inside,
+ * (alpha dropped); 1-bit bilevel images (Pillow's mode "1": black and white); 16-bit grey
+ * (clipped to 255, as Pillow's "I;16" converts) and 16-bit RGB (the high bytes). Every other
+ * layout (tiles, 2/4-bit samples, 16-bit WhiteIsZero or palette, fax or JPEG compression,
  * CMYK, YCbCr) is refused with its reason, which the dataset run counts as a skipped image.
  *
  * Written by hand: no maintained npm TIFF decoder gives libtiff's results for these cases with
@@ -194,7 +196,8 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
     );
   if (tags.has(TAG.tileWidth)) throw unsupported("a tiled TIFF");
   const bilevel = samples === 1 && bits.length === 1 && bits[0] === 1;
-  if (!bilevel && bits.some((b) => b !== 8)) {
+  const wide = bits.every((b) => b === 16) && (photometric === 1 || photometric === 2);
+  if (!bilevel && !wide && bits.some((b) => b !== 8)) {
     throw unsupported(`a TIFF of ${bits.join("/")}-bit samples`);
   }
   if (one(TAG.planar, 1) !== 1) throw unsupported("a TIFF with separate colour planes");
@@ -215,7 +218,8 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
   if (!offsets || !counts || offsets.length !== counts.length) {
     throw fail("its strip offsets and byte counts are missing or disagree");
   }
-  const rowBytes = bilevel ? Math.ceil(width / 8) : width * samples;
+  const rowBytes = bilevel ? Math.ceil(width / 8) : width * samples * (wide ? 2 : 1);
+  const little = bytes[0] === 0x49;
   const rowsPerStrip = Math.min(one(TAG.rowsPerStrip, height)!, height);
   const pixels = new Uint8Array(rowBytes * height);
   for (let s = 0; s < offsets.length; s++) {
@@ -248,7 +252,16 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
       got = Math.min(inflated.length, target.length);
     }
     if (got < target.length) throw fail("image file is truncated (a strip holds too few pixels)");
-    if (predictor === 2 && !bilevel) {
+    if (predictor === 2 && wide) {
+      const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+      for (let r = 0; r < rows; r++) {
+        for (let i = samples; i < width * samples; i++) {
+          const at = r * rowBytes + 2 * i;
+          const sum = view.getUint16(at, little) + view.getUint16(at - 2 * samples, little);
+          view.setUint16(at, sum & 0xffff, little);
+        }
+      }
+    } else if (predictor === 2 && !bilevel) {
       for (let r = 0; r < rows; r++) {
         const line = r * rowBytes;
         for (let i = samples; i < rowBytes; i++) {
@@ -260,8 +273,19 @@ export function decodeTiff(bytes: Uint8Array, fail: FailFn): PixelImage {
   const out = new Uint8Array(width * height * 3);
   const map = tags.get(TAG.colorMap);
   if (photometric === 3 && (!map || map.length < 3 * 256)) throw fail("its colour map is missing");
+  const wideView = new DataView(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   for (let i = 0, o = 0; i < width * height; i++, o += 3) {
-    if (bilevel) {
+    if (wide) {
+      // Pillow: 16-bit grey is mode "I;16", which convert("RGB") clips to 255; 16-bit RGB is
+      // unpacked ("RGB;16L"/"RGB;16B") to the high byte of each sample.
+      if (colour) {
+        for (let c = 0; c < 3; c++) {
+          out[o + c] = wideView.getUint16(2 * (i * samples + c), little) >> 8;
+        }
+      } else {
+        out[o] = out[o + 1] = out[o + 2] = Math.min(255, wideView.getUint16(2 * i, little));
+      }
+    } else if (bilevel) {
       const x = i % width;
       const bit = (pixels[Math.floor(i / width) * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
       const v = (photometric === 0 ? 1 - bit : bit) * 255;

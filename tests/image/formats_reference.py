@@ -247,6 +247,39 @@ pillow("tiff_1bit_group4", "tiff", Image.fromarray(pattern(21, 5, 1)[:, :, 0] > 
 pillow("tiff_packbits", "tiff", Image.fromarray(pattern(50, 7)), compression="packbits")
 pillow("tiff_16bit", "tiff", Image.fromarray((pattern(9, 4, 1)[:, :, 0].astype("uint16") * 200),
                                              "I;16"))
+pillow("tiff_16bit_lzw_predictor", "tiff",
+       Image.fromarray((pattern(19, 6, 1)[:, :, 0].astype("uint16") * 3), "I;16"),
+       compression="tiff_lzw", tiffinfo={317: 2})
+
+
+def tiff_rgb16(width, height, big_endian):
+    """An uncompressed 16-bit RGB TIFF (Pillow cannot write one)."""
+    e = ">" if big_endian else "<"
+    y, x = np.mgrid[0:height, 0:width]
+    px = np.dstack([(x * 4099 + y * 77 + c * 9001) % 65536 for c in range(3)]).astype(e + "u2")
+    data = px.tobytes()
+    tags = [(256, 3, width), (257, 3, height), (258, 3, None), (259, 3, 1), (262, 3, 2),
+            (273, 4, None), (277, 3, 3), (278, 3, height), (279, 4, len(data))]
+    ifd_at = 8
+    bits_at = ifd_at + 2 + 12 * len(tags) + 4
+    data_at = bits_at + 6
+    out = (b"MM\0*" if big_endian else b"II*\0") + struct.pack(e + "I", ifd_at)
+    out += struct.pack(e + "H", len(tags))
+    for tag, kind, value in tags:
+        if tag == 258:
+            out += struct.pack(e + "HHII", tag, 3, 3, bits_at)
+        elif tag == 273:
+            out += struct.pack(e + "HHII", tag, 4, 1, data_at)
+        elif kind == 3:
+            out += struct.pack(e + "HHIHH", tag, 3, 1, value, 0)
+        else:
+            out += struct.pack(e + "HHII", tag, 4, 1, value)
+    out += struct.pack(e + "I", 0) + struct.pack(e + "HHH", 16, 16, 16) + data
+    return out
+
+
+save("tiff_rgb16_little", "tiff", tiff_rgb16(7, 5, False))
+save("tiff_rgb16_big", "tiff", tiff_rgb16(6, 4, True))
 
 # --- a GIF named .jpg: Pillow goes by the signature
 save("gif_named_jpg", "jpg", open(cases["gif_quantized"]["file"], "rb").read())
