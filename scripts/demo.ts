@@ -19,6 +19,11 @@ import { runDemo } from "../lib/tasks/mod.ts";
 const FLAGS = {
   out: { type: "string", description: "output folder", default: "Metrics/demo" },
   backend: { type: "string", description: "auto | cuda | webgpu | cpu | wasm", default: "auto" },
+  "no-figures": {
+    type: "boolean",
+    description: "skip the figures (mated density, metrics, best matches, comparison grid)",
+    aliases: ["no_figures"],
+  },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     out: String(values.out),
     backend: choiceFlag(values, "backend", BACKEND_REQUESTS),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
+    figures: !values["no-figures"],
   });
 }
 

@@ -32,6 +32,11 @@ export interface RunDemoOptions {
   backend?: BackendRequest;
   /** Status lines of the demo and of the tasks it runs, and progress bars. @default consoleReporter() */
   reporter?: Reporter;
+  /**
+   * Draw the figures (mated density, metrics, best matches, comparison grid); `false` writes only
+   * the embeddings, score files, tables and JSON. @default true
+   */
+  figures?: boolean;
 }
 
 /** Where the demo put things, and what it found. */
@@ -78,6 +83,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     out = join(metricsLayout().root, "demo"),
     backend = "auto",
     reporter = consoleReporter(),
+    figures = true,
   } = options;
   const log = (line: string) => reporter.info(line);
   const layout = metricsLayout(out);
@@ -112,13 +118,16 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   const scoring = { input: embeddings, comparisons: 1000, seed: 42, out, reporter };
   const sims = await runSimilarities(scoring);
   files.push(sims.matedPath, sims.nonMatedPath);
-  const mated = await runMated({ ...scoring, scores: sims });
-  files.push(mated.svgPath, mated.pngPath);
+  if (figures) {
+    const mated = await runMated({ ...scoring, scores: sims });
+    files.push(mated.svgPath, mated.pngPath);
+  }
   const metrics = await runMetrics({
     scores: layout.dir("scores"),
     out,
     resamples: 1000,
     seed: 42,
+    figures,
     reporter,
   });
   files.push(...metrics.files);
@@ -134,7 +143,11 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     outDir: out,
     reporter: quiet,
   };
-  const leakage = await runLeakage({ ...leakageInputs, nComparisons: data.images });
+  const leakage = await runLeakage({
+    ...leakageInputs,
+    nComparisons: data.images,
+    figure: figures,
+  });
   files.push(...leakage.files);
   const top = galleryInfo.copies.length;
   const closest = await runClosest({ ...leakageInputs, top });
@@ -151,15 +164,17 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   });
   const csv = paths.files[0]!;
   files.push(csv);
-  const grid = await runPlotSimilar({
-    csv,
-    casiaFile: gallery,
-    otherFile: dataset,
-    samples: 5,
-    outputDir: layout.dir("figures"),
-    reporter: quiet,
-  });
-  files.push(grid.svg, grid.png);
+  if (figures) {
+    const grid = await runPlotSimilar({
+      csv,
+      casiaFile: gallery,
+      otherFile: dataset,
+      samples: 5,
+      outputDir: layout.dir("figures"),
+      reporter: quiet,
+    });
+    files.push(grid.svg, grid.png);
+  }
 
   log("");
   log("Outputs:");
