@@ -2,7 +2,8 @@
  * The files the kit reads and writes, one module per format, each with its column list, reader
  * and writer (round-trip tested, byte-compatible with the original package and the paper's
  * published `Data/`): score files, the best-match CSV and scores, the closest-pairs JSON, the
- * closest-paths CSV, the metrics table, the four CI tables, generic CSV and Python's float text;
+ * closest-paths CSV, the metrics table, the four CI tables, report tables as papers print them
+ * (CSV, Markdown, LaTeX booktabs), generic CSV and Python's float text;
  * plus the `Metrics/` layout (every output path from a dataset name, `datasetNameOf`, the pairing
  * of score files) and the finder of the published data.
  *
@@ -30,9 +31,12 @@ export * from "./_closest_json.ts";
 export * from "./_closest_shard.ts";
 export * from "./_closest_paths_csv.ts";
 export * from "./_csv.ts";
+export * from "./_latex_table.ts";
 export * from "./_layout.ts";
 export * from "./_manifest.ts";
+export * from "./_markdown_table.ts";
 export * from "./_metrics_table.ts";
 export * from "./_published_data.ts";
 export * from "./_python_float.ts";
+export * from "./_report_table.ts";
 export * from "./_score_file.ts";
