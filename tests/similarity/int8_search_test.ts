@@ -295,6 +295,29 @@ Deno.test("topKPairs(queries, gallery, { int8 }) on one pass and on two with a s
   }
 });
 
+Deno.test("topKPairs(queries, gallery, { int8 }) on passes smaller than a query block: float32 + exact rescoring", async () => {
+  const dim = 64;
+  const q = clustered(300, 40, dim, 0.4, 91, 90);
+  const g = clustered(2800, 40, dim, 0.4, 92, 90);
+  const galleryBlock = 700; // 4 gallery blocks
+  for (
+    const [k, rows, positiveOnly] of [[50, 30, false], [50, 30, true], [40, 300, true]] as const
+  ) {
+    const options = {
+      queryBlock: 128,
+      galleryBlock,
+      k,
+      positiveOnly,
+      rows: Array.from({ length: rows }, (_, i) => i),
+    };
+    const { js, fast } = await bothTop(q, g, options);
+    assert.deepEqual(columnsOf(fast), columnsOf(js), `k=${k} rows=${rows}`);
+    assert.ok(fast.prefilter!.float32Visits > 0, "the small pass is scored in float32");
+    // One pass (rows <= k), or pass 1 plus a pass 2 of about k queries: never the rescan of all.
+    assert.ok(fast.prefilter!.visits < 2 * rows * 4, `visits ${fast.prefilter!.visits}`);
+  }
+});
+
 Deno.test("topKPairs(queries, gallery, { int8 }) with k above the number of queries and ties", async () => {
   const dim = 16;
   const g = set(new Float32Array(700 * dim).fill(0.25), dim);
