@@ -318,6 +318,16 @@ Deno.test("topKPairs(queries, gallery, { int8 }) on passes smaller than a query 
   }
 });
 
+Deno.test("topKPairs(queries, gallery, { int8 }) in 8 dimensions, where quantisation errors exceed the gaps", async () => {
+  const q = randomUnit(400, 8, 101);
+  const g = randomUnit(3000, 8, 102);
+  for (const prefilterK of [8, 32]) {
+    const options = { queryBlock: 64, galleryBlock: 1000, k: 200, prefilterK, normalize: false };
+    const { js, fast } = await bothTop(q, g, options);
+    assert.deepEqual(columnsOf(fast), columnsOf(js), `prefilterK ${prefilterK}`);
+  }
+});
+
 Deno.test("topKPairs(queries, gallery, { int8 }) with k above the number of queries and ties", async () => {
   const dim = 16;
   const g = set(new Float32Array(700 * dim).fill(0.25), dim);
