@@ -26,6 +26,7 @@
 export * from "./_best_match_summary.ts";
 export * from "./_bootstrap.ts";
 export * from "./_dataset_metrics.ts";
+export * from "./_diversity.ts";
 export * from "./_eer_stats.ts";
 export * from "./_fdr.ts";
 export * from "./_kde.ts";
