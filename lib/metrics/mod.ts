@@ -30,6 +30,7 @@ export * from "./_diversity.ts";
 export * from "./_eer_stats.ts";
 export * from "./_fdr.ts";
 export * from "./_kde.ts";
+export * from "./_leakage_judged.ts";
 export * from "./_numpy_sum.ts";
 export * from "./_operating_point.ts";
 export * from "./_percentile.ts";
