@@ -12,6 +12,8 @@
  * <root>/Figures/<name>_MatedVsNonmated_<n>, <name>_BestMatches_<n>, comparison_<name>_<s>_samples
  * <root>/Figures_with_metrics/<name>_MatedVsNonmated
  * <root>/All_Datasets_metrics.csv, <root>/CI/<table>.csv
+ * <root>/Diversity/All_Datasets_diversity.csv, <root>/Diversity/<name>_identities.csv
+ * <root>/Figures/<name>_Diversity, All_Datasets_Diversity
  * ```
  *
  * Figure paths are stems: the figure writer adds `.svg` and `.png`. Also here: the dataset name of
@@ -32,6 +34,7 @@ export const LAYOUT_NAMES = {
   figures: "Figures",
   metricFigures: "Figures_with_metrics",
   ci: "CI",
+  diversity: "Diversity",
   metricsTable: "All_Datasets_metrics.csv",
 } as const;
 
@@ -80,6 +83,12 @@ export interface MetricsLayout {
   metricsTable(): string;
   /** `CI/<table>.csv`, e.g. `ciTable("eer_95")`. */
   ciTable(table: string): string;
+  /** `Diversity/All_Datasets_diversity.csv`: one row per dataset (the diversity task). */
+  diversityTable(): string;
+  /** `Diversity/<name>_identities.csv`: one row per identity of a dataset. */
+  identitiesCsv(name: string): string;
+  /** Figure stem `Figures/<name>_Diversity`; `diversityFigure()` is the overview `All_Datasets_Diversity`. */
+  diversityFigure(name?: string): string;
 }
 
 /**
@@ -119,6 +128,9 @@ export function metricsLayout(root: string = DEFAULT_METRICS_ROOT): MetricsLayou
     comparisonFigure: (name, samples) => join(dir("figures"), comparisonFigureName(name, samples)),
     metricsTable: () => join(root, LAYOUT_NAMES.metricsTable),
     ciTable: (table) => join(dir("ci"), `${table}.csv`),
+    diversityTable: () => join(dir("diversity"), "All_Datasets_diversity.csv"),
+    identitiesCsv: (name) => join(dir("diversity"), `${name}_identities.csv`),
+    diversityFigure: (name) => join(dir("figures"), `${name ?? "All_Datasets"}_Diversity`),
   };
 }
 
@@ -205,6 +217,8 @@ const NAME_SUFFIXES: readonly RegExp[] = [
   /_non_mated_similarities\.txt$/,
   /_mated_similarities\.txt$/,
   /_MatedVsNonmated(?:_\d+)?\.(?:svg|png|pdf)$/,
+  /_identities\.csv$/,
+  /_Diversity\.(?:svg|png|pdf)$/,
   /\.labels\.tsv$/,
   /\.(?:tar\.gz|tgz|tar|zip|rec|idx|jsonl|json|npy|csv|txt)$/i,
 ];

@@ -31,6 +31,8 @@ export * from "./_closest_json.ts";
 export * from "./_closest_shard.ts";
 export * from "./_closest_paths_csv.ts";
 export * from "./_csv.ts";
+export * from "./_diversity_csv.ts";
+export * from "./_identities_csv.ts";
 export * from "./_latex_table.ts";
 export * from "./_layout.ts";
 export * from "./_manifest.ts";
