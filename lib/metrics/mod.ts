@@ -26,6 +26,7 @@
 export * from "./_best_match_summary.ts";
 export * from "./_bootstrap.ts";
 export * from "./_dataset_metrics.ts";
+export * from "./_det_roc.ts";
 export * from "./_diversity.ts";
 export * from "./_eer_stats.ts";
 export * from "./_fdr.ts";
@@ -33,5 +34,6 @@ export * from "./_kde.ts";
 export * from "./_leakage_judged.ts";
 export * from "./_numpy_sum.ts";
 export * from "./_operating_point.ts";
+export * from "./_operating_points.ts";
 export * from "./_percentile.ts";
 export * from "./_score_tally.ts";
