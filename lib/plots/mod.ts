@@ -15,6 +15,7 @@
 export * from "./_best_matches.ts";
 export * from "./_browser_assets.ts";
 export * from "./_density.ts";
+export * from "./_diversity.ts";
 export * from "./_document.ts";
 export * from "./_kde_area.ts";
 export * from "./_pair_grid.ts";
