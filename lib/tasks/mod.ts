@@ -14,6 +14,7 @@
  * | `paths` | {@linkcode runPaths} |
  * | `plot-similar` | {@linkcode runPlotSimilar} |
  * | `paper` | {@linkcode runPaper} |
+ * | `report` | {@linkcode runReport} |
  * | `demo` | {@linkcode runDemo} |
  * | `slurm` | {@linkcode runSlurm} |
  * | `explore` | {@linkcode runExplore} |
@@ -50,6 +51,7 @@ export * from "./_metrics.ts";
 export * from "./_paper.ts";
 export * from "./_paths.ts";
 export * from "./_plot_similar.ts";
+export * from "./_report.ts";
 export * from "./_score_sets.ts";
 export * from "./_run_contract.ts";
 export * from "./_scores_io.ts";

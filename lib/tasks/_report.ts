@@ -1,0 +1,845 @@
+/**
+ * `deno task report`: one self-contained HTML file per audit. It reads a results folder of the kit
+ * (the `Metrics/` tree: the metrics table, the CI tables, best matches, closest pairs, figures and
+ * any other table written under it) and writes one page that holds all of it: every figure inlined
+ * as a `data:` URL, the closest pairs with thumbnails of both faces read from the image datasets
+ * (folders or archives, through `lib/data`'s containers), no script, no stylesheet or font from
+ * elsewhere, so the file opens offline and can be mailed or archived as it is.
+ *
+ * The page opens with {@linkcode PAPER_MAP}: which file and notebook reproduce each figure and
+ * table of the paper (the README carries the same table, {@linkcode paperMapMarkdown}). Then the
+ * verification table (percent with 95% bootstrap intervals, `17.70 [15.90, 19.45]`), one section
+ * per dataset (verification, leakage, diversity, closest pairs), the tables and figures that belong
+ * to no one dataset, and the files read. A section whose outputs are absent says which task makes
+ * them. Datasets come in the metrics table's order (code-unit order of the score files), then the
+ * others in code-unit order.
+ *
+ * Figures and tables are found by walking the tree, so outputs added by later tasks (DET and ROC
+ * curves, operating points, diversity) appear without a change here: a figure goes to the dataset
+ * whose name is a `_`-separated token of its file name (the longest such name), and to the
+ * section its name suggests.
+ *
+ * @module
+ */
+import { dirname, join, relative } from "node:path";
+import { KIT_VERSION } from "../cli/_flags.ts";
+import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
+import { decodeImage } from "../image/_decode.ts";
+import { encodePng } from "../demo/_encode.ts";
+import { type ImageIndex, imageMimeType, openImageIndex } from "../explore/_image_index.ts";
+import { readBestMatches } from "../formats/_best_match_csv.ts";
+import { type CiTable, readCiTables } from "../formats/_ci_tables.ts";
+import { type ClosestPairs, readClosest } from "../formats/_closest_json.ts";
+import { parseCsv } from "../formats/_csv.ts";
+import { writeFileAtomic } from "../formats/_atomic.ts";
+import {
+  BEST_MATCH_CSV_PATTERN,
+  CLOSEST_JSON_PATTERN,
+  datasetNameOf,
+  DEFAULT_METRICS_ROOT,
+  LAYOUT_NAMES,
+  MANIFEST_SUFFIX,
+  metricsLayout,
+  pairScoreFiles,
+  SHARDS_DIR,
+  SLURM_DIR,
+} from "../formats/_layout.ts";
+import { type MetricsTable, readMetricsTable } from "../formats/_metrics_table.ts";
+import { type BestMatchSummary, summarizeBestMatches } from "../metrics/_best_match_summary.ts";
+import { encodeBase64 } from "../notebook/_base64.ts";
+import { escapeHtml } from "../notebook/_html.ts";
+import { beginRun, fileInput } from "./_run_contract.ts";
+
+/** One figure or table of the paper and what reproduces it. */
+export interface PaperMapRow {
+  /** The paper's figure or table, in words. */
+  item: string;
+  /** The `deno task` command that writes it. */
+  task: string;
+  /** The files written, under the results folder (`Metrics/`), or under `paper`'s `--out`. */
+  files: string;
+  /** The notebook that steps through it. */
+  notebook: string;
+}
+
+/**
+ * Each figure and table of "Beyond Real Faces" (arXiv 2510.17372) and its replication package, the
+ * `deno task` that writes it, the files (paths under the results folder) and the notebook. The
+ * rows with `paper` are drawn from the paper's published `Data/` folder; the others from the kit's
+ * own runs.
+ */
+export const PAPER_MAP: readonly PaperMapRow[] = paperMap();
+
+function paperMap(): PaperMapRow[] {
+  const tree = metricsLayout("");
+  const code = (...paths: string[]) =>
+    paths.map((p) => `\`${p.replaceAll("\\", "/")}\``).join(", ");
+  const n = (path: string) => path.replace(/_0(?=\.|$)/, "_<n>");
+  const ci = ["eer_95", "fmr_95", "fdr_95", "mean_95"].map((t) => tree.ciTable(t));
+  const closest = tree.closestJson("<name>", 0, 0).replace("_Top0Global_0", "_Top<k>Global_<n>");
+  const paper = "`deno task paper --data Data`";
+  return [
+    {
+      item: "Mated vs non-mated similarity distributions, per dataset (figure)",
+      task: "`deno task mated`, `deno task metrics`",
+      files: `${code(`${n(tree.matedFigure("<name>", 0))}.svg`)}; with EER and FMR thresholds: ${
+        code(`${tree.metricsFigure("<name>")}.svg`)
+      }`,
+      notebook: "`02_mated_vs_non_mated.ipynb`",
+    },
+    {
+      item:
+        "Verification table: EER, FMR100, FMR1000, FDR, genuine and impostor means, 95% intervals",
+      task: "`deno task metrics`",
+      files: code(tree.metricsTable(), ...ci),
+      notebook: "`03_verification_metrics.ipynb`",
+    },
+    {
+      item: "Verification table of the published data, as figures with intervals",
+      task: paper,
+      files: code("paper/paper_table.csv", "paper/paper_table_<metric>.svg"),
+      notebook: "`06_paper_table.ipynb`",
+    },
+    {
+      item: "Best-match similarity to CASIA-WebFace, per dataset (figure)",
+      task: "`deno task leakage`",
+      files: code(n(tree.bestMatchCsv("<name>", 0)), `${n(tree.bestMatchFigure("<name>", 0))}.svg`),
+      notebook: "`04_identity_leakage.ipynb`",
+    },
+    {
+      item: "Best-match distributions of all datasets, and shares above thresholds (figures)",
+      task: paper,
+      files: code(
+        "paper/best_matches_all.svg",
+        "paper/threshold_shares.svg",
+        "paper/best_match_summary.csv",
+      ),
+      notebook: "`04_identity_leakage.ipynb`",
+    },
+    {
+      item: "Globally closest synthetic / CASIA-WebFace pairs (table and figure)",
+      task: `\`deno task closest\`; ${paper}`,
+      files: `${code(closest)}; ${code("paper/closest_pairs.csv", "paper/closest_pairs.svg")}`,
+      notebook: "`05_closest_pairs.ipynb`",
+    },
+    {
+      item: "Closest pairs as image grids, CASIA-WebFace beside the synthetic face (figure)",
+      task: "`deno task paths`, `deno task plot-similar`",
+      files: code(
+        tree.closestPathsCsv("<stem>.json"),
+        `${tree.comparisonFigure("<name>", 0).replace("_0_samples", "_<s>_samples")}.svg`,
+      ),
+      notebook: "`05_closest_pairs.ipynb`",
+    },
+    {
+      item: "All of the above for one audit, in one offline HTML page",
+      task: "`deno task report`",
+      files: code("report.html"),
+      notebook: "(all)",
+    },
+  ];
+}
+
+/**
+ * {@linkcode PAPER_MAP} as a Markdown table (the README carries it).
+ *
+ * @returns The table, one line per row, ending in a newline.
+ *
+ * @example
+ * ```ts
+ * import { paperMapMarkdown } from "./_report.ts";
+ * const table = paperMapMarkdown();
+ * if (!table.startsWith("| paper's figure or table | task | files | notebook |\n")) {
+ *   throw new Error(table);
+ * }
+ * ```
+ */
+export function paperMapMarkdown(): string {
+  const lines = [
+    "| paper's figure or table | task | files | notebook |",
+    "| --- | --- | --- | --- |",
+    ...PAPER_MAP.map((r) => `| ${r.item} | ${r.task} | ${r.files} | ${r.notebook} |`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Options of {@linkcode runReport}. */
+export interface RunReportOptions {
+  /** The results folder of the audit (a `Metrics/` tree). @default "Metrics" */
+  metrics?: string;
+  /** The HTML file to write. @default "<metrics>/report.html" */
+  out?: string;
+  /**
+   * Image datasets (folders or archives), each named by {@linkcode datasetNameOf} as its results
+   * are. @default {the folders under `<metrics>/Dataset` (where the demo puts its images)}
+   */
+  datasets?: string[] | undefined;
+  /** The real (CASIA-WebFace) images. @default {the dataset whose name contains `casia`} */
+  casia?: string | undefined;
+  /** Closest pairs shown with thumbnails per dataset. @default 10 */
+  pairs?: number;
+  /** Title of the page. @default "Synthetic face audit: <metrics folder>" */
+  title?: string;
+  /** Status lines and warnings (images not found). @default consoleReporter() */
+  reporter?: Reporter;
+}
+
+/** What {@linkcode runReport} wrote. */
+export interface ReportResult {
+  /** The HTML file. */
+  path: string;
+  /** Its size in bytes. */
+  bytes: number;
+  /** The datasets reported, in page order. */
+  datasets: string[];
+  /** Figures inlined. */
+  figures: number;
+  /** Tables shown (the verification table, best-match summaries and other CSV tables). */
+  tables: number;
+  /** Thumbnails inlined. */
+  thumbnails: number;
+  /** Pair images that no image dataset holds (shown as a cell that says so). */
+  missingImages: number;
+  /** The files read, relative to the results folder. */
+  inputs: string[];
+}
+
+/** Folders of the tree the page does not walk for figures and tables. */
+const SKIPPED_DIRS = new Set<string>([
+  "Dataset",
+  LAYOUT_NAMES.embeddings,
+  LAYOUT_NAMES.scores,
+  LAYOUT_NAMES.bestMatches,
+  LAYOUT_NAMES.paths,
+  LAYOUT_NAMES.closest,
+  LAYOUT_NAMES.ci,
+  SHARDS_DIR,
+  SLURM_DIR,
+  "node_modules",
+]);
+
+/** Archives the default image datasets may be (beside folders). */
+const ARCHIVE_PATTERN = /\.(?:zip|tar|tar\.gz|tgz|rec)$/i;
+
+/** Tables longer than this are linked by name, not shown. */
+const MAX_TABLE_ROWS = 200;
+
+type Topic = "verification" | "leakage" | "diversity" | "other";
+
+const TOPIC_TITLES: Record<Topic, string> = {
+  verification: "Verification",
+  leakage: "Leakage",
+  diversity: "Diversity",
+  other: "Other figures",
+};
+
+const TOPIC_MAKERS: Record<Topic, string> = {
+  verification: "deno task mated, deno task metrics",
+  leakage: "deno task leakage, deno task plot-similar",
+  diversity: "the diversity task (unique identities, intra-class spread)",
+  other: "",
+};
+
+function topicOf(name: string): Topic {
+  if (/diversity|unique|spread|pca|umap|norm/i.test(name)) return "diversity";
+  if (/leak|BestMatches|comparison|closest/i.test(name)) return "leakage";
+  if (/MatedVsNonmated|det|roc|operating|fnmr|fmr|eer|verification/i.test(name)) {
+    return "verification";
+  }
+  return "other";
+}
+
+/** A figure or table file found in the tree. */
+interface Found {
+  /** Path relative to the results folder, `/`-separated. */
+  rel: string;
+  /** File name without extension. */
+  stem: string;
+  /** The dataset it belongs to, or undefined. */
+  dataset?: string | undefined;
+  topic: Topic;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && pattern.test(e.name) && !e.name.endsWith(MANIFEST_SUFFIX)) {
+        names.push(e.name);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort().map((n) => join(dir, n));
+}
+
+/** Every `.svg`, `.png` and `.csv` under the tree, outside {@linkcode SKIPPED_DIRS}. */
+async function walk(root: string, skip: string): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (dir: string, rel: string) => {
+    const entries: Deno.DirEntry[] = [];
+    for await (const e of Deno.readDir(dir)) entries.push(e);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) {
+        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) await visit(path, r);
+      } else if (e.isFile && /\.(?:svg|png|csv)$/.test(e.name) && path !== skip) {
+        found.push(r);
+      }
+    }
+  };
+  await visit(root, "");
+  return found;
+}
+
+/** The dataset of a file name: the longest dataset name that is a `_`-separated token run of it. */
+function datasetOfStem(stem: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const name of names) {
+    const hit = stem === name || stem.startsWith(`${name}_`) || stem.endsWith(`_${name}`) ||
+      stem.includes(`_${name}_`);
+    if (hit && (best === undefined || name.length > best.length)) best = name;
+  }
+  return best;
+}
+
+/** `17.70` for 0.177: percent with two decimals. */
+function pct(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "" : (value * 100).toFixed(2);
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? "" : value.toFixed(digits);
+}
+
+/** `6.02 [5.91, 6.14]`, or the value alone without an interval. */
+function withInterval(
+  value: number | undefined,
+  lower: number | undefined,
+  upper: number | undefined,
+  format: (v: number | undefined) => string,
+): string {
+  const v = format(value);
+  if (v === "") return "";
+  const lo = format(lower), hi = format(upper);
+  return lo === "" || hi === "" ? v : `${v} [${lo}, ${hi}]`;
+}
+
+function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("\n");
+  return `<table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Inline Markdown of the map: `code` spans only. */
+function inlineCode(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
+interface VerificationRow {
+  dataset: string;
+  cells: string[];
+}
+
+const VERIFICATION_HEADER = [
+  "Dataset",
+  "genuine / impostor pairs",
+  "EER (%)",
+  "EER threshold",
+  "FNMR@FMR=1% (FMR100, %)",
+  "FNMR@FMR=0.1% (FMR1000, %)",
+  "FDR",
+  "genuine mean",
+  "impostor mean",
+];
+
+function verificationRows(table: MetricsTable | undefined, ci: CiTable | undefined) {
+  const rows: VerificationRow[] = [];
+  if (table) {
+    const col = (name: string) => table.columns.find((c) => c.name === name)?.values;
+    const at = (name: string, d: number) => col(name)?.[d];
+    table.datasets.forEach((dataset, d) => {
+      const ivl = (name: string, f: (v: number | undefined) => string) =>
+        withInterval(at(name, d), at(`${name} CI Lower`, d), at(`${name} CI Upper`, d), f);
+      const counts = [at("Genuine Comparisons", d), at("Impostor Comparisons", d)];
+      rows.push({
+        dataset,
+        cells: [
+          escapeHtml(dataset),
+          counts.every((c) => c !== undefined && Number.isFinite(c))
+            ? counts.map((c) => c!.toLocaleString("en-US")).join(" / ")
+            : "",
+          ivl("EER", pct),
+          fixed(at("EER Threshold", d), 3),
+          ivl("FMR100", pct),
+          ivl("FMR1000", pct),
+          ivl("FDR", (v) => fixed(v, 3)),
+          ivl("Genuine Mean", (v) => fixed(v, 3)),
+          ivl("Impostor Mean", (v) => fixed(v, 3)),
+        ],
+      });
+    });
+  } else if (ci) {
+    const metric = (name: string) => ci.metrics.find((m) => m.name === name);
+    ci.datasets.forEach((dataset, d) => {
+      const ivl = (name: string, f: (v: number | undefined) => string) => {
+        const m = metric(name);
+        return m ? withInterval(m.value[d], m.lower[d], m.upper[d], f) : "";
+      };
+      rows.push({
+        dataset,
+        cells: [
+          escapeHtml(dataset),
+          "",
+          ivl("EER", pct),
+          "",
+          ivl("FMR100", pct),
+          ivl("FMR1000", pct),
+          ivl("FDR", (v) => fixed(v, 3)),
+          ivl("Genuine Mean", (v) => fixed(v, 3)),
+          ivl("Impostor Mean", (v) => fixed(v, 3)),
+        ],
+      });
+    });
+  }
+  return rows;
+}
+
+/** Bytes a browser shows: JPEG, PNG, GIF, BMP and WebP as they are; others (TIFF) as PNG. */
+async function browserImage(bytes: Uint8Array, name: string): Promise<string> {
+  let mime = imageMimeType(bytes);
+  let shown = bytes;
+  if (mime === "application/octet-stream") {
+    shown = encodePng(await decodeImage(bytes, { name }));
+    mime = "image/png";
+  }
+  return `data:${mime};base64,${encodeBase64(shown)}`;
+}
+
+function figureHtml(found: Found, url: string): string {
+  return `<figure data-file="${escapeHtml(found.rel)}"><img src="${url}" alt="${
+    escapeHtml(found.stem)
+  }"><figcaption><code>${escapeHtml(found.rel)}</code></figcaption></figure>`;
+}
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 16px 48px; color: #222; }
+h1 { font-size: 24px; } h2 { border-bottom: 1px solid #ccc; margin-top: 40px; } h3 { margin-top: 28px; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; }
+figure { display: inline-block; margin: 8px 16px 16px 0; max-width: 100%; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 12px; color: #555; }
+img.thumb, span.thumb { width: 112px; height: 112px; object-fit: cover; display: block; }
+.pairs { display: flex; flex-wrap: wrap; gap: 12px; }
+figure.pair { margin: 0; padding: 6px; border: 1px solid #ddd; border-radius: 4px; }
+.faces { display: flex; gap: 4px; }
+.face { width: 112px; overflow-wrap: anywhere; }
+td { white-space: nowrap; }
+.missing { color: #a00; } .note { color: #555; }
+nav ul { columns: 3; }
+code { font-size: 12px; }
+.table { overflow-x: auto; max-width: 100%; }
+`;
+
+/**
+ * Writes the report of one audit: `<metrics>/report.html` (and its run manifest).
+ *
+ * @param options The results folder, the HTML path, the image datasets, pairs shown, reporter.
+ * @returns What the page holds.
+ * @throws {Deno.errors.NotFound} When the results folder does not exist, or holds no results.
+ * @throws {RangeError} When `pairs` is not a non-negative integer.
+ * @throws {SyntaxError} When a table or JSON of the tree is malformed (naming the file).
+ *
+ * @example
+ * ```ts
+ * import { memoryReporter } from "../cli/_reporter.ts";
+ * import { metricsLayout } from "../formats/_layout.ts";
+ * import { runMetrics } from "./_metrics.ts";
+ * import { runReport } from "./_report.ts";
+ * const dir = await Deno.makeTempDir();
+ * const tree = metricsLayout(dir);
+ * await Deno.mkdir(tree.dir("scores"));
+ * await Deno.writeTextFile(tree.matedScores("A"), "0.9\n0.8\n0.7\n0.4\n");
+ * await Deno.writeTextFile(tree.nonMatedScores("A"), "0.1\n0.2\n0.5\n0.3\n0.75\n");
+ * const reporter = memoryReporter();
+ * await runMetrics({ scores: tree.dir("scores"), out: dir, resamples: 0, figures: false, reporter });
+ * const report = await runReport({ metrics: dir, reporter });
+ * const html = await Deno.readTextFile(report.path);
+ * await Deno.remove(dir, { recursive: true });
+ * if (!html.includes("<td>22.50</td>")) throw new Error("the EER (0.225) is shown in percent");
+ * ```
+ */
+export async function runReport(options: RunReportOptions = {}): Promise<ReportResult> {
+  const {
+    metrics = DEFAULT_METRICS_ROOT,
+    out = join(metrics, "report.html"),
+    pairs = 10,
+    reporter = consoleReporter(),
+  } = options;
+  if (!Number.isInteger(pairs) || pairs < 0) {
+    throw new RangeError(
+      `Cannot show closest pairs: pairs must be an integer >= 0: current value is ${pairs}`,
+    );
+  }
+  if (!(await exists(metrics))) {
+    throw new Deno.errors.NotFound(
+      `Cannot report on ${metrics}: no such folder (run deno task demo, or name a results folder with --metrics)`,
+    );
+  }
+  const title = options.title ?? `Synthetic face audit: ${metrics}`;
+  const layout = metricsLayout(metrics);
+  const inputs: string[] = [];
+  const read = (path: string) => inputs.push(path);
+
+  let table: MetricsTable | undefined;
+  if (await exists(layout.metricsTable())) {
+    table = await readMetricsTable(layout.metricsTable());
+    read(layout.metricsTable());
+  }
+  let ci: CiTable | undefined;
+  if (await exists(layout.dir("ci"))) {
+    try {
+      ci = await readCiTables(layout.dir("ci"));
+      for (const f of await listFiles(layout.dir("ci"), /\.csv$/)) read(f);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  const bestMatches = new Map<string, { summary: BestMatchSummary; file: string }>();
+  for (const path of await listFiles(layout.dir("bestMatches"), BEST_MATCH_CSV_PATTERN)) {
+    const m = await readBestMatches(path);
+    bestMatches.set(m.name, {
+      summary: summarizeBestMatches(m.similarity, { thresholds: [0.3, 0.4, 0.5] }),
+      file: path,
+    });
+    read(path);
+  }
+  const closest = new Map<string, ClosestPairs & { file: string }>();
+  for (const path of await listFiles(layout.dir("closest"), CLOSEST_JSON_PATTERN)) {
+    const c = await readClosest(path);
+    closest.set(c.name, { ...c, file: path });
+    read(path);
+  }
+  const scored = pairScoreFiles(
+    (await listFiles(layout.dir("scores"), /\.txt$/)).map((p) => p.slice(dirname(p).length + 1)),
+  ).pairs.map((p) => p.dataset);
+
+  const ordered: string[] = [...(table?.datasets ?? ci?.datasets ?? [])];
+  const others = new Set([...scored, ...bestMatches.keys(), ...closest.keys()]);
+  for (const name of [...others].sort()) if (!ordered.includes(name)) ordered.push(name);
+
+  const files = await walk(metrics, out);
+  if (ordered.length === 0 && files.length === 0) {
+    throw new Deno.errors.NotFound(
+      `Cannot report on ${metrics}: it holds no results (no ${LAYOUT_NAMES.metricsTable}, ${LAYOUT_NAMES.ci}/, ${LAYOUT_NAMES.bestMatches}/, ${LAYOUT_NAMES.closest}/ or figures)`,
+    );
+  }
+  const svgStems = new Set(files.filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4)));
+  const found: Found[] = files
+    .filter((f) => !(f.endsWith(".png") && svgStems.has(f.slice(0, -4))))
+    .map((rel) => {
+      const stem = rel.split("/").pop()!.replace(/\.[a-z]+$/, "");
+      return { rel, stem, dataset: datasetOfStem(stem, ordered), topic: topicOf(rel) };
+    });
+
+  // Images.
+  const datasetPaths = options.datasets ?? [
+    ...await listDirs(join(metrics, "Dataset")),
+    ...await listFiles(join(metrics, "Dataset"), ARCHIVE_PATTERN),
+  ];
+  const indexes = new Map<string, ImageIndex>();
+  const casiaPath = options.casia ??
+    datasetPaths.find((p) => /casia/i.test(datasetNameOf(p)));
+  let casiaIndex: ImageIndex | undefined;
+  let thumbnails = 0, missingImages = 0, figureCount = 0, tableCount = 0;
+  const body: string[] = [];
+  try {
+    for (const path of datasetPaths) {
+      if (path === casiaPath) continue;
+      indexes.set(datasetNameOf(path), await openImageIndex(path));
+    }
+    if (casiaPath !== undefined) casiaIndex = await openImageIndex(casiaPath);
+
+    const inline = async (f: Found) => {
+      const bytes = await Deno.readFile(join(metrics, f.rel));
+      read(join(metrics, f.rel));
+      figureCount++;
+      const mime = f.rel.endsWith(".svg") ? "image/svg+xml" : "image/png";
+      return figureHtml(f, `data:${mime};base64,${encodeBase64(bytes)}`);
+    };
+    const csvTable = async (f: Found) => {
+      const path = join(metrics, f.rel);
+      const text = await Deno.readTextFile(path);
+      read(path);
+      const { header, rows: data } = parseCsv(text, { source: path });
+      tableCount++;
+      const shown = data.slice(0, MAX_TABLE_ROWS).map((r) => r.map((c) => escapeHtml(c)));
+      const more = data.length > MAX_TABLE_ROWS
+        ? `<p class="note">${MAX_TABLE_ROWS} of ${data.length} rows shown; the file has all.</p>`
+        : "";
+      return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
+        escapeHtml(f.rel)
+      }</code></p>${htmlTable(header, shown)}${more}</div>`;
+    };
+    const thumb = async (index: ImageIndex | undefined, identity: string, image: string) => {
+      const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
+      const bytes = index ? await index.get(identity, image) : undefined;
+      if (!bytes) {
+        missingImages++;
+        return `<span class="missing thumb">not in the image datasets</span>${label}`;
+      }
+      thumbnails++;
+      const url = await browserImage(bytes, `${identity}/${image}`);
+      return `<img class="thumb" src="${url}" alt="${escapeHtml(`${identity}/${image}`)}">${label}`;
+    };
+
+    // The map.
+    body.push(
+      `<section id="map"><h2>Paper figures and tables, and what reproduces them</h2>`,
+      `<p class="note">Paths are under the results folder (<code>${
+        escapeHtml(metrics)
+      }</code>); <code>paper/</code> is <code>deno task paper</code>'s output. Notebooks are in <code>notebooks/</code>.</p>`,
+      htmlTable(
+        ["paper's figure or table", "task", "files", "notebook"],
+        PAPER_MAP.map((r) => [r.item, r.task, r.files, r.notebook].map(inlineCode)),
+      ),
+      `</section>`,
+    );
+
+    // The verification table.
+    const vrows = verificationRows(table, ci);
+    body.push(`<section id="verification"><h2>Verification</h2>`);
+    if (vrows.length) {
+      tableCount++;
+      body.push(
+        `<p class="note">Percent where the metric is a rate; 95% bootstrap intervals in brackets. From <code>${
+          escapeHtml(relative(metrics, table ? layout.metricsTable() : layout.dir("ci")))
+        }</code>.</p>`,
+        htmlTable(VERIFICATION_HEADER, vrows.map((r) => r.cells)),
+      );
+    } else {
+      body.push(`<p class="note">No metrics table: run <code>deno task metrics</code>.</p>`);
+    }
+    body.push(`</section>`);
+
+    // One section per dataset.
+    const nav: string[] = [];
+    const sections: string[] = [];
+    for (const name of ordered) {
+      const id = `dataset-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+      nav.push(`<li><a href="#${id}">${escapeHtml(name)}</a></li>`);
+      const parts: string[] = [
+        `<section class="dataset" id="${id}" data-dataset="${escapeHtml(name)}"><h2>${
+          escapeHtml(name)
+        }</h2>`,
+      ];
+      for (const topic of ["verification", "leakage", "diversity", "other"] as const) {
+        const mine = found.filter((f) => f.dataset === name && f.topic === topic);
+        const content: string[] = [];
+        if (topic === "verification") {
+          const row = vrows.find((r) => r.dataset === name);
+          if (row) {
+            content.push(htmlTable(VERIFICATION_HEADER.slice(1), [row.cells.slice(1)]));
+          }
+        }
+        if (topic === "leakage") {
+          const bm = bestMatches.get(name);
+          if (bm) {
+            tableCount++;
+            const s = bm.summary;
+            content.push(
+              `<p>Best match in the real data of each of ${
+                s.n.toLocaleString("en-US")
+              } samples (<code>${escapeHtml(relative(metrics, bm.file))}</code>):</p>`,
+              htmlTable(
+                [
+                  "samples",
+                  "mean",
+                  "median",
+                  "min",
+                  "max",
+                  ...s.thresholds.map((t) => `share >= ${t} (%)`),
+                ],
+                [[
+                  s.n.toLocaleString("en-US"),
+                  fixed(s.mean, 3),
+                  fixed(s.median, 3),
+                  fixed(s.min, 3),
+                  fixed(s.max, 3),
+                  ...Array.from(s.shareAbove, (v) => pct(v)),
+                ]],
+              ),
+            );
+          }
+        }
+        for (const f of mine) {
+          content.push(f.rel.endsWith(".csv") ? await csvTable(f) : await inline(f));
+        }
+        if (topic === "other" && content.length === 0) continue;
+        parts.push(`<section class="${topic}"><h3>${TOPIC_TITLES[topic]}</h3>`);
+        parts.push(
+          ...(content.length ? content : [
+            `<p class="note">Not computed for ${escapeHtml(name)}: run ${TOPIC_MAKERS[topic]}.</p>`,
+          ]),
+        );
+        parts.push(`</section>`);
+      }
+      parts.push(`<section class="closest"><h3>Closest pairs</h3>`);
+      const c = closest.get(name);
+      if (c) {
+        const shown = Math.min(pairs, c.rank.length);
+        const cards: string[] = [];
+        for (let i = 0; i < shown; i++) {
+          const real = await thumb(casiaIndex, c.casiaIdentity[i]!, c.casiaImageName[i]!);
+          const synthetic = await thumb(
+            indexes.get(name),
+            c.queryIdentity[i]!,
+            c.queryImageName[i]!,
+          );
+          cards.push(
+            `<figure class="pair" data-rank="${
+              c.rank[i]
+            }"><div class="faces"><div class="face real">${real}</div><div class="face synthetic">${synthetic}</div></div><figcaption>#${
+              c.rank[i]
+            }: cosine ${fixed(c.similarity[i], 4)}</figcaption></figure>`,
+          );
+        }
+        parts.push(
+          `<p>The ${shown} closest of the ${c.rank.length} pairs in <code>${
+            escapeHtml(relative(metrics, c.file))
+          }</code> (${
+            c.metadata.nSamplesCompared.toLocaleString("en-US")
+          } samples searched against the real data); in each pair the real (CASIA-WebFace) face is on the left, the synthetic (${
+            escapeHtml(name)
+          }) face on the right.</p>`,
+          `<div class="pairs">${cards.join("\n")}</div>`,
+        );
+        if (!indexes.has(name) || !casiaIndex) {
+          parts.push(
+            `<p class="note">Faces are shown where the image datasets are named (<code>deno task report --datasets DIR... --casia DIR</code>).</p>`,
+          );
+        }
+      } else {
+        parts.push(
+          `<p class="note">Not computed for ${
+            escapeHtml(name)
+          }: run <code>deno task closest</code>.</p>`,
+        );
+      }
+      parts.push(`</section>`, `</section>`);
+      sections.push(parts.join("\n"));
+    }
+    body.push(
+      `<section id="datasets"><h2>Datasets</h2><nav><ul>${nav.join("")}</ul></nav></section>`,
+    );
+    body.push(...sections);
+
+    // Everything that belongs to no one dataset.
+    const shared = found.filter((f) => f.dataset === undefined);
+    body.push(`<section id="all-datasets"><h2>All datasets</h2>`);
+    for (const f of shared) body.push(f.rel.endsWith(".csv") ? await csvTable(f) : await inline(f));
+    if (shared.length === 0) {
+      body.push(`<p class="note">No figure or table across datasets in this folder.</p>`);
+    }
+    body.push(`</section>`);
+  } finally {
+    for (const index of indexes.values()) await index.close();
+    await casiaIndex?.close();
+  }
+
+  const rels = [...new Set(inputs)].map((p) => relative(metrics, p).replaceAll("\\", "/")).sort();
+  body.push(
+    `<section id="sources"><h2>Files read</h2><p class="note">Under <code>${
+      escapeHtml(metrics)
+    }</code>; each output's run manifest (<code>&lt;file&gt;${MANIFEST_SUFFIX}</code>) beside it names its inputs, flags and seeds.</p><ul>${
+      rels.map((r) => `<li><code>${escapeHtml(r)}</code></li>`).join("")
+    }</ul></section>`,
+  );
+  const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="synthetic-face-audit ${escapeHtml(KIT_VERSION)}">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="note">Written by <code>deno task report</code> (kit ${
+    escapeHtml(KIT_VERSION)
+  }): ${ordered.length} datasets, ${figureCount} figures, ${tableCount} tables, ${thumbnails} face thumbnails. Self-contained: it loads nothing from elsewhere.</p>
+${body.join("\n")}
+</body>
+</html>
+`;
+  await Deno.mkdir(dirname(out) || ".", { recursive: true });
+  {
+    await using run = await beginRun(
+      [out],
+      {
+        task: "report",
+        flags: {
+          metrics,
+          out,
+          datasets: datasetPaths,
+          casia: casiaPath ?? null,
+          pairs,
+        },
+      },
+    );
+    await writeFileAtomic(out, html);
+    const manifestInputs = await Promise.all(
+      [...new Set(inputs)].sort().map((p) => fileInput(relative(metrics, p), p)),
+    );
+    await run.finish({
+      counts: { datasets: ordered.length, figures: figureCount, tables: tableCount, thumbnails },
+      inputs: manifestInputs,
+    });
+  }
+  const bytes = (await Deno.stat(out)).size;
+  reporter.info(
+    `report: ${out} (${
+      (bytes / 1e6).toFixed(1)
+    } MB): ${ordered.length} datasets, ${figureCount} figures, ${tableCount} tables, ${thumbnails} thumbnails`,
+  );
+  if (missingImages > 0) {
+    reporter.warn(
+      `report: ${missingImages} images of the closest pairs are in no image dataset named (--datasets, --casia); their cells say so`,
+    );
+  }
+  return {
+    path: out,
+    bytes,
+    datasets: ordered,
+    figures: figureCount,
+    tables: tableCount,
+    thumbnails,
+    missingImages,
+    inputs: rels,
+  };
+}
+
+async function listDirs(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) if (e.isDirectory) names.push(e.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort().map((n) => join(dir, n));
+}
