@@ -221,8 +221,10 @@ const SKIPPED_DIRS = new Set<string>([
 /** Archives the default image datasets may be (beside folders). */
 const ARCHIVE_PATTERN = /\.(?:zip|tar|tar\.gz|tgz|rec)$/i;
 
-/** Tables longer than this are linked by name, not shown. */
+/** Rows shown of a table across datasets; the file has all. */
 const MAX_TABLE_ROWS = 200;
+/** Rows shown of a table of one dataset (a row per identity, say); the file has all. */
+const MAX_DATASET_TABLE_ROWS = 20;
 
 type Topic = "verification" | "leakage" | "diversity" | "other";
 
@@ -241,9 +243,14 @@ const TOPIC_MAKERS: Record<Topic, string> = {
 };
 
 function topicOf(name: string): Topic {
-  if (/diversity|unique|spread|pca|umap|norm/i.test(name)) return "diversity";
+  const tokens = name.split(/[_/.\s-]+/).map((t) => t.toLowerCase());
+  const has = (...words: string[]) => tokens.some((t) => words.includes(t));
+  if (/diversity|spread/i.test(name) || has("unique", "pca", "umap", "norms")) return "diversity";
   if (/leak|BestMatches|comparison|closest/i.test(name)) return "leakage";
-  if (/MatedVsNonmated|det|roc|operating|fnmr|fmr|eer|verification/i.test(name)) {
+  if (
+    /MatedVsNonmated|operating|fnmr|verification/i.test(name) ||
+    has("det", "roc", "eer", "fmr", "tar")
+  ) {
     return "verification";
   }
   return "other";
@@ -295,7 +302,7 @@ async function walk(root: string, skip: string): Promise<string[]> {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) {
         if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) await visit(path, r);
-      } else if (e.isFile && /\.(?:svg|png|csv)$/.test(e.name) && path !== skip) {
+      } else if (e.isFile && /\.(?:svg|png|csv|tex)$/.test(e.name) && path !== skip) {
         found.push(r);
       }
     }
@@ -452,6 +459,7 @@ td { white-space: nowrap; }
 .missing { color: #a00; } .note { color: #555; }
 nav ul { columns: 3; }
 code { font-size: 12px; }
+pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
 .table { overflow-x: auto; max-width: 100%; }
 `;
 
@@ -581,20 +589,46 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       const mime = f.rel.endsWith(".svg") ? "image/svg+xml" : "image/png";
       return figureHtml(f, `data:${mime};base64,${encodeBase64(bytes)}`);
     };
-    const csvTable = async (f: Found) => {
+    const csvs = new Map<string, { header: string[]; rows: string[][] }>();
+    const readCsv = async (rel: string) => {
+      let t = csvs.get(rel);
+      if (!t) {
+        const path = join(metrics, rel);
+        t = parseCsv(await Deno.readTextFile(path), { source: path });
+        read(path);
+        csvs.set(rel, t);
+      }
+      return t;
+    };
+    const csvTable = async (f: Found, limit: number, only?: string) => {
+      const { header, rows } = await readCsv(f.rel);
+      const data = only === undefined ? rows : rows.filter((r) => r[0] === only);
+      tableCount++;
+      const shown = data.slice(0, limit).map((r) => r.map((c) => escapeHtml(c)));
+      const more = data.length > limit
+        ? `<p class="note">${limit} of ${data.length} rows shown; the file has all.</p>`
+        : "";
+      const from = only === undefined ? "" : ` (the row of ${escapeHtml(only)})`;
+      return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
+        escapeHtml(f.rel)
+      }</code>${from}</p>${htmlTable(header, shown)}${more}</div>`;
+    };
+    const latex = async (f: Found) => {
       const path = join(metrics, f.rel);
       const text = await Deno.readTextFile(path);
       read(path);
-      const { header, rows: data } = parseCsv(text, { source: path });
-      tableCount++;
-      const shown = data.slice(0, MAX_TABLE_ROWS).map((r) => r.map((c) => escapeHtml(c)));
-      const more = data.length > MAX_TABLE_ROWS
-        ? `<p class="note">${MAX_TABLE_ROWS} of ${data.length} rows shown; the file has all.</p>`
-        : "";
-      return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
+      return `<details class="latex" data-file="${escapeHtml(f.rel)}"><summary>LaTeX: <code>${
         escapeHtml(f.rel)
-      }</code></p>${htmlTable(header, shown)}${more}</div>`;
+      }</code></summary><pre>${escapeHtml(text)}</pre></details>`;
     };
+    const show = (f: Found, limit: number) =>
+      f.rel.endsWith(".csv") ? csvTable(f, limit) : f.rel.endsWith(".tex") ? latex(f) : inline(f);
+    /** Tables across datasets whose first column is `Dataset`: each dataset's row goes to it. */
+    const byDataset: Found[] = [];
+    for (const f of found) {
+      if (f.dataset !== undefined || !f.rel.endsWith(".csv") || f.topic === "other") continue;
+      if ((await readCsv(f.rel)).header[0] === "Dataset") byDataset.push(f);
+    }
     const thumb = async (index: ImageIndex | undefined, identity: string, image: string) => {
       const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
       const bytes = index ? await index.get(identity, image) : undefined;
@@ -686,9 +720,13 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
             );
           }
         }
-        for (const f of mine) {
-          content.push(f.rel.endsWith(".csv") ? await csvTable(f) : await inline(f));
+        for (const f of byDataset) {
+          if (f.topic !== topic) continue;
+          if ((await readCsv(f.rel)).rows.some((r) => r[0] === name)) {
+            content.push(await csvTable(f, MAX_TABLE_ROWS, name));
+          }
         }
+        for (const f of mine) content.push(await show(f, MAX_DATASET_TABLE_ROWS));
         if (topic === "other" && content.length === 0) continue;
         parts.push(`<section class="${topic}"><h3>${TOPIC_TITLES[topic]}</h3>`);
         parts.push(
@@ -751,7 +789,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
     // Everything that belongs to no one dataset.
     const shared = found.filter((f) => f.dataset === undefined);
     body.push(`<section id="all-datasets"><h2>All datasets</h2>`);
-    for (const f of shared) body.push(f.rel.endsWith(".csv") ? await csvTable(f) : await inline(f));
+    for (const f of shared) body.push(await show(f, MAX_TABLE_ROWS));
     if (shared.length === 0) {
       body.push(`<p class="note">No figure or table across datasets in this folder.</p>`);
     }

@@ -286,6 +286,85 @@ Deno.test("runReport(): every number of the page equals its file; pairs show the
   }
 });
 
+Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table across datasets, LaTeX, figures by name", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-later-" });
+  try {
+    const tree = metricsLayout(root);
+    await Deno.mkdir(tree.dir("scores"));
+    const rng = createRng(3);
+    for (const name of ["A", "B"]) {
+      const scores = (mean: number) =>
+        Array.from({ length: 60 }, () => (mean + 0.3 * (uniformFloat(rng) - 0.5)).toFixed(6));
+      await Deno.writeTextFile(tree.matedScores(name), scores(0.7).join("\n") + "\n");
+      await Deno.writeTextFile(tree.nonMatedScores(name), scores(0.2).join("\n") + "\n");
+    }
+    const reporter = memoryReporter();
+    await runMetrics({
+      scores: tree.dir("scores"),
+      out: root,
+      resamples: 0,
+      figures: false,
+      reporter,
+    });
+    // What tasks of other issues write: a table across datasets, its LaTeX, one dataset's
+    // per-identity table and figure.
+    await Deno.mkdir(join(root, "Operating"));
+    const table = "Dataset,FNMR@FMR=1%,Threshold\nA,0.25,0.61\nB,0.5,0.64\n";
+    await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.csv"), table);
+    const tex = "\\begin{tabular}{lrr}\n\\toprule\nA & 25.00 & 0.61 \\\\\n\\end{tabular}\n";
+    await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.tex"), tex);
+    await Deno.mkdir(tree.dir("figures"));
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>';
+    await Deno.writeTextFile(join(tree.dir("figures"), "A_DET.svg"), svg);
+    await Deno.mkdir(join(root, "Diversity"));
+    const identities = [
+      "identity,images",
+      ...Array.from({ length: 30 }, (_, i) => `b_${i},${i + 2}`),
+    ];
+    await Deno.writeTextFile(
+      join(root, "Diversity", "B_identities.csv"),
+      identities.join("\n") + "\n",
+    );
+
+    const report = await runReport({ metrics: root, reporter });
+    const { document } = parseHTML(await Deno.readTextFile(report.path));
+    assert.deepEqual(report.datasets, ["A", "B"]);
+    const rowsOf = (el: Element | null) =>
+      [...(el?.querySelectorAll("tbody tr") ?? [])].map((tr) =>
+        [...tr.querySelectorAll("td")].map((td) => td.textContent).join(",")
+      );
+    const file = '[data-file="Operating/All_Datasets_operating_points.csv"]';
+    assert.deepEqual(rowsOf(document.querySelector(`[data-dataset="A"] .verification ${file}`)), [
+      "A,0.25,0.61",
+    ]);
+    assert.deepEqual(rowsOf(document.querySelector(`[data-dataset="B"] .verification ${file}`)), [
+      "B,0.5,0.64",
+    ]);
+    assert.deepEqual(rowsOf(document.querySelector(`#all-datasets ${file}`)), [
+      "A,0.25,0.61",
+      "B,0.5,0.64",
+    ]);
+    assert.equal(document.querySelector("#all-datasets details.latex pre")?.textContent, tex);
+    const det = document.querySelector(
+      '[data-dataset="A"] .verification figure[data-file="Figures/A_DET.svg"] img',
+    );
+    assert.equal(
+      det?.getAttribute("src"),
+      `data:image/svg+xml;base64,${encodeBase64(new TextEncoder().encode(svg))}`,
+    );
+    assert.equal(document.querySelectorAll('figure[data-file="Figures/A_DET.svg"]').length, 1);
+    const perIdentity = document.querySelector(
+      '[data-dataset="B"] .diversity [data-file="Diversity/B_identities.csv"]',
+    );
+    assert.equal(rowsOf(perIdentity).length, 20);
+    assert.match(perIdentity!.textContent!, /20 of 30 rows shown/);
+    assert.equal(document.querySelector('[data-dataset="A"] .diversity [data-file]'), null);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("runReport() refuses a folder that is not there, a negative pair count and an empty folder", async () => {
   const dir = await Deno.makeTempDir();
   try {
