@@ -16,7 +16,14 @@ import {
   UsageError,
 } from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
-import { KERNEL_REQUESTS, runLeakage, SHARD_FLAG, shardFlag } from "../lib/tasks/mod.ts";
+import {
+  KERNEL_REQUESTS,
+  LEAKAGE_THRESHOLD_FLAGS,
+  leakageThresholdFlags,
+  runLeakage,
+  SHARD_FLAG,
+  shardFlag,
+} from "../lib/tasks/mod.ts";
 
 const LAYOUT = metricsLayout();
 
@@ -46,6 +53,7 @@ const FLAGS = {
     description: "search kernel: auto (int8 on VNNI, large scans), int8, fp32 or js; all exact",
     default: "auto",
   },
+  ...LEAKAGE_THRESHOLD_FLAGS,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -54,6 +62,11 @@ const USAGE = usage("deno task leakage INPUT --casia CASIA [flags]", FLAGS, {
   writes: [
     `${OUT.bestMatchScores("<name>", 10000)} (10000: --n-comparisons)`,
     OUT.bestMatchCsv("<name>", 10000),
+    `${OUT.leakageJudged("<name>", 10000)}.csv, .md and .tex, and the figure ${
+      OUT.leakageJudgedFigure("<name>", 10000)
+    }: leakage judged at the threshold (given, or calibrated on --impostor-scores, by default ${
+      OUT.nonMatedScores("<casia name>")
+    } when it is there)`,
     `${OUT.bestMatchFigure("<name>", 10000)}.svg and .png (unless --no-figures)`,
   ],
 });
@@ -77,6 +90,7 @@ async function main(): Promise<void> {
     kernel: choiceFlag(values, "kernel", KERNEL_REQUESTS),
     reporter,
     shard: shardFlag(values),
+    judge: leakageThresholdFlags(values),
   });
   console.error(`search kernel: ${best.kernel}`);
   for (const f of files) console.log(f);

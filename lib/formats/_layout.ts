@@ -12,6 +12,7 @@
  * <root>/Figures/<name>_MatedVsNonmated_<n>, <name>_BestMatches_<n>, comparison_<name>_<s>_samples
  * <root>/Figures_with_metrics/<name>_MatedVsNonmated
  * <root>/All_Datasets_metrics.csv, <root>/CI/<table>.csv
+ * <root>/Leakage/<name>_LeakageJudged_<n>.csv|md|tex, <root>/Figures/<name>_LeakageJudged_<n>
  * <root>/Diversity/All_Datasets_diversity.csv, <root>/Diversity/<name>_identities.csv
  * <root>/Figures/<name>_Diversity, All_Datasets_Diversity
  * ```
@@ -34,6 +35,7 @@ export const LAYOUT_NAMES = {
   figures: "Figures",
   metricFigures: "Figures_with_metrics",
   ci: "CI",
+  leakage: "Leakage",
   diversity: "Diversity",
   metricsTable: "All_Datasets_metrics.csv",
 } as const;
@@ -83,6 +85,10 @@ export interface MetricsLayout {
   metricsTable(): string;
   /** `CI/<table>.csv`, e.g. `ciTable("eer_95")`. */
   ciTable(table: string): string;
+  /** Stem `Leakage/<name>_LeakageJudged_<n>` of the judged-leakage tables (`.csv`, `.md`, `.tex`). */
+  leakageJudged(name: string, n: number): string;
+  /** Figure stem `Figures/<name>_LeakageJudged_<n>`. */
+  leakageJudgedFigure(name: string, n: number): string;
   /** `Diversity/All_Datasets_diversity.csv`: one row per dataset (the diversity task). */
   diversityTable(): string;
   /** `Diversity/<name>_identities.csv`: one row per identity of a dataset. */
@@ -128,6 +134,8 @@ export function metricsLayout(root: string = DEFAULT_METRICS_ROOT): MetricsLayou
     comparisonFigure: (name, samples) => join(dir("figures"), comparisonFigureName(name, samples)),
     metricsTable: () => join(root, LAYOUT_NAMES.metricsTable),
     ciTable: (table) => join(dir("ci"), `${table}.csv`),
+    leakageJudged: (name, n) => join(dir("leakage"), `${name}_LeakageJudged_${n}`),
+    leakageJudgedFigure: (name, n) => join(dir("figures"), `${name}_LeakageJudged_${n}`),
     diversityTable: () => join(dir("diversity"), "All_Datasets_diversity.csv"),
     identitiesCsv: (name) => join(dir("diversity"), `${name}_identities.csv`),
     diversityFigure: (name) => join(dir("figures"), `${name ?? "All_Datasets"}_Diversity`),
@@ -217,6 +225,7 @@ const NAME_SUFFIXES: readonly RegExp[] = [
   /_non_mated_similarities\.txt$/,
   /_mated_similarities\.txt$/,
   /_MatedVsNonmated(?:_\d+)?\.(?:svg|png|pdf)$/,
+  /_LeakageJudged_\d+\.(?:csv|md|tex|svg|png|pdf)$/,
   /_identities\.csv$/,
   /_Diversity\.(?:svg|png|pdf)$/,
   /\.labels\.tsv$/,

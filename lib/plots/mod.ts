@@ -19,6 +19,7 @@ export * from "./_det.ts";
 export * from "./_diversity.ts";
 export * from "./_document.ts";
 export * from "./_kde_area.ts";
+export * from "./_leakage_judged.ts";
 export * from "./_pair_grid.ts";
 export * from "./_render.ts";
 export * from "./_roc.ts";

@@ -32,6 +32,13 @@ import {
   type TopKResult,
 } from "../similarity/_search.ts";
 import { shardRange, type ShardSpec, shardText } from "./_shard.ts";
+import { type JudgedLeakage, judgeLeakage } from "../metrics/_leakage_judged.ts";
+import {
+  judgedLeakageTable,
+  leakageThreshold,
+  type LeakageThresholdOptions,
+  writeJudgedLeakage,
+} from "./_leakage_judged.ts";
 import { writeFileAtomic } from "../formats/_atomic.ts";
 import type { ManifestInput } from "../formats/_manifest.ts";
 import { beginRun, drawOf, embeddingsInput } from "./_run_contract.ts";
@@ -114,12 +121,24 @@ export interface RunLeakageOptions extends LeakageRunOptions {
   nComparisons?: number;
   /** Write the density figure (SVG and PNG). @default true */
   figure?: boolean;
+  /**
+   * The threshold of "leakage, judged": a given value, or calibrated on real impostor scores at
+   * an FMR; by default on CASIA's non-mated score file under `outDir`
+   * (`SimilarityScores/<casia name>_non_mated_similarities.txt`) at FMR 1e-3, and skipped (said
+   * so) when that file is not there. Writes `Leakage/<name>_LeakageJudged_<n>.csv|md|tex` and
+   * the figure `Figures/<name>_LeakageJudged_<n>`. Not in a shard run. @default {}
+   */
+  judge?: LeakageThresholdOptions;
+  /** Bootstrap resamples of the judged share. @default 1000 */
+  resamples?: number;
 }
 
 /** What {@linkcode runLeakage} found and wrote. */
 export interface LeakageResult {
   /** The sampled query rows, each one's best CASIA row and its cosine similarity (float32). */
   best: BestMatchResult;
+  /** The best matches judged against the run's threshold, when there was one. */
+  judged?: JudgedLeakage | undefined;
   /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
   files: string[];
 }
@@ -313,12 +332,43 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
       }),
     );
   }
+  let judged: JudgedLeakage | undefined;
+  const threshold = shard === undefined
+    ? await leakageThreshold(options.judge ?? {}, {
+      defaultImpostors: layout.nonMatedScores(datasetNameOf(options.casia)),
+      reporter,
+    })
+    : undefined;
+  if (threshold !== undefined) {
+    judged = judgeLeakage(
+      {
+        similarity: best.scores,
+        sampleIdentity: Array.from(best.queries, (q) => input.identities[q]!),
+        bestMatchIdentity: Array.from(best.gallery, (g) => casia.identities[g]!),
+      },
+      threshold.threshold,
+      { resamples: options.resamples ?? 1000, seed },
+    );
+    files.push(
+      ...await writeJudgedLeakage(
+        layout.leakageJudged(name, nComparisons),
+        layout.leakageJudgedFigure(name, nComparisons),
+        judgedLeakageTable([{ dataset: name, judged }], threshold),
+        { figure },
+      ),
+    );
+    log(
+      `leakage, judged: ${judged.leakedSamples} of ${judged.samples} samples (${
+        (100 * judged.share).toFixed(2)
+      }%) reach it; ${judged.leakedIdentities} of ${judged.identities} synthetic identities, ${judged.realIdentitiesHit} real identities hit`,
+    );
+  }
   await run.finish({
     counts: { samples: rows.length, gallery: casia.identities.length },
     draws: [drawOf("sample rows", rows)],
     outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
   });
-  return { best, files };
+  return { best, judged, files };
 }
 
 /** Options of {@linkcode writeBestMatchesFigure}. */

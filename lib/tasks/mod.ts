@@ -46,6 +46,7 @@ export {
 export * from "./_embed.ts";
 export * from "./_embed_output.ts";
 export * from "./_leakage.ts";
+export * from "./_leakage_judged.ts";
 export * from "./_merge.ts";
 export * from "./_metrics.ts";
 export * from "./_paper.ts";
