@@ -236,9 +236,9 @@ const TOPIC_TITLES: Record<Topic, string> = {
 };
 
 const TOPIC_MAKERS: Record<Topic, string> = {
-  verification: "deno task mated, deno task metrics",
-  leakage: "deno task leakage, deno task plot-similar",
-  diversity: "the diversity task (unique identities, intra-class spread)",
+  verification: "deno task metrics",
+  leakage: "deno task leakage",
+  diversity: "deno task diversity",
   other: "",
 };
 
@@ -344,10 +344,11 @@ function withInterval(
   return lo === "" || hi === "" ? v : `${v} [${lo}, ${hi}]`;
 }
 
+/** A table in a box that scrolls sideways when wider than the page. */
 function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("\n");
-  return `<table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** Inline Markdown of the map: `code` spans only. */
@@ -460,7 +461,8 @@ td { white-space: nowrap; }
 nav ul { columns: 3; }
 code { font-size: 12px; }
 pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
-.table { overflow-x: auto; max-width: 100%; }
+.scroll { overflow-x: auto; max-width: 100%; }
+#map td { white-space: normal; }
 `;
 
 /**
@@ -631,7 +633,8 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
     }
     const thumb = async (index: ImageIndex | undefined, identity: string, image: string) => {
       const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
-      const bytes = index ? await index.get(identity, image) : undefined;
+      if (!index) return `<span class="none thumb">no image dataset named</span>${label}`;
+      const bytes = await index.get(identity, image);
       if (!bytes) {
         missingImages++;
         return `<span class="missing thumb">not in the image datasets</span>${label}`;
@@ -731,7 +734,9 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
         parts.push(`<section class="${topic}"><h3>${TOPIC_TITLES[topic]}</h3>`);
         parts.push(
           ...(content.length ? content : [
-            `<p class="note">Not computed for ${escapeHtml(name)}: run ${TOPIC_MAKERS[topic]}.</p>`,
+            `<p class="note">Not computed for ${escapeHtml(name)}: run <code>${
+              TOPIC_MAKERS[topic]
+            }</code>.</p>`,
           ]),
         );
         parts.push(`</section>`);
@@ -740,32 +745,43 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       const c = closest.get(name);
       if (c) {
         const shown = Math.min(pairs, c.rank.length);
-        const cards: string[] = [];
-        for (let i = 0; i < shown; i++) {
-          const real = await thumb(casiaIndex, c.casiaIdentity[i]!, c.casiaImageName[i]!);
-          const synthetic = await thumb(
-            indexes.get(name),
-            c.queryIdentity[i]!,
-            c.queryImageName[i]!,
+        const synthIndex = indexes.get(name);
+        const source = `<code>${escapeHtml(relative(metrics, c.file))}</code> (${
+          c.metadata.nSamplesCompared.toLocaleString("en-US")
+        } samples searched against the real data)`;
+        if (synthIndex || casiaIndex) {
+          const cards: string[] = [];
+          for (let i = 0; i < shown; i++) {
+            const real = await thumb(casiaIndex, c.casiaIdentity[i]!, c.casiaImageName[i]!);
+            const synthetic = await thumb(synthIndex, c.queryIdentity[i]!, c.queryImageName[i]!);
+            cards.push(
+              `<figure class="pair" data-rank="${
+                c.rank[i]
+              }"><div class="faces"><div class="face real">${real}</div><div class="face synthetic">${synthetic}</div></div><figcaption>#${
+                c.rank[i]
+              }: cosine ${fixed(c.similarity[i], 4)}</figcaption></figure>`,
+            );
+          }
+          parts.push(
+            `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}; in each pair the real (CASIA-WebFace) face is on the left, the synthetic (${
+              escapeHtml(name)
+            }) face on the right.</p>`,
+            `<div class="pairs">${cards.join("\n")}</div>`,
           );
-          cards.push(
-            `<figure class="pair" data-rank="${
-              c.rank[i]
-            }"><div class="faces"><div class="face real">${real}</div><div class="face synthetic">${synthetic}</div></div><figcaption>#${
-              c.rank[i]
-            }: cosine ${fixed(c.similarity[i], 4)}</figcaption></figure>`,
+        } else {
+          const rows = Array.from({ length: shown }, (_, i) => [
+            String(c.rank[i]),
+            `<code>${escapeHtml(`${c.casiaIdentity[i]}/${c.casiaImageName[i]}`)}</code>`,
+            `<code>${escapeHtml(`${c.queryIdentity[i]}/${c.queryImageName[i]}`)}</code>`,
+            fixed(c.similarity[i], 4),
+          ]);
+          parts.push(
+            `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}.</p>`,
+            `<div class="table pairs-table">${
+              htmlTable(["rank", "real (CASIA-WebFace)", `synthetic (${name})`, "cosine"], rows)
+            }</div>`,
           );
         }
-        parts.push(
-          `<p>The ${shown} closest of the ${c.rank.length} pairs in <code>${
-            escapeHtml(relative(metrics, c.file))
-          }</code> (${
-            c.metadata.nSamplesCompared.toLocaleString("en-US")
-          } samples searched against the real data); in each pair the real (CASIA-WebFace) face is on the left, the synthetic (${
-            escapeHtml(name)
-          }) face on the right.</p>`,
-          `<div class="pairs">${cards.join("\n")}</div>`,
-        );
         if (!indexes.has(name) || !casiaIndex) {
           parts.push(
             `<p class="note">Faces are shown where the image datasets are named (<code>deno task report --datasets DIR... --casia DIR</code>).</p>`,

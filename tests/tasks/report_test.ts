@@ -345,7 +345,12 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
       "A,0.25,0.61",
       "B,0.5,0.64",
     ]);
-    assert.equal(document.querySelector("#all-datasets details.latex pre")?.textContent, tex);
+    assert.equal(
+      document.querySelector(
+        '#all-datasets details.latex[data-file="Operating/All_Datasets_operating_points.tex"] pre',
+      )?.textContent,
+      tex,
+    );
     const det = document.querySelector(
       '[data-dataset="A"] .verification figure[data-file="Figures/A_DET.svg"] img',
     );
