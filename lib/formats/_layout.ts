@@ -10,7 +10,8 @@
  * <root>/Closest/<name>_Top<k>Global_<n>.json
  * <root>/Extracted_paths/<name>_Top<k>Global_<n>_matches.csv
  * <root>/Figures/<name>_MatedVsNonmated_<n>, <name>_BestMatches_<n>, comparison_<name>_<s>_samples
- * <root>/Figures_with_metrics/<name>_MatedVsNonmated
+ * <root>/Figures_with_metrics/<name>_MatedVsNonmated, <name>_DET, <name>_ROC, All_Datasets_DET, All_Datasets_ROC
+ * <root>/All_Datasets_operating_points.csv|md|tex
  * <root>/All_Datasets_metrics.csv, <root>/CI/<table>.csv
  * <root>/Leakage/<name>_LeakageJudged_<n>.csv|md|tex, <root>/Figures/<name>_LeakageJudged_<n>
  * <root>/Diversity/All_Datasets_diversity.csv, <root>/Diversity/<name>_identities.csv
@@ -85,6 +86,13 @@ export interface MetricsLayout {
   metricsTable(): string;
   /** `CI/<table>.csv`, e.g. `ciTable("eer_95")`. */
   ciTable(table: string): string;
+  /**
+   * Figure stem `Figures_with_metrics/<name>_DET` or `_ROC` (the metrics task's verification
+   * curves); without a name, `All_Datasets_DET` / `_ROC`, every dataset overlaid.
+   */
+  verificationFigure(kind: "DET" | "ROC", name?: string): string;
+  /** Stem `All_Datasets_operating_points` of the operating-point table (`.csv`, `.md`, `.tex`). */
+  operatingPointsTable(): string;
   /** Stem `Leakage/<name>_LeakageJudged_<n>` of the judged-leakage tables (`.csv`, `.md`, `.tex`). */
   leakageJudged(name: string, n: number): string;
   /** Figure stem `Figures/<name>_LeakageJudged_<n>`. */
@@ -134,6 +142,9 @@ export function metricsLayout(root: string = DEFAULT_METRICS_ROOT): MetricsLayou
     comparisonFigure: (name, samples) => join(dir("figures"), comparisonFigureName(name, samples)),
     metricsTable: () => join(root, LAYOUT_NAMES.metricsTable),
     ciTable: (table) => join(dir("ci"), `${table}.csv`),
+    verificationFigure: (kind, name = "All_Datasets") =>
+      join(dir("metricFigures"), `${name}_${kind}`),
+    operatingPointsTable: () => join(root, "All_Datasets_operating_points"),
     leakageJudged: (name, n) => join(dir("leakage"), `${name}_LeakageJudged_${n}`),
     leakageJudgedFigure: (name, n) => join(dir("figures"), `${name}_LeakageJudged_${n}`),
     diversityTable: () => join(dir("diversity"), "All_Datasets_diversity.csv"),
@@ -225,6 +236,8 @@ const NAME_SUFFIXES: readonly RegExp[] = [
   /_non_mated_similarities\.txt$/,
   /_mated_similarities\.txt$/,
   /_MatedVsNonmated(?:_\d+)?\.(?:svg|png|pdf)$/,
+  /_(?:DET|ROC)\.(?:svg|png|pdf)$/,
+  /_operating_points\.(?:csv|md|tex)$/,
   /_LeakageJudged_\d+\.(?:csv|md|tex|svg|png|pdf)$/,
   /_identities\.csv$/,
   /_Diversity\.(?:svg|png|pdf)$/,

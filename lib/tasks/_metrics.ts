@@ -19,6 +19,11 @@ import {
 import { metricsTableCsv, type NamedMetrics } from "../formats/_metrics_table.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
 import { writeFileAtomic } from "../formats/_atomic.ts";
+import {
+  type NamedOperatingPoints,
+  type VerificationInput,
+  writeVerificationReport,
+} from "./_verification_report.ts";
 import type { ManifestInput } from "../formats/_manifest.ts";
 import { beginRun, fileInput } from "./_run_contract.ts";
 import { type DatasetMetrics, datasetMetrics } from "../metrics/_dataset_metrics.ts";
@@ -58,6 +63,8 @@ export interface MetricsResult {
   skipped: SkippedDataset[];
   /** Files written. */
   files: string[];
+  /** FNMR@FMR = 10% .. 0.0001% per dataset, in name order (see `_verification_report.ts`). */
+  operatingPoints: NamedOperatingPoints[];
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -161,6 +168,7 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
   }));
   const document = newDocument();
   const datasets: NamedMetrics[] = [];
+  const verification: VerificationInput[] = [];
   const files: string[] = [];
   for (const pair of pairs) {
     const base = pair.dataset;
@@ -185,6 +193,7 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     for (const line of metricsLines(base, metrics, { resamples, seed })) reporter.info(line);
     reporter.info(`(${((performance.now() - start) / 1000).toFixed(2)} s)`);
     datasets.push({ dataset: base, metrics });
+    verification.push({ dataset: base, genuine, impostor, stats: s });
     if (figures) {
       const figure = metricsDensityFigure(
         {
@@ -207,6 +216,13 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
   await Deno.mkdir(layout.dir("ci"), { recursive: true });
   await writeFileAtomic(tablePath, metricsTableCsv(datasets));
   files.push(tablePath);
+  const report = await writeVerificationReport(verification, layout, {
+    resamples,
+    seed,
+    figures,
+    reporter,
+  });
+  files.push(...report.files);
   const ciTables = ciTablesCsv(datasets);
   for (const [name, text] of Object.entries(ciTables)) {
     const path = layout.ciTable(name);
@@ -224,5 +240,5 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
       Object.keys(ciTables).map((name) => `${name}.csv`).join(", ")
     })`,
   );
-  return { datasets, skipped, files };
+  return { datasets, skipped, files, operatingPoints: report.operatingPoints };
 }

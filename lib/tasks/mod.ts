@@ -60,3 +60,4 @@ export * from "./_shard.ts";
 export * from "./_search_kernel.ts";
 export * from "./_similarities.ts";
 export * from "./_slurm.ts";
+export * from "./_verification_report.ts";
