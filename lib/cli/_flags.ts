@@ -334,11 +334,38 @@ export function choiceFlag<const T extends string>(
   return found;
 }
 
+/**
+ * An operating-system error with the path it happened on: Deno's errors of reads, writes and
+ * syncs on an open file carry no path (`No space left on device (os error 28)`); this gives the
+ * same kind of error with `: <op> '<path>'` added, as Deno words the errors of path calls, so
+ * {@linkcode explainError} can name the file and its flag. Other errors come back unchanged.
+ *
+ * @param error What was thrown.
+ * @param op The operation, e.g. `write`.
+ * @param path The file.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts
+ * import { osErrorAt } from "./_flags.ts";
+ * const error = osErrorAt(new Deno.errors.WriteZero("No space left on device (os error 28)"), "write", "E.jsonl");
+ * if (!(error instanceof Deno.errors.WriteZero)) throw new Error("kind lost");
+ * if (error.message !== "No space left on device (os error 28): write 'E.jsonl'") throw error;
+ * ```
+ */
+export function osErrorAt(error: unknown, op: string, path: string): unknown {
+  if (!(error instanceof Error) || !/\(os error \d+\)$/.test(error.message)) return error;
+  const Kind = error.constructor as new (message: string, options?: ErrorOptions) => Error;
+  return new Kind(`${error.message}: ${op} '${path}'`, { cause: error });
+}
+
 const OS_ERROR = /^(.*?\(os error \d+\))(?::\s*(\w+)\s+'(.*?)'(?:\s*->\s*'(.*?)')?)?$/s;
 
 const VERBS: Record<string, string> = {
   open: "open",
   read: "read",
+  write: "write",
+  sync: "write",
   readfile: "read",
   writefile: "write",
   stat: "open",

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { consoleReporter, type Reporter } from "../cli/mod.ts";
+import { consoleReporter, osErrorAt, type Reporter } from "../cli/mod.ts";
 import type { ImageKey } from "../data/_dataset.ts";
 import { removeStaleTemps, writeFileAtomic } from "../formats/_atomic.ts";
 import { manifestPathOf } from "../formats/_layout.ts";
@@ -218,9 +218,14 @@ async function readNpyHead(path: string): Promise<Uint8Array> {
   }
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+/** Writes all of `bytes`; an OS error names `path` (Deno's write errors carry none). */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array, path: string): Promise<void> {
   let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  try {
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  } catch (error) {
+    throw osErrorAt(error, "write", path);
+  }
 }
 
 async function openJsonl(
@@ -256,8 +261,10 @@ async function openJsonl(
           { decimals },
         ) + "\n";
       }
-      await writeAll(file, encoder.encode(text));
-      await file.syncData();
+      await writeAll(file, encoder.encode(text), path);
+      await file.syncData().catch((error) => {
+        throw osErrorAt(error, "sync", path);
+      });
     },
     close: () => file.close(),
   };
@@ -358,7 +365,7 @@ async function openNpyWriter(
     if (dataRows > rows) await Deno.truncate(path, NPY_HEADER_BYTES + rows * dim * 4);
   } else {
     const data = await Deno.open(path, { create: true, write: true, truncate: true });
-    await writeAll(data, npyHeader(0, dim));
+    await writeAll(data, npyHeader(0, dim), path);
     data.close();
     await writeFileAtomic(lpath, labelsText([]));
   }
@@ -372,15 +379,16 @@ async function openNpyWriter(
       await writeAll(
         data,
         new Uint8Array(vectors.buffer, vectors.byteOffset, batch.length * dim * 4),
+        path,
       );
       await data.syncData();
       const text = batch.map((k) => `${checkLabel(k.identity)}\t${checkLabel(k.imageName)}\n`)
         .join("");
-      await writeAll(labels, encoder.encode(text));
+      await writeAll(labels, encoder.encode(text), lpath);
       await labels.syncData();
       rows += batch.length;
       await data.seek(0, Deno.SeekMode.Start);
-      await writeAll(data, npyHeader(rows, dim));
+      await writeAll(data, npyHeader(rows, dim), path);
       await data.syncData();
     },
     close: () => {

@@ -7,6 +7,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { osErrorAt } from "../cli/_flags.ts";
 
 /** The temporary name of `path` for the process `pid`: `<path>.tmp-<pid>`. */
 export function tempPathOf(path: string, pid: number = Deno.pid): string {
@@ -40,8 +41,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     try {
       let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-      await file.sync();
+      try {
+        while (written < bytes.length) written += await file.write(bytes.subarray(written));
+        await file.sync();
+      } catch (error) {
+        // Deno's write errors carry no path: name the file being written.
+        throw osErrorAt(error, "write", path);
+      }
     } finally {
       file.close();
     }
