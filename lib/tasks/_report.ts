@@ -351,6 +351,40 @@ function htmlTable(header: readonly string[], rows: readonly (readonly string[])
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
+/**
+ * A table's columns with each interval folded into its value: a column `X` with columns
+ * `X CI lower` and `X CI upper` beside it (any case, `_` or space) shows `X [lower, upper]`, as the
+ * page prints every interval; the bound columns are dropped from view (the file keeps them).
+ */
+function foldIntervals(header: readonly string[], rows: readonly (readonly string[])[]) {
+  const key = (name: string) => name.toLowerCase().replace(/[_\s]+/g, " ").trim();
+  const at = new Map(header.map((h, i) => [key(h), i]));
+  const keep: number[] = [];
+  const bounds = new Map<number, [number, number]>();
+  const dropped = new Set<number>();
+  header.forEach((h, i) => {
+    const lo = at.get(`${key(h)} ci lower`), hi = at.get(`${key(h)} ci upper`);
+    if (lo !== undefined && hi !== undefined) {
+      bounds.set(i, [lo, hi]);
+      dropped.add(lo).add(hi);
+    }
+  });
+  header.forEach((_, i) => {
+    if (!dropped.has(i)) keep.push(i);
+  });
+  const cell = (row: readonly string[], i: number) => {
+    const v = row[i] ?? "";
+    const b = bounds.get(i);
+    if (!b) return v;
+    const lo = row[b[0]] ?? "", hi = row[b[1]] ?? "";
+    return v !== "" && lo !== "" && hi !== "" ? `${v} [${lo}, ${hi}]` : v;
+  };
+  return {
+    header: keep.map((i) => header[i]!),
+    rows: rows.map((r) => keep.map((i) => cell(r, i))),
+  };
+}
+
 /** Inline Markdown of the map: `code` spans only. */
 function inlineCode(text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
@@ -606,14 +640,15 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       const { header, rows } = await readCsv(f.rel);
       const data = only === undefined ? rows : rows.filter((r) => r[0] === only);
       tableCount++;
-      const shown = data.slice(0, limit).map((r) => r.map((c) => escapeHtml(c)));
+      const folded = foldIntervals(header, data.slice(0, limit));
+      const shown = folded.rows.map((r) => r.map((c) => escapeHtml(c)));
       const more = data.length > limit
         ? `<p class="note">${limit} of ${data.length} rows shown; the file has all.</p>`
         : "";
       const from = only === undefined ? "" : ` (the row of ${escapeHtml(only)})`;
       return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
         escapeHtml(f.rel)
-      }</code>${from}</p>${htmlTable(header, shown)}${more}</div>`;
+      }</code>${from}</p>${htmlTable(folded.header, shown)}${more}</div>`;
     };
     const latex = async (f: Found) => {
       const path = join(metrics, f.rel);

@@ -309,7 +309,8 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
     // What tasks of other issues write: a table across datasets, its LaTeX, one dataset's
     // per-identity table and figure.
     await Deno.mkdir(join(root, "Operating"));
-    const table = "Dataset,FNMR@FMR=1%,Threshold\nA,0.25,0.61\nB,0.5,0.64\n";
+    const table = "Dataset,FNMR@FMR=1%,FNMR@FMR=1% CI lower,FNMR@FMR=1% CI upper,Threshold\n" +
+      "A,0.25,0.2,0.3,0.61\nB,0.5,,,0.64\n";
     await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.csv"), table);
     const tex = "\\begin{tabular}{lrr}\n\\toprule\nA & 25.00 & 0.61 \\\\\n\\end{tabular}\n";
     await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.tex"), tex);
@@ -336,15 +337,19 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
       );
     const file = '[data-file="Operating/All_Datasets_operating_points.csv"]';
     assert.deepEqual(rowsOf(document.querySelector(`[data-dataset="A"] .verification ${file}`)), [
-      "A,0.25,0.61",
+      "A,0.25 [0.2, 0.3],0.61",
     ]);
     assert.deepEqual(rowsOf(document.querySelector(`[data-dataset="B"] .verification ${file}`)), [
       "B,0.5,0.64",
     ]);
     assert.deepEqual(rowsOf(document.querySelector(`#all-datasets ${file}`)), [
-      "A,0.25,0.61",
+      "A,0.25 [0.2, 0.3],0.61",
       "B,0.5,0.64",
     ]);
+    const heads = [...document.querySelectorAll(`#all-datasets ${file} th`)].map((th) =>
+      th.textContent
+    );
+    assert.deepEqual(heads, ["Dataset", "FNMR@FMR=1%", "Threshold"]);
     assert.equal(
       document.querySelector(
         '#all-datasets details.latex[data-file="Operating/All_Datasets_operating_points.tex"] pre',
