@@ -42,7 +42,7 @@ export interface CurveFigureOptions {
   document: Document;
   /** Width in pixels, legend included. @default 900 */
   width?: number;
-  /** Height in pixels. @default 560 */
+  /** Height in pixels; more when the legend needs it (about 43 px per dataset). @default 560 */
   height?: number;
   /** Title. @default the dataset and n for one curve, the number of datasets for several */
   title?: string;
@@ -50,7 +50,7 @@ export interface CurveFigureOptions {
   fontSize?: number;
 }
 
-/** seaborn's default palette (matplotlib's tab10), in dataset order. */
+/** seaborn's default palette (matplotlib's tab10), in dataset order; from the 11th dataset on, dashed. */
 export const CURVE_COLORS: readonly string[] = [
   "#1f77b4",
   "#ff7f0e",
@@ -63,6 +63,31 @@ export const CURVE_COLORS: readonly string[] = [
   "#bcbd22",
   "#17becf",
 ];
+
+/**
+ * The stroke of the k-th series: colour, and a dash pattern once the palette has been used up.
+ *
+ * @param k The series' index.
+ * @returns Plot's stroke options.
+ */
+export function curveStroke(k: number): { stroke: string; strokeDasharray?: string } {
+  const stroke = CURVE_COLORS[k % CURVE_COLORS.length]!;
+  const cycle = Math.floor(k / CURVE_COLORS.length) % 3;
+  return cycle === 0 ? { stroke } : { stroke, strokeDasharray: cycle === 1 ? "7,3" : "2,2" };
+}
+
+/**
+ * The height a curve figure needs for its legend: every series' two lines and the note.
+ *
+ * @param seriesCount Number of series.
+ * @param fontSize Font size in pixels.
+ * @param height The height asked for.
+ * @returns At least `height`.
+ */
+export function curveFigureHeight(seriesCount: number, fontSize: number, height: number): number {
+  const rows = seriesCount * 2.4 + 4.5;
+  return Math.max(height, Math.ceil(44 + 56 + 8 + (fontSize + 5) * rows));
+}
 
 /**
  * The series of one dataset from its DET curve, EER and operating points.
@@ -214,10 +239,9 @@ export function legendMarks(
   let row = 0;
   const rowY = (r: number) => yTop - (8 + (fontSize + 5) * r) * yPerPx;
   series.forEach((s, k) => {
-    const color = CURVE_COLORS[k % CURVE_COLORS.length]!;
     const y = rowY(row);
     marks.push(
-      Plot.link([0], { x1: x0, x2: x1, y1: y, y2: y, stroke: color, strokeWidth: 2.5 }),
+      Plot.link([0], { x1: x0, x2: x1, y1: y, y2: y, ...curveStroke(k), strokeWidth: 2.5 }),
     );
     legendLines(s).forEach((line, j) => {
       marks.push(
@@ -293,7 +317,8 @@ function rateTicks(lo: number, hi: number): number[] {
  */
 export function detFigure(series: readonly CurveSeries[], options: CurveFigureOptions): Element {
   checkSeries(series);
-  const { document, width = 900, height = 560, fontSize = 14 } = options;
+  const { document, width = 900, fontSize = 14 } = options;
+  const height = curveFigureHeight(series.length, fontSize, options.height ?? 560);
   const title = options.title ?? curveTitle("DET curve", series);
   const xLo = lowestDecade(Math.max(...series.map((s) => s.impostorCount)));
   const yLo = lowestDecade(Math.max(...series.map((s) => s.genuineCount)));
@@ -327,14 +352,14 @@ export function detFigure(series: readonly CurveSeries[], options: CurveFigureOp
     }),
   ];
   series.forEach((s, k) => {
-    const color = CURVE_COLORS[k % CURVE_COLORS.length]!;
+    const stroke = curveStroke(k), color = stroke.stroke;
     const x = Float64Array.from(s.fmr, clampX), y = Float64Array.from(s.fnmr, clampY);
     const keep = thinnedIndices(x, y, step);
     marks.push(
       Plot.line(keep, {
         x: (i: number) => x[i],
         y: (i: number) => y[i],
-        stroke: color,
+        ...stroke,
         strokeWidth: 2,
         clip: true,
       }),

@@ -12,9 +12,10 @@ import * as Plot from "@observablehq/plot";
 import type { OperatingPointRow } from "../metrics/_operating_points.ts";
 import {
   checkSeries,
-  CURVE_COLORS,
+  curveFigureHeight,
   type CurveFigureOptions,
   type CurveSeries,
+  curveStroke,
   curveTitle,
   formatRate,
   legendMarks,
@@ -48,7 +49,8 @@ import {
  */
 export function rocFigure(series: readonly CurveSeries[], options: CurveFigureOptions): Element {
   checkSeries(series);
-  const { document, width = 900, height = 560, fontSize = 14 } = options;
+  const { document, width = 900, fontSize = 14 } = options;
+  const height = curveFigureHeight(series.length, fontSize, options.height ?? 560);
   const title = options.title ?? curveTitle("ROC curve", series);
   const xLo = lowestDecade(Math.max(...series.map((s) => s.impostorCount)));
   const logLo = Math.log10(xLo);
@@ -72,7 +74,7 @@ export function rocFigure(series: readonly CurveSeries[], options: CurveFigureOp
     Plot.gridY({ stroke: "#ccc", strokeOpacity: 1 }),
   ];
   series.forEach((s, k) => {
-    const color = CURVE_COLORS[k % CURVE_COLORS.length]!;
+    const stroke = curveStroke(k), color = stroke.stroke;
     const x: number[] = [], y: number[] = [];
     for (let i = 0; i < s.fmr.length; i++) {
       if (s.fmr[i]! > 0) {
@@ -86,7 +88,7 @@ export function rocFigure(series: readonly CurveSeries[], options: CurveFigureOp
       Plot.line(keep, {
         x: (i: number) => xs[i],
         y: (i: number) => ys[i],
-        stroke: color,
+        ...stroke,
         strokeWidth: 2,
         clip: true,
       }),
