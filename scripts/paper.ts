@@ -7,7 +7,7 @@
  * @module
  */
 import { consoleReporter, parseFlags, runMain, usage, UsageError } from "../lib/cli/mod.ts";
-import { runPaper } from "../lib/tasks/mod.ts";
+import { LEAKAGE_THRESHOLD_FLAGS, leakageThresholdFlags, runPaper } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
   data: { type: "string", description: "the published Data/ folder (or set BRF_DATA)" },
@@ -18,6 +18,7 @@ const FLAGS = {
     default: "0.3,0.4,0.5",
   },
   compare: { type: "string", description: "a folder of the kit's own CI tables to draw beside" },
+  ...LEAKAGE_THRESHOLD_FLAGS,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     out: String(values.out),
     thresholds,
     compare: values.compare as string | undefined,
+    judge: leakageThresholdFlags(values),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
 }

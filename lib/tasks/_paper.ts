@@ -7,11 +7,15 @@
  * - `best_match_summary.csv`, `threshold_shares.*`: count, mean, median, extremes and the share of
  *   samples at or above each threshold;
  * - `closest_pairs.csv`, `closest_pairs.*`: the globally closest pairs and where they fall;
- * - `paper_table.csv`, `paper_table_<metric>.*`: the verification table with 95% intervals.
+ * - `paper_table.csv`, `paper_table_<metric>.*`: the verification table with 95% intervals;
+ * - `paper_table_percent.csv`, `paper_table.md`, `paper_table.tex`: the same table as papers print
+ *   it (rates in percent, `6.02 [5.91, 6.14]`, datasets by ascending EER unless `tableOrder`);
+ * - `leakage_judged.csv|md|tex`, `leakage_judged.*`: each dataset's best matches judged at a
+ *   threshold (`judge`: a value, or calibrated on a real impostor score file), when one is given.
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { readBestMatches } from "../formats/_best_match_csv.ts";
 import { type CiTable, readCiTables } from "../formats/_ci_tables.ts";
@@ -27,6 +31,17 @@ import { newDocument } from "../plots/_document.ts";
 import { paperTableFigure } from "../plots/_paper_table.ts";
 import { writeFigureFiles } from "../plots/_render.ts";
 import { thresholdSharesFigure } from "../plots/_threshold_shares.ts";
+import { latexTable } from "../formats/_latex_table.ts";
+import { markdownTable } from "../formats/_markdown_table.ts";
+import { type DatasetOrder, paperReportTable, reportTableCsv } from "../formats/_report_table.ts";
+import { judgeLeakage } from "../metrics/_leakage_judged.ts";
+import {
+  type JudgedLeakageRow,
+  judgedLeakageTable,
+  leakageThreshold,
+  type LeakageThresholdOptions,
+  writeJudgedLeakage,
+} from "./_leakage_judged.ts";
 
 /** Options of {@linkcode runPaper}. */
 export interface RunPaperOptions {
@@ -38,6 +53,14 @@ export interface RunPaperOptions {
   thresholds?: number[];
   /** Folder of the kit's own CI tables, drawn beside the paper's. @default undefined */
   compare?: string | undefined;
+  /** Row order of `paper_table.md`, `.tex` and `paper_table_percent.csv`. @default ascending EER */
+  tableOrder?: DatasetOrder | undefined;
+  /**
+   * The threshold of "leakage, judged" on the published best matches: a value, or a real
+   * impostor score file to calibrate on (the published data holds none, so without either the
+   * part is skipped, and said so). @default {}
+   */
+  judge?: LeakageThresholdOptions;
   /** One line per part drawn and the count of files written. @default consoleReporter() */
   reporter?: Reporter;
 }
@@ -96,9 +119,11 @@ export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
   const summaries = new Map<string, BestMatchSummary>();
   if (files.bestMatches.length) {
     const sets = new Map<string, Float64Array>();
+    const judgedInputs: Awaited<ReturnType<typeof readBestMatches>>[] = [];
     await Deno.mkdir(join(out, "best_matches"), { recursive: true });
     for (const path of files.bestMatches) {
       const m = await readBestMatches(path);
+      judgedInputs.push(m);
       sets.set(m.name, m.similarity);
       summaries.set(m.name, summarizeBestMatches(m.similarity, { thresholds }));
       await writeFigure(
@@ -128,6 +153,17 @@ export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
     ]);
     await writeText("best_match_summary.csv", formatCsv(header, rows));
     log(`best matches: ${sets.size} datasets`);
+    const threshold = await leakageThreshold(options.judge ?? {}, { reporter });
+    if (threshold !== undefined) {
+      const rows: JudgedLeakageRow[] = judgedInputs.map((m) => ({
+        dataset: m.name,
+        judged: judgeLeakage(m, threshold.threshold, { resamples: 1000, seed: 42 }),
+      }));
+      const stem = join(out, "leakage_judged");
+      const paths = await writeJudgedLeakage(stem, stem, judgedLeakageTable(rows, threshold));
+      written.push(...paths.map((p) => relative(out, p)));
+      log(`leakage, judged: ${rows.length} datasets at the ${threshold.source}`);
+    }
   }
 
   if (files.closest.length) {
@@ -165,6 +201,13 @@ export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
       ...table.metrics.flatMap((m) => [m.value[d]!, m.lower[d]!, m.upper[d]!]),
     ]);
     await writeText("paper_table.csv", formatCsv(header, rows));
+    const report = paperReportTable(
+      table,
+      options.tableOrder === undefined ? {} : { order: options.tableOrder },
+    );
+    await writeText("paper_table_percent.csv", reportTableCsv(report));
+    await writeText("paper_table.md", markdownTable(report));
+    await writeText("paper_table.tex", latexTable(report, { label: "tab:paper" }));
     for (const m of table.metrics) {
       const order = m.name === "FDR" || m.name === "Genuine Mean" ? "descending" : "ascending";
       await writeFigure(

@@ -132,6 +132,44 @@ function paperMap(): PaperMapRow[] {
       notebook: "`05_closest_pairs.ipynb`",
     },
     {
+      item:
+        "Beyond the paper: DET (probit axes) and ROC (log FMR) curves, per dataset and overlaid",
+      task: "`deno task metrics`",
+      files: code(
+        ...(["DET", "ROC"] as const).map((k) => `${tree.verificationFigure(k, "<name>")}.svg`),
+        `${tree.verificationFigure("DET")}.svg`,
+        `${tree.verificationFigure("ROC")}.svg`,
+      ),
+      notebook: "`03_verification_metrics.ipynb`",
+    },
+    {
+      item: "Beyond the paper: FNMR at FMR = 10% .. 0.0001% with thresholds and 95% intervals",
+      task: "`deno task metrics`",
+      files: code(...[".csv", ".md", ".tex"].map((e) => `${tree.operatingPointsTable()}${e}`)),
+      notebook: "`03_verification_metrics.ipynb`",
+    },
+    {
+      item:
+        "Beyond the paper: leakage judged at a threshold calibrated on real impostor scores, per sample and per identity",
+      task: "`deno task leakage`",
+      files: code(
+        `${n(tree.leakageJudged("<name>", 0))}.csv`,
+        `${n(tree.leakageJudgedFigure("<name>", 0))}.svg`,
+      ),
+      notebook: "`04_identity_leakage.ipynb`",
+    },
+    {
+      item:
+        "Beyond the paper: diversity (unique identities as Vec2Face counts them, intra-class spread)",
+      task: "`deno task diversity`",
+      files: code(
+        tree.diversityTable(),
+        tree.identitiesCsv("<name>"),
+        `${tree.diversityFigure("<name>")}.svg`,
+      ),
+      notebook: "`01_embeddings.ipynb`",
+    },
+    {
       item: "All of the above for one audit, in one offline HTML page",
       task: "`deno task report`",
       files: code("report.html"),
