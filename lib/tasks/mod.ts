@@ -9,6 +9,7 @@
  * | `embed` | {@linkcode runEmbed} |
  * | `similarities`, `mated` | {@linkcode runSimilarities}, {@linkcode runMated} |
  * | `metrics` | {@linkcode runMetrics} |
+ * | `diversity` | {@linkcode runDiversity} |
  * | `leakage`, `closest` | {@linkcode runLeakage}, {@linkcode runClosest} |
  * | `merge` (of `--shard K/N` runs) | {@linkcode runMerge} |
  * | `paths` | {@linkcode runPaths} |
@@ -32,6 +33,7 @@
  * @module
  */
 export * from "./_demo.ts";
+export * from "./_diversity.ts";
 export * from "./_explore.ts";
 export {
   type DecodedImage,
