@@ -29,7 +29,7 @@ const FLAGS = {
   },
   seed: { type: "string", description: "random seed of the bootstrap", default: "42" },
   out: { type: "string", description: "output folder", default: LAYOUT.root },
-  "no-figures": { type: "boolean", description: "skip the density figures" },
+  "no-figures": { type: "boolean", description: "skip the density, DET and ROC figures" },
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -40,6 +40,10 @@ const USAGE = usage(
     writes: [
       metricsLayout("OUT").metricsTable(),
       metricsLayout("OUT").ciTable("{eer,fmr,fdr,mean}_95"),
+      `${metricsLayout("OUT").operatingPointsTable()}.csv, .md and .tex (FNMR at FMR 1e-1..1e-6)`,
+      `${
+        metricsLayout("OUT").verificationFigure("DET", "<name>")
+      } and <name>_ROC, All_Datasets_DET and _ROC (unless --no-figures)`,
       `${metricsLayout("OUT").metricsFigure("<name>")}.svg and .png (unless --no-figures)`,
     ],
   },
