@@ -162,7 +162,7 @@ export function parseFlags(args: string[], specs: FlagSpecs): ParsedFlags {
     if (spec === undefined) {
       const guess = suggestFlag(m[1], specs);
       throw new UsageError(
-        `unknown flag --${m[1]}${guess ? `: did you mean --${guess}?` : ""}. Known flags: ${known}`,
+        `unknown flag --${m[1]}${guess ? `: did you mean --${guess}?` : "."} Known flags: ${known}`,
       );
     }
     if (spec.type === "string" && m[2] === undefined) {

@@ -37,7 +37,7 @@ Deno.test("parseFlags(args, specs) rejects unknown flags, suggests the near one 
   throws(() => parseFlags(["--n-comparison", "5"], SPECS), {
     name: "UsageError",
     message:
-      "unknown flag --n-comparison: did you mean --n-comparisons?. Known flags: --n-comparisons, --casia-file, --verbose",
+      "unknown flag --n-comparison: did you mean --n-comparisons? Known flags: --n-comparisons, --casia-file, --verbose",
   });
   throws(() => parseFlags(["--model", "m.pth"], SPECS), {
     message: "unknown flag --model. Known flags: --n-comparisons, --casia-file, --verbose",
