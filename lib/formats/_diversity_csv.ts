@@ -38,10 +38,11 @@ export interface DiversitySummary {
   meanCentreNorm: number;
 }
 
-type NumberKey = Exclude<keyof DiversitySummary, "dataset">;
+/** The numeric fields of a {@linkcode DiversitySummary}. */
+export type DiversityNumberKey = Exclude<keyof DiversitySummary, "dataset">;
 
 /** The columns, in order, with the field each holds. */
-export const DIVERSITY_COLUMNS: readonly (readonly [string, NumberKey])[] = [
+export const DIVERSITY_COLUMNS: readonly (readonly [string, DiversityNumberKey])[] = [
   ["Images", "images"],
   ["Identities", "identities"],
   ["Single-image Identities", "singleImageIdentities"],
