@@ -451,6 +451,15 @@ export interface BackendSession {
   release(): Promise<void>;
 }
 
+/**
+ * Deno's Web `Worker`, as it was before onnxruntime-web loaded: the Emscripten code of
+ * onnxruntime-web's Node build replaces `globalThis.Worker` with `worker_threads`' Worker, under
+ * which a module worker written for the Web API (`self.onmessage`) never answers. This module is
+ * the only importer of onnxruntime-web and imports it lazily, so the value captured here, when the
+ * module is first evaluated, is Deno's. Code that starts Web workers (the decode pool) uses this.
+ */
+export const WebWorker: typeof Worker = globalThis.Worker;
+
 let webModule: Promise<typeof Ort> | undefined;
 let webGpuModule: Promise<typeof Ort> | undefined;
 

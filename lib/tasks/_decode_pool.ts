@@ -33,6 +33,7 @@
  */
 import type { ImageKey, ImageRecord } from "../data/_dataset.ts";
 import { preprocessImage } from "../image/mod.ts";
+import { WebWorker } from "../model/_backend.ts";
 
 /** One image sent to a decode worker (internal message format of the pool and its workers). */
 export interface DecodeRequest {
@@ -164,7 +165,9 @@ export class DecodePool {
     this.workers = workers;
     this.size = size;
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(workerUrl, { type: "module" });
+      // Deno's Web Worker: onnxruntime-web replaces globalThis.Worker once a wasm or webgpu
+      // session exists (see WebWorker in lib/model).
+      const worker = new WebWorker(workerUrl, { type: "module" });
       worker.onmessage = (event: MessageEvent<DecodeReply>) => this.#answer(i, event.data);
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();

@@ -6,7 +6,8 @@
  * width, seeded random weights) images/s per backend and batch, the search block
  * `TopK(queries x galleryᵀ)` on each backend, with every GPU result compared with the CPU's
  * (cosine of the embeddings, agreement of the best matches) so that a wrong result cannot pass as
- * a fast one.
+ * a fast one, and the rate of decoding + preprocessing with all cores but one as workers (what
+ * feeds the GPU in `deno task embed`).
  *
  * Without an NVIDIA GPU it says so plainly and stops after the probes (`--force` measures anyway,
  * e.g. on llvmpipe with a small `--depth`). Every step catches its own failure, so the run always
@@ -16,6 +17,7 @@
  * @module
  */
 import * as ortNode from "onnxruntime-node";
+import { benchDecode } from "../../scripts/bench_embed.ts";
 import { type FlagSpecs, intFlag, parseFlags, runMain, usage } from "../../lib/cli/mod.ts";
 import {
   arcFaceFromSession,
@@ -465,6 +467,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  const cores = navigator.hardwareConcurrency || 1;
   const depth = intFlag(values, "depth", { min: 18, max: 100 });
   if (!(depth in IRESNET_LAYERS)) {
     throw new RangeError(`--depth must be 18, 34, 50 or 100: current value is ${depth}`);
@@ -474,6 +477,14 @@ async function main(): Promise<void> {
     cuda.available,
     nodeWebGpu === "session created",
   );
+  section(
+    `decode + preprocess (the embed pipeline's feed), 1 and ${Math.max(1, cores - 1)} workers`,
+  );
+  try {
+    await benchDecode({ workers: [...new Set([1, Math.max(1, cores - 1)])], seconds: 2, print });
+  } catch (e) {
+    print(`decode: failed (${message(e)})`);
+  }
   section("ArcFace embedding throughput");
   await measureEmbed(backends, {
     depth: depth as 18 | 34 | 50 | 100,
