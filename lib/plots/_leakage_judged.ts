@@ -35,7 +35,7 @@ export interface JudgedLeakageFigureOptions {
   document: Document;
   /** Where the threshold came from, for the title, e.g. `threshold 0.4123 at FMR 1e-3 on ...`. */
   threshold: string;
-  /** Width in pixels. @default 820 */
+  /** Width of the plot area in pixels (the margins grow with the labels). @default 460 */
   width?: number;
 }
 
@@ -77,7 +77,7 @@ export function judgedLeakageFigure(
   points: readonly JudgedLeakagePoint[],
   options: JudgedLeakageFigureOptions,
 ): Element {
-  const { document, threshold, width = 820 } = options;
+  const { document, threshold, width = 460 } = options;
   if (points.length === 0) throw new RangeError("Cannot draw judged leakage: current count is 0");
   const label = (p: JudgedLeakagePoint) => `${p.dataset} (n=${p.samples})`;
   const rows = [...points].sort((a, b) => b.share - a.share).map((p) => ({
@@ -89,13 +89,16 @@ export function judgedLeakageFigure(
   }));
   const withInterval = rows.filter((r) => Number.isFinite(r.lo) && Number.isFinite(r.hi));
   const title = `Samples whose best real match reaches the ${threshold}`;
+  // Margins sized to the longest label and row text (about 7 and 6.5 px per character).
+  const marginLeft = Math.ceil(16 + 7 * Math.max(...rows.map((r) => r.label.length)));
+  const marginRight = Math.ceil(20 + 6.5 * Math.max(...rows.map((r) => shareText(r).length)));
   return Plot.plot({
     document,
-    width,
+    width: Math.max(width + marginLeft + marginRight, 7 * title.length + 16),
     height: 84 + 24 * rows.length,
     marginTop: 44,
-    marginLeft: 150,
-    marginRight: 230,
+    marginLeft,
+    marginRight,
     style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
     x: {
       label: "Samples leaking (%) with 95% bootstrap interval →",
@@ -109,7 +112,7 @@ export function judgedLeakageFigure(
         frameAnchor: "top-left",
         textAnchor: "start",
         lineAnchor: "top",
-        dx: -142,
+        dx: 8 - marginLeft,
         dy: -36,
         fontSize: 13,
         fontWeight: "bold",
