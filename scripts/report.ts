@@ -19,7 +19,7 @@ const FLAGS = {
   datasets: {
     type: "string",
     description:
-      "image dataset folder or archive; more may follow as arguments (default the folders of METRICS/Dataset)",
+      "image dataset folder or archive; more may follow as arguments (default those of METRICS/Dataset, else of Dataset)",
   },
   casia: { type: "string", description: "the CASIA-WebFace images, when the name does not say so" },
   pairs: {

@@ -25,7 +25,8 @@ import { dirname, join, relative } from "node:path";
 import { KIT_VERSION } from "../cli/_flags.ts";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { decodeImage } from "../image/_decode.ts";
-import { encodePng } from "../demo/_encode.ts";
+import { encodeJpeg, encodePng } from "../demo/_encode.ts";
+import { resizeBilinear } from "../image/_resize.ts";
 import { type ImageIndex, imageMimeType, openImageIndex } from "../explore/_image_index.ts";
 import { readBestMatches } from "../formats/_best_match_csv.ts";
 import { type CiTable, readCiTables } from "../formats/_ci_tables.ts";
@@ -209,7 +210,7 @@ export interface RunReportOptions {
   out?: string;
   /**
    * Image datasets (folders or archives), each named by {@linkcode datasetNameOf} as its results
-   * are. @default {the folders under `<metrics>/Dataset` (where the demo puts its images)}
+   * are. @default {the folders and archives of `<metrics>/Dataset` (the demo's), else of `Dataset`}
    */
   datasets?: string[] | undefined;
   /** The real (CASIA-WebFace) images. @default {the dataset whose name contains `casia`} */
@@ -255,6 +256,9 @@ const SKIPPED_DIRS = new Set<string>([
   SLURM_DIR,
   "node_modules",
 ]);
+
+/** Where image datasets are by default: inside the results folder (the demo's), or the project's. */
+const DATASET_DIR = "Dataset";
 
 /** Archives the default image datasets may be (beside folders). */
 const ARCHIVE_PATTERN = /\.(?:zip|tar|tar\.gz|tgz|rec)$/i;
@@ -497,15 +501,31 @@ function verificationRows(table: MetricsTable | undefined, ci: CiTable | undefin
   return rows;
 }
 
-/** Bytes a browser shows: JPEG, PNG, GIF, BMP and WebP as they are; others (TIFF) as PNG. */
-async function browserImage(bytes: Uint8Array, name: string): Promise<string> {
-  let mime = imageMimeType(bytes);
-  let shown = bytes;
-  if (mime === "application/octet-stream") {
-    shown = encodePng(await decodeImage(bytes, { name }));
-    mime = "image/png";
+/** Longest side of a thumbnail, in pixels: twice the 112 px shown, sharp on high-density screens. */
+const THUMB_SIDE = 224;
+/** Image files up to this size go into the page as they are, whatever their pixel size. */
+const THUMB_BYTES = 48_000;
+
+/**
+ * A face as the page shows it: JPEG, PNG, GIF, BMP and WebP files up to {@linkcode THUMB_BYTES}
+ * as they are (the bytes of the dataset); larger ones, when wider or taller than
+ * {@linkcode THUMB_SIDE}, resized to fit it (bilinear, as Pillow) and stored as JPEG; other
+ * formats (TIFF) as PNG.
+ */
+async function thumbnailUrl(bytes: Uint8Array, name: string): Promise<string> {
+  const mime = imageMimeType(bytes);
+  const known = mime !== "application/octet-stream";
+  if (known && bytes.length <= THUMB_BYTES) return `data:${mime};base64,${encodeBase64(bytes)}`;
+  const image = await decodeImage(bytes, { name });
+  const scale = THUMB_SIDE / Math.max(image.width, image.height);
+  if (scale < 1) {
+    const width = Math.max(1, Math.round(image.width * scale));
+    const height = Math.max(1, Math.round(image.height * scale));
+    const small = await encodeJpeg(resizeBilinear(image, width, height), { quality: 90 });
+    return `data:image/jpeg;base64,${encodeBase64(small)}`;
   }
-  return `data:${mime};base64,${encodeBase64(shown)}`;
+  if (known) return `data:${mime};base64,${encodeBase64(bytes)}`;
+  return `data:image/png;base64,${encodeBase64(encodePng(image))}`;
 }
 
 function figureHtml(found: Found, url: string): string {
@@ -639,10 +659,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
     });
 
   // Images.
-  const datasetPaths = options.datasets ?? [
-    ...await listDirs(join(metrics, "Dataset")),
-    ...await listFiles(join(metrics, "Dataset"), ARCHIVE_PATTERN),
-  ];
+  const datasetPaths = options.datasets ?? await defaultDatasets(metrics);
   const indexes = new Map<string, ImageIndex>();
   const casiaPath = options.casia ??
     datasetPaths.find((p) => /casia/i.test(datasetNameOf(p)));
@@ -713,7 +730,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
         return `<span class="missing thumb">not in the image datasets</span>${label}`;
       }
       thumbnails++;
-      const url = await browserImage(bytes, `${identity}/${image}`);
+      const url = await thumbnailUrl(bytes, `${identity}/${image}`);
       return `<img class="thumb" src="${url}" alt="${escapeHtml(`${identity}/${image}`)}">${label}`;
     };
 
@@ -959,6 +976,15 @@ ${body.join("\n")}
     missingImages,
     inputs: rels,
   };
+}
+
+/** The folders and archives of `<metrics>/Dataset` (the demo's), else of the project's `Dataset`. */
+async function defaultDatasets(metrics: string): Promise<string[]> {
+  for (const dir of [join(metrics, DATASET_DIR), DATASET_DIR]) {
+    const found = [...await listDirs(dir), ...await listFiles(dir, ARCHIVE_PATTERN)];
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 async function listDirs(dir: string): Promise<string[]> {

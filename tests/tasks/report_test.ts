@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import { encodeJpeg, encodePng } from "../../lib/demo/mod.ts";
 import { embeddingSet } from "../../lib/embeddings/mod.ts";
+import { decodeImage } from "../../lib/image/mod.ts";
 import {
   metricsLayout,
   readBestMatches,
@@ -55,6 +56,18 @@ function unit(v: number[]): number[] {
   return v.map((x) => x / n);
 }
 
+/** A synthetic image (a planted twin's) too large to inline as it is. */
+const LARGE = "id_2/1.png";
+
+function noise(width: number, height: number) {
+  const rng = createRng(11);
+  const data = Uint8Array.from(
+    { length: width * height * 3 },
+    () => Math.floor(uniformFloat(rng) * 256),
+  );
+  return { width, height, data };
+}
+
 function tile(seed: number, size = 24) {
   const data = new Uint8Array(size * size * 3);
   for (let i = 0; i < data.length; i += 3) {
@@ -80,7 +93,8 @@ async function makeAudit(root: string) {
       const v = unit(centre.map((c) => c + 0.3 * (uniformFloat(rng) - 0.5)));
       vectors.set(`id_${k}/${j}.png`, v);
       lines.push(JSON.stringify({ identity: `id_${k}`, image_name: `${j}.png`, embedding: v }));
-      await Deno.writeFile(join(synthetic, `id_${k}`, `${j}.png`), encodePng(tile(k * 3 + j)));
+      const image = `id_${k}/${j}.png` === LARGE ? noise(640, 480) : tile(k * 3 + j);
+      await Deno.writeFile(join(synthetic, `id_${k}`, `${j}.png`), encodePng(image));
     }
   }
   await Deno.mkdir(layout.dir("embeddings"), { recursive: true });
@@ -200,6 +214,7 @@ Deno.test("runReport(): every number of the page equals its file; pairs show the
           "5",
           "6",
         ]);
+        let sawLarge = false;
         for (let i = 0; i < 6; i++) {
           const caption = pairs[i]!.querySelector("figcaption")!.textContent!;
           assert.equal(caption, `#${i + 1}: cosine ${closest.similarity[i]!.toFixed(4)}`);
@@ -220,11 +235,18 @@ Deno.test("runReport(): every number of the page equals its file; pairs show the
             );
           }
           const bytes = await Deno.readFile(join(root, "Dataset", "Synth", synth));
-          assert.equal(
-            pairs[i]!.querySelector(".synthetic img")!.getAttribute("src"),
-            `data:image/png;base64,${encodeBase64(bytes)}`,
-          );
+          const src = pairs[i]!.querySelector(".synthetic img")!.getAttribute("src")!;
+          if (synth === LARGE) {
+            sawLarge = true;
+            // 640 x 480 and over 48 kB: resized to fit 224 px, as JPEG.
+            assert.ok(bytes.length > 48_000);
+            const prefix = "data:image/jpeg;base64,";
+            assert.ok(src.startsWith(prefix), src.slice(0, 40));
+            const shown = await decodeImage(Buffer.from(src.slice(prefix.length), "base64"));
+            assert.deepEqual([shown.width, shown.height], [224, 168]);
+          } else assert.equal(src, `data:image/png;base64,${encodeBase64(bytes)}`);
         }
+        assert.ok(sawLarge, `${LARGE} (a planted twin) is among the pairs shown`);
       },
     );
 
