@@ -10,6 +10,8 @@ import {
   consoleReporter,
   intFlag,
   parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
   runMain,
   searchProgressPrinter,
   usage,
@@ -53,6 +55,7 @@ const FLAGS = {
     description: "search kernel: auto (int8 on VNNI, large scans), int8, fp32 or js; all exact",
     default: "auto",
   },
+  ...pngScaleFlagSpec(2),
   ...LEAKAGE_THRESHOLD_FLAGS,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
@@ -67,7 +70,7 @@ const USAGE = usage("deno task leakage INPUT --casia CASIA [flags]", FLAGS, {
     }: leakage judged at the threshold (given, or calibrated on --impostor-scores, by default ${
       OUT.nonMatedScores("<casia name>")
     } when it is there)`,
-    `${OUT.bestMatchFigure("<name>", 10000)}.svg and .png (unless --no-figures)`,
+    `${OUT.bestMatchFigure("<name>", 10000)}.svg, .png and .pdf (unless --no-figures)`,
   ],
 });
 
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     seed: intFlag(values, "seed"),
     outDir: values.out as string,
     figure: !values["no-figures"],
+    pngScale: pngScaleFlag(values),
     search: { onProgress: searchProgressPrinter(reporter) },
     kernel: choiceFlag(values, "kernel", KERNEL_REQUESTS),
     reporter,

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage, UsageError } from "../lib/cli/mod.ts";
+import {
+  intFlag,
+  parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
+  runMain,
+  usage,
+  UsageError,
+} from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
 import { runMated } from "../lib/tasks/mod.ts";
 
@@ -20,11 +28,12 @@ const FLAGS = {
   },
   seed: { type: "string", description: "random seed", default: "42" },
   out: { type: "string", description: "output folder", default: LAYOUT.root },
+  ...pngScaleFlagSpec(2),
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
 const USAGE = usage("deno task mated INPUT [--n-comparisons N] [--seed S] [--out DIR]", FLAGS, {
-  writes: [`${metricsLayout("OUT").dir("figures")}/<name>_MatedVsNonmated_<N>.svg and .png`],
+  writes: [`${metricsLayout("OUT").dir("figures")}/<name>_MatedVsNonmated_<N>.svg, .png and .pdf`],
 });
 
 async function main(): Promise<void> {
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     comparisons: intFlag(values, "n-comparisons", { min: 1 }),
     seed: intFlag(values, "seed"),
     out: values.out as string,
+    pngScale: pngScaleFlag(values),
   });
 }
 

@@ -13,6 +13,8 @@ import {
   type FlagSpecs,
   intFlag,
   parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
   runMain,
   usage,
   UsageError,
@@ -88,6 +90,7 @@ const TASK_FLAGS: Record<MergeTask, FlagSpecs> = {
       description: "skip the density figure",
       aliases: ["no-figure", "no_figures"],
     },
+    ...pngScaleFlagSpec(2),
     kernel: KERNEL,
   },
   closest: {
@@ -154,7 +157,16 @@ async function mergeOptions(
   const common = { input, casia: values.casia as string, seed, outDir: values.out as string };
   if (task === "leakage") {
     const nComparisons = intFlag(values, "n-comparisons", { min: 1 });
-    return { task, shards, options: { ...common, nComparisons, figure: !values["no-figures"] } };
+    return {
+      task,
+      shards,
+      options: {
+        ...common,
+        nComparisons,
+        figure: !values["no-figures"],
+        pngScale: pngScaleFlag(values),
+      },
+    };
   }
   const nComparisons = values["n-comparisons"] === undefined
     ? undefined

@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { intFlag, parseFlags, runMain, usage } from "../lib/cli/mod.ts";
+import {
+  intFlag,
+  parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
+  runMain,
+  usage,
+} from "../lib/cli/mod.ts";
 import { metricsLayout } from "../lib/formats/mod.ts";
 import { runMetrics } from "../lib/tasks/mod.ts";
 
@@ -30,6 +37,7 @@ const FLAGS = {
   seed: { type: "string", description: "random seed of the bootstrap", default: "42" },
   out: { type: "string", description: "output folder", default: LAYOUT.root },
   "no-figures": { type: "boolean", description: "skip the density, DET and ROC figures" },
+  ...pngScaleFlagSpec(2),
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -44,7 +52,7 @@ const USAGE = usage(
       `${
         metricsLayout("OUT").verificationFigure("DET", "<name>")
       } and <name>_ROC, All_Datasets_DET and _ROC (unless --no-figures)`,
-      `${metricsLayout("OUT").metricsFigure("<name>")}.svg and .png (unless --no-figures)`,
+      `${metricsLayout("OUT").metricsFigure("<name>")}.svg, .png and .pdf (unless --no-figures)`,
     ],
   },
 );
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
     resamples: intFlag(values, "bootstrap"),
     seed: intFlag(values, "seed"),
     figures: !values["no-figures"],
+    pngScale: pngScaleFlag(values),
   });
 }
 

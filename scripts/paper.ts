@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { consoleReporter, parseFlags, runMain, usage, UsageError } from "../lib/cli/mod.ts";
+import {
+  consoleReporter,
+  parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
+  runMain,
+  usage,
+  UsageError,
+} from "../lib/cli/mod.ts";
 import { LEAKAGE_THRESHOLD_FLAGS, leakageThresholdFlags, runPaper } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
@@ -18,13 +26,14 @@ const FLAGS = {
     default: "0.3,0.4,0.5",
   },
   compare: { type: "string", description: "a folder of the kit's own CI tables to draw beside" },
+  ...pngScaleFlagSpec(2),
   ...LEAKAGE_THRESHOLD_FLAGS,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
 const USAGE = usage("deno task paper --data PATH [--out DIR] [--thresholds LIST]", FLAGS, {
   writes: [
-    "OUT/*.svg, *.png and *.csv: every figure and table the published data allows (listed as written)",
+    "OUT/*.svg, *.png, *.pdf and *.csv: every figure and table the published data allows (listed as written)",
   ],
 });
 
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
     thresholds,
     compare: values.compare as string | undefined,
     judge: leakageThresholdFlags(values),
+    pngScale: pngScaleFlag(values),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
 }

@@ -11,6 +11,8 @@ import {
   consoleReporter,
   intFlag,
   parseFlags,
+  pngScaleFlag,
+  pngScaleFlagSpec,
   runMain,
   usage,
   UsageError,
@@ -33,6 +35,11 @@ const FLAGS = {
     aliases: ["other_file"],
   },
   samples: { type: "string", description: "pairs to show", default: "5" },
+  columns: {
+    type: "string",
+    description: "pairs per row of the grid before it wraps",
+    default: "5",
+  },
   match: {
     type: "string",
     description:
@@ -50,6 +57,7 @@ const FLAGS = {
     default: LAYOUT.dir("figures"),
     aliases: ["output_dir", "output-dir"],
   },
+  ...pngScaleFlagSpec(1.5),
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
 
@@ -57,6 +65,7 @@ const USAGE = usage("deno task plot-similar CSV --other-file B [--casia-file A] 
   writes: [
     "OUT/comparison_<other name>_<n>_samples.png",
     "OUT/comparison_<other name>_<n>_samples.svg",
+    "OUT/comparison_<other name>_<n>_samples.pdf",
   ],
 });
 
@@ -68,7 +77,7 @@ async function main(): Promise<void> {
     throw new UsageError("expected one CSV file (query_path,casia_path,similarity_score)");
   }
   if (!values["other-file"]) throw new UsageError("--other-file is required");
-  const { png, svg } = await runPlotSimilar({
+  const { png, svg, pdf } = await runPlotSimilar({
     csv,
     casiaFile: values["casia-file"] as string,
     otherFile: values["other-file"] as string,
@@ -76,9 +85,11 @@ async function main(): Promise<void> {
     match: choiceFlag(values, "match", ["exact", "name"]),
     missing: choiceFlag(values, "missing", ["error", "blank"]),
     outputDir: values.out as string,
+    columns: intFlag(values, "columns", { min: 1 }),
+    pngScale: pngScaleFlag(values),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });
-  console.log(`Created comparison grid: ${png} and ${svg}`);
+  console.log(`Created comparison grid: ${png}, ${svg} and ${pdf}`);
 }
 
 if (import.meta.main) runMain(main, USAGE);

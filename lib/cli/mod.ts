@@ -13,6 +13,7 @@
  *
  * @module
  */
+export * from "./_figure_flags.ts";
 export * from "./_flags.ts";
 export * from "./_progress.ts";
 export * from "./_reporter.ts";

@@ -23,11 +23,21 @@ export interface BestMatchesRidgelineFigureOptions {
   rowHeight?: number;
   /** Fill colour. @default "skyblue" */
   color?: string;
+  /** Name of the real-face gallery in the default title. @default "CASIA-WebFace" */
+  gallery?: string;
+  /** Title text. @default what is drawn, with the count of datasets */
+  title?: string;
+}
+
+/** A count with thousands separators (`10,000`). */
+function count(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 /**
  * Draws one density row per dataset. Each row is scaled to its own peak (densities of different
- * spreads stay readable); a dot marks the median.
+ * spreads stay readable); a dot marks the median, and the right margin prints each row's n and
+ * median (datasets of different sizes, such as SDFD's 1,000 samples beside 10,000, say so).
  *
  * @param sets Dataset name to its best-match similarities.
  * @param options Document, threshold, size and colour.
@@ -51,8 +61,21 @@ export function bestMatchesRidgelineFigure(
   sets: ReadonlyMap<string, ArrayLike<number>>,
   options: BestMatchesRidgelineFigureOptions,
 ): Element {
-  const { document, threshold, width = 720, rowHeight = 34, color = "skyblue" } = options;
-  const rows: { dataset: string; median: number; x: Float64Array; y: Float64Array }[] = [];
+  const {
+    document,
+    threshold,
+    width = 760,
+    rowHeight = 34,
+    color = "skyblue",
+    gallery = "CASIA-WebFace",
+  } = options;
+  const rows: {
+    dataset: string;
+    n: number;
+    median: number;
+    x: Float64Array;
+    y: Float64Array;
+  }[] = [];
   for (const [dataset, scores] of sets) {
     const values = Float64Array.from(scores).filter(Number.isFinite).sort();
     const curve = kde(values);
@@ -60,7 +83,7 @@ export function bestMatchesRidgelineFigure(
     let peak = 0;
     for (const y of curve.y) peak = Math.max(peak, y);
     const y = curve.y.map((v) => v / peak);
-    rows.push({ dataset, median: percentileSorted(values, 50), x: curve.x, y });
+    rows.push({ dataset, n: values.length, median: percentileSorted(values, 50), x: curve.x, y });
   }
   if (rows.length === 0) {
     throw new RangeError(
@@ -87,16 +110,54 @@ export function bestMatchesRidgelineFigure(
       clip: true,
     }),
     Plot.dot(rows, { x: "median", y: 0, fy: "dataset", fill: "#1f3b57", r: 2.5 }),
+    Plot.text(rows, {
+      fy: "dataset",
+      frameAnchor: "right",
+      textAnchor: "start",
+      dx: 8,
+      text: (r: (typeof rows)[number]) => `n = ${count(r.n)}, median ${r.median.toFixed(3)}`,
+      fontSize: 11,
+    }),
   ];
   if (threshold !== undefined) {
-    marks.push(Plot.ruleX([threshold], { stroke: "#c0392b", strokeDasharray: "4,3" }));
+    marks.push(
+      Plot.ruleX([threshold], { stroke: "#c0392b", strokeDasharray: "4,3" }),
+      Plot.text([{ text: `threshold ${threshold}`, fy: rows[0]!.dataset }], {
+        text: "text",
+        fy: "fy",
+        x: () => threshold,
+        frameAnchor: "top",
+        lineAnchor: "bottom",
+        dy: -2,
+        fill: "#c0392b",
+        fontSize: 11,
+      }),
+    );
   }
+  const title = options.title ??
+    `Best ${gallery} match per sample, ${rows.length} datasets (dot: median)`;
+  marks.push(
+    Plot.text([{ title, fy: rows[0]!.dataset }], {
+      text: "title",
+      fy: "fy",
+      frameAnchor: "top-left",
+      textAnchor: "start",
+      lineAnchor: "top",
+      dx: -112,
+      dy: -34,
+      fontSize: 14,
+      fontWeight: "bold",
+    }),
+  );
   return Plot.plot({
     document,
     width,
-    height: 50 + rowHeight * rows.length,
+    height: 86 + rowHeight * rows.length,
+    marginTop: 36,
     marginLeft: 120,
+    marginRight: 170,
     marginBottom: 40,
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
     x: { domain: [0, 1], label: "Cosine Similarity (Best Match) →", grid: true },
     y: { axis: null, domain: [0, 1] },
     fy: { domain: rows.map((r) => r.dataset), label: null, axis: "left" },

@@ -18,13 +18,16 @@ export interface ClosestPairsStripFigureOptions {
   bestMatches?: ReadonlyMap<string, BestMatchSummary>;
   /** A verification threshold drawn as a vertical line. @default undefined */
   threshold?: number;
-  /** Width in pixels. @default 640 */
+  /** Width in pixels. @default 760 */
   width?: number;
+  /** Title text. @default what is drawn, with the count of datasets */
+  title?: string;
 }
 
 /**
  * Draws the closest pairs of several datasets as ticks on one cosine axis, datasets sorted by their
- * closest pair (most similar first).
+ * closest pair (most similar first). The key sits above the frame; the right margin prints each
+ * row's count of pairs and its closest pair's similarity.
  *
  * @param sets The closest pairs of each dataset (see `readClosest`).
  * @param options Document, best-match summaries, threshold and width.
@@ -51,7 +54,7 @@ export function closestPairsStripFigure(
   sets: readonly ClosestPairs[],
   options: ClosestPairsStripFigureOptions,
 ): Element {
-  const { document, bestMatches, threshold, width = 640 } = options;
+  const { document, bestMatches, threshold, width = 760 } = options;
   const present = sets.filter((s) => s.similarity.length > 0);
   if (present.length === 0) {
     throw new RangeError("Cannot draw closest pairs: current sets hold no pair");
@@ -80,22 +83,61 @@ export function closestPairsStripFigure(
     marks.push(
       Plot.dot(medians, { y: "dataset", x: "median", symbol: "diamond", fill: "#1f5fa8", r: 4 }),
       Plot.text(["◆ median best match of the samples"], {
-        frameAnchor: "bottom-right",
-        dy: -4,
-        dx: -4,
+        frameAnchor: "top-left",
+        textAnchor: "start",
+        dx: 150,
+        dy: -14,
         fill: "#1f5fa8",
       }),
     );
   }
   if (threshold !== undefined) {
-    marks.push(Plot.ruleX([threshold], { stroke: "#555", strokeDasharray: "4,3" }));
+    marks.push(
+      Plot.ruleX([threshold], { stroke: "#555", strokeDasharray: "4,3" }),
+      Plot.text([`┆ threshold ${threshold}`], {
+        frameAnchor: "top-right",
+        textAnchor: "end",
+        dy: -14,
+        fill: "#555",
+      }),
+    );
   }
+  const title = options.title ??
+    `The globally closest (synthetic, real) pairs of ${domain.length} datasets`;
+  marks.push(
+    Plot.text(["● closest pair   | each of the top pairs"], {
+      frameAnchor: "top-left",
+      textAnchor: "start",
+      dx: -112,
+      dy: -14,
+      fill: "#c0392b",
+    }),
+    Plot.text(present, {
+      y: "name",
+      frameAnchor: "right",
+      textAnchor: "start",
+      dx: 8,
+      text: (s: ClosestPairs) => `${s.similarity.length} pairs, top ${top(s).toFixed(3)}`,
+      fontSize: 11,
+    }),
+    Plot.text([title], {
+      frameAnchor: "top-left",
+      textAnchor: "start",
+      lineAnchor: "top",
+      dx: -112,
+      dy: -50,
+      fontSize: 14,
+      fontWeight: "bold",
+    }),
+  );
   return Plot.plot({
     document,
     width,
-    height: 60 + 22 * domain.length,
+    height: 104 + 22 * domain.length,
+    marginTop: 58,
     marginLeft: 120,
-    marginRight: 24,
+    marginRight: 160,
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
     x: { label: "cosine similarity of the closest (synthetic, real) pairs →", grid: true },
     y: { domain, label: null },
     marks,

@@ -24,7 +24,7 @@ export interface DensityData {
   nonMatedCount: number;
 }
 
-/** Thresholds drawn on the metrics figure. */
+/** Thresholds drawn on the metrics figure, and the error rates the legend prints beside them. */
 export interface ThresholdLines {
   /** pyeer `eer_th`. */
   eer: number;
@@ -32,6 +32,12 @@ export interface ThresholdLines {
   fmr100: number;
   /** pyeer `fmr1000_th`. */
   fmr1000: number;
+  /** pyeer `eer` (a fraction), printed as `EER 17.70% at 0.744`. @default undefined (threshold only) */
+  eerRate?: number;
+  /** pyeer `fmr100` (FNMR at FMR 1%, a fraction). @default undefined */
+  fnmrAtFmr100?: number;
+  /** pyeer `fmr1000` (FNMR at FMR 0.1%, a fraction). @default undefined */
+  fnmrAtFmr1000?: number;
 }
 
 /** Options of the density figures. */
@@ -42,8 +48,13 @@ export interface DensityFigureOptions {
   width?: number;
   /** Height in pixels. @default 460 */
   height?: number;
-  /** Title text; the mated figure defaults to the original's title with both counts. */
+  /**
+   * Title text. @default the dataset (when given) and both counts, e.g. "DCFace: mated vs
+   * non-mated cosine similarity (n = 10,000 mated, 10,000 non-mated)"
+   */
   title?: string;
+  /** Dataset named in the default title. @default undefined */
+  dataset?: string;
   /** Font size of axis text in pixels. @default 14 */
   fontSize?: number;
 }
@@ -51,7 +62,27 @@ export interface DensityFigureOptions {
 /** seaborn's first two default colours. */
 const MATED_COLOR = "#1f77b4";
 const NON_MATED_COLOR = "#ff7f0e";
-const LEGEND_WIDTH = 220;
+const LEGEND_WIDTH = 270;
+
+/** A count with thousands separators, as the figures print n (`10,000`). */
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** The default title: dataset and both counts. */
+function defaultTitle(data: DensityData, dataset: string | undefined): string {
+  const what = "mated vs non-mated cosine similarity";
+  const n = `(n = ${count(data.matedCount)} mated, ${count(data.nonMatedCount)} non-mated)`;
+  return dataset ? `${dataset}: ${what} ${n}` : `${what[0]!.toUpperCase()}${what.slice(1)} ${n}`;
+}
+
+/** A legend label: the rate in percent (2 decimals) and the threshold (3 decimals), when known. */
+function thresholdLabel(name: string, threshold: number, rate: number | undefined): string {
+  const at = `at ${threshold.toFixed(3)}`;
+  return rate === undefined || !Number.isFinite(rate)
+    ? `${name} threshold ${at}`
+    : `${name} ${(100 * rate).toFixed(2)}% ${at}`;
+}
 
 /**
  * KDE curves of mated and non-mated scores with seaborn's defaults, ready for the figures.
@@ -235,7 +266,9 @@ function densityPlot(
   if (title) {
     marks.push(
       Plot.text([title], {
-        frameAnchor: "top",
+        frameAnchor: "top-left",
+        textAnchor: "start",
+        dx: -layout.marginLeft + 8,
         dy: -layout.marginTop + 8,
         text: (d: string) => d,
         fontSize: fontSize + 2,
@@ -260,8 +293,8 @@ function densityPlot(
 }
 
 /**
- * The mated versus non-mated density figure of `analyze_embeddings.py`, titled with both counts
- * ("Cosine Similarity Distribution (N mated, M non-mated)").
+ * The mated versus non-mated density figure of `analyze_embeddings.py`, titled with the dataset and
+ * both counts.
  *
  * @param data Curves and counts ({@linkcode densityData}).
  * @param options Document, size, font size and an optional title.
@@ -273,21 +306,22 @@ function densityPlot(
  * import { densityData, matedVsNonMatedFigure } from "./_density.ts";
  * const document = newDocument();
  * const svg = matedVsNonMatedFigure(densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), { document });
- * if (!svg.outerHTML.includes("(3 mated, 3 non-mated)")) throw new Error("no title");
+ * if (!svg.outerHTML.includes("(n = 3 mated, 3 non-mated)")) throw new Error("no title");
  * ```
  */
 export function matedVsNonMatedFigure(data: DensityData, options: DensityFigureOptions): Element {
-  const title = options.title ??
-    `Cosine Similarity Distribution (${data.matedCount} mated, ${data.nonMatedCount} non-mated)`;
+  const title = options.title ?? defaultTitle(data, options.dataset);
   return densityPlot(data, [], null, options, title);
 }
 
 /**
  * The density figure of `analyze_embeddings_with_metrics.py`: both densities with the EER
- * (red, solid), FMR100 (green, dashed) and FMR1000 (blue, dotted) thresholds, x from −0.5 to 1.
+ * (red, solid), FMR100 (green, dashed) and FMR1000 (blue, dotted) thresholds, x from −0.5 to 1;
+ * the legend prints each rate and threshold (`EER 17.70% at 0.744`, `FNMR@FMR=1% 23.10% at 0.512`)
+ * and the title the dataset and both counts.
  *
- * @param data Curves, counts and the three thresholds.
- * @param options Document, size, font size and an optional title (none by default, as the original).
+ * @param data Curves, counts, the three thresholds and their rates.
+ * @param options Document, size, font size, dataset and title.
  * @returns The Plot SVG element.
  * @throws {RangeError} When a threshold is not finite.
  *
@@ -296,15 +330,16 @@ export function matedVsNonMatedFigure(data: DensityData, options: DensityFigureO
  * import { newDocument } from "./_document.ts";
  * import { densityData, metricsDensityFigure } from "./_density.ts";
  * const document = newDocument();
- * const data = { ...densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), thresholds: { eer: 0.3, fmr100: 0.35, fmr1000: 0.4 } };
- * if (!metricsDensityFigure(data, { document }).outerHTML.includes("FMR1000 threshold")) throw new Error("no legend");
+ * const data = { ...densityData([0.5, 0.6, 0.8], [0, 0.1, 0.15]), thresholds: { eer: 0.3, fmr100: 0.35, fmr1000: 0.4, eerRate: 0.177 } };
+ * const svg = metricsDensityFigure(data, { document, dataset: "Demo" }).outerHTML;
+ * if (!svg.includes("EER 17.70% at 0.300") || !svg.includes("Demo: mated")) throw new Error("no legend");
  * ```
  */
 export function metricsDensityFigure(
   data: DensityData & { thresholds: ThresholdLines },
   options: DensityFigureOptions,
 ): Element {
-  const { eer, fmr100, fmr1000 } = data.thresholds;
+  const { eer, fmr100, fmr1000, eerRate, fnmrAtFmr100, fnmrAtFmr1000 } = data.thresholds;
   for (const [name, v] of [["eer", eer], ["fmr100", fmr100], ["fmr1000", fmr1000]] as const) {
     if (!Number.isFinite(v)) {
       throw new RangeError(`Cannot draw the ${name} threshold: current value is ${v}`);
@@ -313,12 +348,22 @@ export function metricsDensityFigure(
   return densityPlot(
     data,
     [
-      { value: eer, color: "red", label: "EER threshold" },
-      { value: fmr100, color: "green", dash: "7,4", label: "FMR100 threshold" },
-      { value: fmr1000, color: "blue", dash: "2,3", label: "FMR1000 threshold" },
+      { value: eer, color: "red", label: thresholdLabel("EER", eer, eerRate) },
+      {
+        value: fmr100,
+        color: "green",
+        dash: "7,4",
+        label: thresholdLabel("FNMR@FMR=1%", fmr100, fnmrAtFmr100),
+      },
+      {
+        value: fmr1000,
+        color: "blue",
+        dash: "2,3",
+        label: thresholdLabel("FNMR@FMR=0.1%", fmr1000, fnmrAtFmr1000),
+      },
     ],
     [-0.5, 1],
     options,
-    options.title,
+    options.title ?? defaultTitle(data, options.dataset),
   );
 }

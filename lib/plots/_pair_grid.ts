@@ -1,8 +1,10 @@
 /**
  * The closest-pairs image grid of `plot_similar.py`: one column per pair, the CASIA image on top
  * and the synthetic image below, each under its identity and file name, the similarity score in a
- * rounded box between them. Images are embedded as data URIs; a missing or undecodable image
- * becomes a labelled tile. Pure: bytes in, SVG text out (rasterise with `svgToPng`).
+ * rounded box between them. The grid is titled (dataset, n), each row of images is named at the
+ * left (CASIA-WebFace above, the synthetic dataset below), and the pairs wrap into rows of
+ * `columns`. Images are embedded as data URIs; a missing or undecodable image becomes a labelled
+ * tile. Pure: bytes in, SVG text out (rasterise with `svgToPng`).
  *
  * @module
  */
@@ -31,7 +33,18 @@ export interface PairGridOptions {
   size?: number;
   /** Decimals of the score. @default 4 */
   decimals?: number;
+  /** Pairs per row before the grid wraps. @default 5 */
+  columns?: number;
+  /** Name of the synthetic dataset (the lower image of each pair). @default "synthetic" */
+  dataset?: string;
+  /** Name of the real-face dataset (the upper image). @default "CASIA-WebFace" */
+  gallery?: string;
+  /** Title text. @default the dataset and the count of pairs */
+  title?: string;
 }
+
+/** Width of the row names at the left of the grid. */
+const LABEL_WIDTH = 44;
 
 function mimeOf(bytes: Uint8Array | undefined): string | undefined {
   if (!bytes || bytes.length < 4) return undefined;
@@ -103,26 +116,55 @@ function tile(image: PairImage, x: number, y: number, size: number): string {
  * ```
  */
 export function pairGridSvg(pairs: readonly PairTile[], options: PairGridOptions = {}): string {
-  const { size = 200, decimals = 4 } = options;
+  const {
+    size = 200,
+    decimals = 4,
+    columns = 5,
+    dataset = "synthetic",
+    gallery = "CASIA-WebFace",
+  } = options;
   if (pairs.length === 0) {
     throw new RangeError("Cannot draw a pair grid: current count of pairs is 0");
   }
+  if (!Number.isInteger(columns) || columns < 1) {
+    throw new RangeError(
+      `Cannot draw a pair grid in rows of ${columns} pairs: expected a positive integer`,
+    );
+  }
+  const title = options.title ??
+    `${dataset}: the ${pairs.length} closest pair${pairs.length === 1 ? "" : "s"} with ${gallery}`;
   const column = size + 40;
+  const header = 40;
   const top = 44;
   const gap = 84;
-  const width = column * pairs.length;
-  const height = top + 2 * size + gap + 16;
-  const body = pairs.map((pair, i) => {
-    const x = i * column + 20;
+  const block = top + 2 * size + gap + 16;
+  const perRow = Math.min(columns, pairs.length);
+  const rows = Math.ceil(pairs.length / perRow);
+  const width = Math.max(LABEL_WIDTH + column * perRow, 9 * title.length + 24);
+  const height = header + block * rows;
+  const rowName = (text: string, y: number) => {
+    const cx = LABEL_WIDTH / 2 + 4, cy = y + size / 2;
+    return `<text x="${cx}" y="${cy}" transform="rotate(-90 ${cx} ${cy})" text-anchor="middle" ` +
+      `font-size="13" font-weight="bold" fill="#333">${escapeXml(text)}</text>`;
+  };
+  let body = `<text x="12" y="26" font-size="18" font-weight="bold">${escapeXml(title)}</text>`;
+  for (let r = 0; r < rows; r++) {
+    const y0 = header + r * block;
+    body += rowName(`${gallery} (real)`, y0 + top) +
+      rowName(`${dataset} (synthetic)`, y0 + top + size + gap);
+  }
+  body += pairs.map((pair, i) => {
+    const y0 = header + Math.floor(i / perRow) * block;
+    const x = LABEL_WIDTH + (i % perRow) * column + 20;
     const cx = x + size / 2;
-    const scoreY = top + size + gap / 2 - 12;
-    return tile(pair.casia, x, top, size) +
+    const scoreY = y0 + top + size + gap / 2 - 12;
+    return tile(pair.casia, x, y0 + top, size) +
       `<rect x="${cx - 42}" y="${
         scoreY - 15
       }" width="84" height="26" rx="8" fill="lightblue" fill-opacity="0.8"/>` +
       `<text x="${cx}" y="${scoreY + 4}" text-anchor="middle" font-size="16" font-weight="bold">` +
       `${pair.score.toFixed(decimals)}</text>` +
-      tile(pair.other, x, top + size + gap, size);
+      tile(pair.other, x, y0 + top + size + gap, size);
   }).join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">` +

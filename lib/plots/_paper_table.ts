@@ -2,6 +2,9 @@
 /**
  * The paper's verification table as a figure: for one metric, each dataset's value as a point with
  * its 95% interval as a bar, datasets sorted by value; with the kit's own table, both side by side.
+ * Error rates (EER, FMR100, FMR1000, ...) are drawn in percent, as the console prints them, and
+ * each row prints its value and interval in the right margin (`6.02 [5.91, 6.14]`): at the scale
+ * of all datasets together most intervals are narrower than the dot.
  *
  * @module
  */
@@ -20,8 +23,31 @@ export interface PaperTableFigureOptions {
   labels?: readonly [string, string];
   /** Sort datasets by the first table's value. @default "ascending" */
   order?: "ascending" | "descending";
-  /** Width in pixels. @default 640 */
+  /** Width in pixels. @default 760 */
   width?: number;
+  /** Draw (and print) the values in percent. @default true for error rates (EER, FMR*, FNMR*) */
+  percent?: boolean;
+  /** Title text. @default the metric, its unit and the count of datasets */
+  title?: string;
+}
+
+/** Whether a metric is an error rate, printed in percent. */
+function isRate(metric: string): boolean {
+  return /^(EER|FMR|FNMR)/i.test(metric);
+}
+
+/** A value as the figure prints it: 2 decimals in percent, else 4 (3 from 10 up). */
+function formatValue(v: number, percent: boolean): string {
+  if (!Number.isFinite(v)) return "–";
+  return v.toFixed(percent ? 2 : Math.abs(v) >= 10 ? 3 : 4);
+}
+
+/** `value [lower, upper]`, or the value alone without an interval. */
+function intervalText(r: IntervalRow, percent: boolean): string {
+  const value = formatValue(r.value, percent);
+  return Number.isFinite(r.lower) && Number.isFinite(r.upper)
+    ? `${value} [${formatValue(r.lower, percent)}, ${formatValue(r.upper, percent)}]`
+    : value;
 }
 
 /** One point of the figure. */
@@ -34,14 +60,19 @@ interface IntervalRow {
 
 const COLORS = ["#1f5fa8", "#e07b00"] as const;
 
-function rowsOf(table: CiTable, metric: string): IntervalRow[] {
+function rowsOf(table: CiTable, metric: string, scale: number): IntervalRow[] {
   const m = table.metrics.find((x) => x.name === metric);
   if (!m) return [];
   const rows: IntervalRow[] = [];
   table.datasets.forEach((dataset, d) => {
     const value = m.value[d];
     if (value !== undefined && Number.isFinite(value)) {
-      rows.push({ dataset, value, lower: m.lower[d] ?? NaN, upper: m.upper[d] ?? NaN });
+      rows.push({
+        dataset,
+        value: scale * value,
+        lower: scale * (m.lower[d] ?? NaN),
+        upper: scale * (m.upper[d] ?? NaN),
+      });
     }
   });
   return rows;
@@ -49,8 +80,9 @@ function rowsOf(table: CiTable, metric: string): IntervalRow[] {
 
 /**
  * Draws one metric of a CI table: a dot at the value and a bar from the lower to the upper bound of
- * the 95% interval, one row per dataset, sorted by the value. With `compare`, the second table's
- * points sit just below the first's in another colour, with a key in the corner.
+ * the 95% interval, one row per dataset, sorted by the value, and the value with its interval
+ * printed at the right of each row. With `compare`, the second table's points and numbers sit just
+ * below the first's in another colour, with a key above the frame (never over the data).
  *
  * @param table The paper's table (see `readCiTables`).
  * @param options Document, metric, optional comparison, order and width.
@@ -70,6 +102,7 @@ function rowsOf(table: CiTable, metric: string): IntervalRow[] {
  * const svg = paperTableFigure(table, { document, metric: "EER" });
  * const labels = [...svg.querySelectorAll("text")].map((t) => t.textContent);
  * if (labels.indexOf("B") > labels.indexOf("A")) throw new Error("B (lower EER) comes first");
+ * if (!labels.includes("10.00 [9.00, 11.00]")) throw new Error("the interval in percent");
  * ```
  */
 export function paperTableFigure(table: CiTable, options: PaperTableFigureOptions): Element {
@@ -79,21 +112,36 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
     compare,
     labels = ["paper", "kit"],
     order = "ascending",
-    width = 640,
+    width = 760,
+    percent = isRate(metric),
   } = options;
-  const first = rowsOf(table, metric);
+  const scale = percent ? 100 : 1;
+  const first = rowsOf(table, metric, scale);
   if (first.length === 0) {
     throw new RangeError(`Cannot draw ${metric}: current table has no finite value of it`);
   }
-  const second = compare ? rowsOf(compare, metric) : [];
+  const second = compare ? rowsOf(compare, metric, scale) : [];
   const sign = order === "ascending" ? 1 : -1;
   const domain = [...first].sort((a, b) => sign * (a.value - b.value)).map((r) => r.dataset);
   for (const r of second) if (!domain.includes(r.dataset)) domain.push(r.dataset);
   const both = second.length > 0;
-  const marks: Plot.Markish[] = [];
+  const unit = percent ? " (%)" : "";
+  const title = options.title ??
+    `${metric}${unit} of ${domain.length} datasets, with 95% bootstrap intervals`;
+  const marks: Plot.Markish[] = [
+    Plot.text([title], {
+      frameAnchor: "top-left",
+      textAnchor: "start",
+      lineAnchor: "top",
+      dx: -112,
+      dy: both ? -48 : -32,
+      fontSize: 14,
+      fontWeight: "bold",
+    }),
+  ];
   [first, second].forEach((rows, k) => {
     if (rows.length === 0) return;
-    const dy = both ? (k === 0 ? -4 : 4) : 0;
+    const dy = both ? (k === 0 ? -5 : 5) : 0;
     const color = COLORS[k]!;
     marks.push(
       Plot.ruleY(rows, {
@@ -119,15 +167,27 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
         insetBottom: 6 - dy,
       }),
       Plot.dot(rows, { y: "dataset", x: "value", fill: color, r: 3, dy }),
+      Plot.text(rows, {
+        y: "dataset",
+        frameAnchor: "right",
+        textAnchor: "start",
+        dx: 10,
+        dy,
+        text: (r: IntervalRow) => intervalText(r, percent),
+        fill: color,
+        fontSize: both ? 10 : 11,
+        fontVariant: "tabular-nums",
+      }),
     );
   });
   if (both) {
     labels.forEach((label, k) => {
       marks.push(
         Plot.text([`● ${label}`], {
-          frameAnchor: "top-right",
-          dy: 12 * k,
-          dx: -4,
+          frameAnchor: "top-left",
+          textAnchor: "start",
+          dx: 100 * k,
+          dy: -22,
           fill: COLORS[k]!,
           fontWeight: "bold",
         }),
@@ -137,10 +197,12 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
   return Plot.plot({
     document,
     width,
-    height: 50 + 24 * domain.length,
+    height: (both ? 96 : 80) + (both ? 30 : 24) * domain.length,
+    marginTop: both ? 56 : 40,
     marginLeft: 120,
-    marginRight: 24,
-    x: { label: `${metric} with 95% interval →`, grid: true, nice: true },
+    marginRight: both ? 150 : 140,
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
+    x: { label: `${metric}${unit} with 95% interval →`, grid: true, nice: true },
     y: { domain, label: null },
     marks,
   }) as unknown as Element;

@@ -13,13 +13,16 @@ import type { BestMatchSummary } from "../metrics/_best_match_summary.ts";
 export interface ThresholdSharesFigureOptions {
   /** The document to draw on. */
   document: Document;
-  /** Width in pixels. @default 640 */
+  /** Width in pixels. @default 760 */
   width?: number;
+  /** Title text. @default what is drawn, with the count of datasets */
+  title?: string;
 }
 
 /**
  * Draws one row per dataset with a dot per threshold at the percentage of best matches at or above
  * it, joined by a bar; datasets are sorted by the share at their highest threshold (then the next).
+ * The key sits above the frame; the right margin prints each row's n and its shares in percent.
  *
  * @param summaries Dataset name to its best-match summary (all with the same thresholds).
  * @param options Document and width.
@@ -45,7 +48,7 @@ export function thresholdSharesFigure(
   summaries: ReadonlyMap<string, BestMatchSummary>,
   options: ThresholdSharesFigureOptions,
 ): Element {
-  const { document, width = 640 } = options;
+  const { document, width = 760 } = options;
   const entries = [...summaries];
   const first = entries[0];
   if (first === undefined) {
@@ -77,13 +80,22 @@ export function thresholdSharesFigure(
     low: 100 * Math.min(...s.shareAbove),
     high: 100 * Math.max(...s.shareAbove),
   }));
+  const title = options.title ??
+    `Samples whose best real match reaches each threshold, ${domain.length} datasets`;
+  const counts = entries.map(([dataset, s]) => ({
+    dataset,
+    text: `n = ${s.n.toLocaleString("en-US")}: ${
+      Array.from(s.shareAbove, (v) => (100 * v).toFixed(1)).join(" / ")
+    } %`,
+  }));
   return Plot.plot({
     document,
     width,
-    height: 76 + 22 * domain.length,
-    marginTop: 36,
+    height: 100 + 22 * domain.length,
+    marginTop: 60,
     marginLeft: 120,
-    marginRight: 24,
+    marginRight: 190,
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
     x: {
       label: "samples whose best real match reaches the threshold (%) →",
       grid: true,
@@ -98,6 +110,23 @@ export function thresholdSharesFigure(
     marks: [
       Plot.ruleY(spans, { y: "dataset", x1: "low", x2: "high", stroke: "#bbb", strokeWidth: 2 }),
       Plot.dot(rows, { y: "dataset", x: "percent", fill: "threshold", r: 4 }),
+      Plot.text(counts, {
+        y: "dataset",
+        text: "text",
+        frameAnchor: "right",
+        textAnchor: "start",
+        dx: 8,
+        fontSize: 11,
+      }),
+      Plot.text([title], {
+        frameAnchor: "top-left",
+        textAnchor: "start",
+        lineAnchor: "top",
+        dx: -112,
+        dy: -52,
+        fontSize: 14,
+        fontWeight: "bold",
+      }),
       ...thresholds.map((t, k) =>
         Plot.text([`● cosine ≥ ${t}`], {
           frameAnchor: "top-left",

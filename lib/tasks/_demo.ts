@@ -120,7 +120,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   files.push(sims.matedPath, sims.nonMatedPath);
   if (figures) {
     const mated = await runMated({ ...scoring, scores: sims });
-    files.push(mated.svgPath, mated.pngPath);
+    files.push(mated.svgPath, mated.pngPath, mated.pdfPath);
   }
   const metrics = await runMetrics({
     scores: layout.dir("scores"),

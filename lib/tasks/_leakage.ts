@@ -20,7 +20,7 @@ import {
 import { closestShardText } from "../formats/_closest_shard.ts";
 import { newDocument } from "../plots/_document.ts";
 import { bestMatchesDensityFigure } from "../plots/_best_matches.ts";
-import { writeFigureFiles } from "../plots/_render.ts";
+import { figureFilePaths, writeFigureFiles } from "../plots/_render.ts";
 import { bestMatchesCsv, bestMatchScoresText } from "../formats/_best_match_csv.ts";
 import { closestJson, type ClosestPairColumns } from "../formats/_closest_json.ts";
 import { PythonRandom } from "../random/mod.ts";
@@ -119,7 +119,7 @@ function rowsOfRun(rows: Uint32Array, shard: ShardSpec | undefined, reporter: Re
 export interface RunLeakageOptions extends LeakageRunOptions {
   /** Samples to search. @default 10000 */
   nComparisons?: number;
-  /** Write the density figure (SVG and PNG). @default true */
+  /** Write the density figure (SVG, PNG and PDF). @default true */
   figure?: boolean;
   /**
    * The threshold of "leakage, judged": a given value, or calibrated on real impostor scores at
@@ -131,6 +131,8 @@ export interface RunLeakageOptions extends LeakageRunOptions {
   judge?: LeakageThresholdOptions;
   /** Bootstrap resamples of the judged share. @default 1000 */
   resamples?: number;
+  /** Pixel scale of the figure's PNG over its SVG size. @default 2 */
+  pngScale?: number;
 }
 
 /** What {@linkcode runLeakage} found and wrote. */
@@ -139,7 +141,7 @@ export interface LeakageResult {
   best: BestMatchResult;
   /** The best matches judged against the run's threshold, when there was one. */
   judged?: JudgedLeakage | undefined;
-  /** Paths written: scores text, CSV, and the figure's SVG and PNG when drawn. */
+  /** Paths written: scores text, CSV, and the figure's SVG, PNG and PDF when drawn. */
   files: string[];
 }
 
@@ -251,7 +253,7 @@ function leakageInputs(options: LeakageRunOptions): Promise<ManifestInput[]> {
 /**
  * Best CASIA match of `nComparisons` random samples: writes
  * `SimilarityScores/<name>_BestMatches_<n>.txt`, `Best_Matches/<name>_BestMatches_<n>.csv` and
- * `Figures/<name>_BestMatches_<n>.svg|png` under `outDir` (`n` is the requested count, as the
+ * `Figures/<name>_BestMatches_<n>.svg|png|pdf` under `outDir` (`n` is the requested count, as the
  * original named its files). Scores are cosine similarities (both sides normalised, as
  * scikit-learn's `cosine_similarity`).
  *
@@ -329,6 +331,8 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     files.push(
       ...await writeBestMatchesFigure(best.scores, layout.bestMatchFigure(name, nComparisons), {
         reporter,
+        dataset: name,
+        pngScale: options.pngScale ?? 2,
       }),
     );
   }
@@ -366,7 +370,7 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
   await run.finish({
     counts: { samples: rows.length, gallery: casia.identities.length },
     draws: [drawOf("sample rows", rows)],
-    outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
+    outputs: files.filter((f) => !/\.(svg|png|pdf)$/.test(f)),
   });
   return { best, judged, files };
 }
@@ -375,10 +379,14 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
 export interface WriteBestMatchesFigureOptions {
   /** Told why, when the scores cannot make a density. @default consoleReporter() */
   reporter?: Reporter;
+  /** Dataset named in the title. @default undefined */
+  dataset?: string | undefined;
+  /** Pixel scale of the PNG over the SVG's size. @default 2 */
+  pngScale?: number;
 }
 
 /**
- * The density figure of best-match scores (`Figures/<name>_BestMatches_<n>.svg` and `.png`), as
+ * The density figure of best-match scores (`Figures/<name>_BestMatches_<n>.svg`, `.png` and `.pdf`), as
  * `runLeakage` draws it; `deno task merge leakage` draws it from the merged scores. No figure
  * for fewer than 2 scores, or when the density cannot be estimated (the reason is told).
  *
@@ -392,13 +400,15 @@ export async function writeBestMatchesFigure(
   stem: string,
   options: WriteBestMatchesFigureOptions = {},
 ): Promise<string[]> {
-  const { reporter = consoleReporter() } = options;
+  const { reporter = consoleReporter(), dataset, pngScale = 2 } = options;
   if (scores.length < 2) return [];
   const document = newDocument();
   try {
-    const figure = bestMatchesDensityFigure(scores, { document });
-    const { svg, png } = await writeFigureFiles(stem, figure);
-    return [svg, png];
+    const figure = bestMatchesDensityFigure(scores, {
+      document,
+      ...(dataset === undefined ? {} : { dataset }),
+    });
+    return figureFilePaths(await writeFigureFiles(stem, figure, { scale: pngScale }));
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     reporter.info(`No density figure: ${error.message}`);

@@ -700,6 +700,8 @@ export async function runMerge(options: RunMergeOptions): Promise<MergeResult> {
           .bestMatchFigure(datasetNameOf(options.options.input), nComparisons);
         const figure = await writeBestMatchesFigure(Float32Array.from(similarity), stem, {
           reporter,
+          dataset: datasetNameOf(options.options.input),
+          ...(options.options.pngScale === undefined ? {} : { pngScale: options.options.pngScale }),
         });
         extra.push(...figure);
       }

@@ -9,7 +9,10 @@
  */
 import { join } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { ciTablesCsv } from "../formats/_ci_tables.ts";
+import { ciTable, ciTablesCsv } from "../formats/_ci_tables.ts";
+import { latexTable } from "../formats/_latex_table.ts";
+import { markdownTable } from "../formats/_markdown_table.ts";
+import { paperReportTable, reportTableCsv } from "../formats/_report_table.ts";
 import {
   MATED_SUFFIX,
   metricsLayout,
@@ -29,7 +32,7 @@ import { beginRun, fileInput } from "./_run_contract.ts";
 import { type DatasetMetrics, datasetMetrics } from "../metrics/_dataset_metrics.ts";
 import { densityData, metricsDensityFigure } from "../plots/_density.ts";
 import { newDocument } from "../plots/_document.ts";
-import { writeFigureFiles } from "../plots/_render.ts";
+import { figureFilePaths, writeFigureFiles } from "../plots/_render.ts";
 
 /** Options of {@linkcode runMetrics}. */
 export interface RunMetricsOptions {
@@ -43,6 +46,8 @@ export interface RunMetricsOptions {
   seed?: number;
   /** Draw the density figures. @default true */
   figures?: boolean;
+  /** Pixel scale of the figures' PNG over their SVG size (each is also written as SVG and PDF). @default 2 */
+  pngScale?: number;
   /** Each dataset's numbers, the skipped datasets, and where the files went. @default consoleReporter() */
   reporter?: Reporter;
 }
@@ -151,6 +156,7 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     resamples = 1000,
     seed = 42,
     figures = true,
+    pngScale = 2,
     reporter = consoleReporter(),
   } = options;
   const layout = metricsLayout(out);
@@ -198,13 +204,23 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
       const figure = metricsDensityFigure(
         {
           ...densityData(genuine, impostor),
-          thresholds: { eer: s.eer_th, fmr100: s.fmr100_th, fmr1000: s.fmr1000_th },
+          thresholds: {
+            eer: s.eer_th,
+            fmr100: s.fmr100_th,
+            fmr1000: s.fmr1000_th,
+            eerRate: s.eer,
+            fnmrAtFmr100: s.fmr100,
+            fnmrAtFmr1000: s.fmr1000,
+          },
         },
-        { document },
+        { document, dataset: base },
       );
-      const { svg, png } = await writeFigureFiles(layout.metricsFigure(base), figure);
-      files.push(svg, png);
-      reporter.info(`Plot saved to: ${svg} and ${png}`);
+      const written = await writeFigureFiles(layout.metricsFigure(base), figure, {
+        scale: pngScale,
+      });
+      const paths = figureFilePaths(written);
+      files.push(...paths);
+      reporter.info(`Plot saved to: ${paths.slice(0, -1).join(", ")} and ${paths.at(-1)}`);
     }
   }
   for (const s of skipped) reporter.info(`Skipped ${s.dataset}: ${s.reason}`);
@@ -220,6 +236,7 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     resamples,
     seed,
     figures,
+    pngScale,
     reporter,
   });
   files.push(...report.files);
@@ -229,10 +246,27 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     await writeFileAtomic(path, text);
     files.push(path);
   }
+  const tablePaths: string[] = [];
+  const paperTable = paperReportTable(ciTable(datasets), {
+    title: "Verification metrics with 95% bootstrap intervals",
+  });
+  for (
+    const [ext, text] of [
+      [".csv", reportTableCsv(paperTable)],
+      [".md", markdownTable(paperTable)],
+      [".tex", latexTable(paperTable, { label: "tab:verification" })],
+    ] as const
+  ) {
+    const path = `${layout.verificationTable()}${ext}`;
+    await writeFileAtomic(path, text);
+    files.push(path);
+    tablePaths.push(path);
+  }
+  reporter.info(`Verification table (percent, 95% intervals) saved to: ${tablePaths.join(", ")}`);
   await run.finish({
     inputs,
     counts: { datasets: datasets.length, skipped: skipped.length },
-    outputs: files.filter((f) => !/\.(svg|png)$/.test(f)),
+    outputs: files.filter((f) => !/\.(svg|png|pdf)$/.test(f)),
   });
   reporter.info(`\nMaster metrics file saved to: ${tablePath}`);
   reporter.info(

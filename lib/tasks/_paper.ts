@@ -1,6 +1,6 @@
 /**
  * `deno task paper`: every figure and table of the notebooks that the paper's published `Data/`
- * folder allows, headless, as SVG, PNG and CSV:
+ * folder allows, headless, as SVG, PNG, PDF and CSV:
  *
  * - `best_matches_all.*`: best-match densities of every dataset in one figure;
  * - `best_matches/<name>.*`: the best-match density of each dataset;
@@ -61,6 +61,8 @@ export interface RunPaperOptions {
    * part is skipped, and said so). @default {}
    */
   judge?: LeakageThresholdOptions;
+  /** Pixel scale of the figures' PNG over their SVG size. @default 2 */
+  pngScale?: number;
   /** One line per part drawn and the count of files written. @default consoleReporter() */
   reporter?: Reporter;
 }
@@ -108,8 +110,8 @@ export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
   const written: string[] = [];
   await Deno.mkdir(out, { recursive: true });
   const writeFigure = async (name: string, figure: Element) => {
-    await writeFigureFiles(join(out, name), figure);
-    written.push(`${name}.svg`, `${name}.png`);
+    await writeFigureFiles(join(out, name), figure, { scale: options.pngScale ?? 2 });
+    written.push(`${name}.svg`, `${name}.png`, `${name}.pdf`);
   };
   const writeText = async (name: string, text: string) => {
     await Deno.writeTextFile(join(out, name), text);
@@ -128,7 +130,7 @@ export async function runPaper(options: RunPaperOptions): Promise<PaperResult> {
       summaries.set(m.name, summarizeBestMatches(m.similarity, { thresholds }));
       await writeFigure(
         join("best_matches", m.name),
-        bestMatchesDensityFigure(m.similarity, { document }),
+        bestMatchesDensityFigure(m.similarity, { document, dataset: m.name }),
       );
     }
     await writeFigure("best_matches_all", bestMatchesRidgelineFigure(sets, { document }));

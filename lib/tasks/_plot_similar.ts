@@ -47,6 +47,10 @@ export interface RunPlotSimilarOptions {
   missing?: "error" | "blank";
   /** Receives one line per pair drawn, saying which images were not found. @default consoleReporter() */
   reporter?: Reporter;
+  /** Pairs per row of the grid before it wraps. @default 5 */
+  columns?: number;
+  /** Pixel scale of the PNG over the SVG's size (the grid is also written as SVG and PDF). @default 1.5 */
+  pngScale?: number;
 }
 
 /** What {@linkcode runPlotSimilar} drew and wrote. */
@@ -55,6 +59,8 @@ export interface PlotSimilarResult {
   png: string;
   /** The SVG written. */
   svg: string;
+  /** The vector PDF written. */
+  pdf?: string;
   /** The pairs drawn, with the image bytes found; each image's `path` is the entry it shows. */
   tiles: PairTile[];
   /** Rows (0-based) whose images were found by file name, not by path (`match: "name"` only). */
@@ -208,10 +214,9 @@ export async function runPlotSimilar(options: RunPlotSimilarOptions): Promise<Pl
       `${byName.size} of ${tiles.length} pairs were matched by file name, not by path; each tile is labelled with the file it shows`,
     );
   }
-  const stem = join(
-    outputDir,
-    comparisonFigureName(datasetNameOf(options.otherFile), tiles.length),
-  );
-  const files = await writeFigureFiles(stem, pairGridSvg(tiles), { scale: 1.5 });
+  const dataset = datasetNameOf(options.otherFile);
+  const stem = join(outputDir, comparisonFigureName(dataset, tiles.length));
+  const grid = pairGridSvg(tiles, { dataset, columns: options.columns ?? 5 });
+  const files = await writeFigureFiles(stem, grid, { scale: options.pngScale ?? 1.5 });
   return { ...files, tiles, matchedByName: [...byName].sort((a, b) => a - b) };
 }

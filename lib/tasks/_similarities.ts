@@ -135,6 +135,8 @@ export interface RunMatedOptions extends RunSimilaritiesOptions {
    * again. @default undefined
    */
   scores?: (SimilarityScores & { name: string }) | undefined;
+  /** Pixel scale of the PNG over the SVG's size (the figure is also written as SVG and PDF). @default 2 */
+  pngScale?: number;
 }
 
 /** What {@linkcode runMated} computed and wrote. */
@@ -145,6 +147,8 @@ export interface MatedResult extends SimilarityScores {
   svgPath: string;
   /** Path of the PNG. */
   pngPath: string;
+  /** Path of the vector PDF. */
+  pdfPath: string;
 }
 
 /**
@@ -174,11 +178,18 @@ export async function runMated(options: RunMatedOptions): Promise<MatedResult> {
   const { name, ...scores } = options.scores ??
     await scoreEmbeddingsFile(input, { comparisons, seed, reporter });
   const document = newDocument();
-  const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), { document });
-  const { svg: svgPath, png: pngPath } = await writeFigureFiles(
+  const figure = matedVsNonMatedFigure(densityData(scores.mated, scores.nonMated), {
+    document,
+    dataset: name,
+  });
+  const written = await writeFigureFiles(
     metricsLayout(out).matedFigure(name, comparisons),
     figure,
+    {
+      scale: options.pngScale ?? 2,
+    },
   );
-  reporter.info(`Plot saved to: ${svgPath} and ${pngPath}`);
-  return { ...scores, name, svgPath, pngPath };
+  const { svg: svgPath, png: pngPath, pdf: pdfPath = `${svgPath.slice(0, -4)}.pdf` } = written;
+  reporter.info(`Plot saved to: ${svgPath}, ${pngPath} and ${pdfPath}`);
+  return { ...scores, name, svgPath, pngPath, pdfPath };
 }

@@ -28,3 +28,17 @@ Deno.test("bestMatchesRidgelineFigure(sets) draws one KDE row per dataset, highe
     RangeError,
   );
 });
+
+Deno.test("bestMatchesRidgelineFigure(sets) prints each row's n and median, so unequal sizes show", () => {
+  const big = Array.from({ length: 10000 }, (_, i) => 0.3 + 0.2 * ((i * 7919) % 10000) / 10000);
+  const small = Array.from({ length: 1000 }, (_, i) => 0.5 + 0.2 * i / 999);
+  const svg = bestMatchesRidgelineFigure(new Map([["Big", big], ["SDFD", small]]), {
+    document: newDocument(),
+    threshold: 0.45,
+  });
+  const text = [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "");
+  assert.ok(text.includes("n = 1,000, median 0.600"), text.join("|"));
+  assert.ok(text.some((t) => /^n = 10,000, median 0\.4\d\d$/.test(t)), text.join("|"));
+  assert.ok(text.includes("threshold 0.45"));
+  assert.ok(text.includes("Best CASIA-WebFace match per sample, 2 datasets (dot: median)"));
+});

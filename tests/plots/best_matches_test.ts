@@ -22,3 +22,13 @@ Deno.test("bestMatchesDensityFigure(scores) rejects samples that have no density
     RangeError,
   );
 });
+
+Deno.test("bestMatchesDensityFigure(scores, {dataset}) titles the figure with the dataset, n and the median", () => {
+  const scores = Array.from({ length: 1000 }, (_, i) => 0.2 + 0.4 * (i / 999));
+  const svg = bestMatchesDensityFigure(scores, { document: newDocument(), dataset: "SDFD" });
+  const text = [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "");
+  assert.ok(
+    text.includes("SDFD: best CASIA-WebFace match of each sample (n = 1,000, median 0.400)"),
+    text.join("|"),
+  );
+});

@@ -3,6 +3,7 @@ import { summarizeBestMatches } from "../../lib/metrics/_best_match_summary.ts";
 import type { ClosestPairs } from "../../lib/formats/_closest_json.ts";
 import { closestPairsStripFigure } from "../../lib/plots/_closest_pairs_strip.ts";
 import { newDocument } from "../../lib/plots/_document.ts";
+import { textsWith, topDotY, yOf } from "./_svg_geometry.ts";
 
 const set = (name: string, scores: number[]): ClosestPairs => ({
   name,
@@ -43,4 +44,20 @@ Deno.test("closestPairsStripFigure(sets) draws a tick per pair, sorted by the cl
     () => closestPairsStripFigure([set("E", [])], { document: newDocument() }),
     RangeError,
   );
+});
+
+Deno.test("closestPairsStripFigure(sets) keeps its key above the frame and prints each row's count and top pair", () => {
+  const svg = closestPairsStripFigure([set("A", [0.6, 0.55, 0.5]), set("B", [0.9, 0.8])], {
+    document: newDocument(),
+    bestMatches: new Map([["A", summarizeBestMatches([0.3, 0.4, 0.5])]]),
+    threshold: 0.5,
+  });
+  const key = [
+    ...textsWith(svg, "◆ median best match of the samples"),
+    ...textsWith(svg, "┆ threshold 0.5"),
+  ];
+  assert.equal(key.length, 2);
+  for (const k of key) assert.ok(yOf(k) < topDotY(svg) - 10, `key at ${yOf(k)}`);
+  const text = [...svg.querySelectorAll("text")].map((t) => t.textContent);
+  assert.ok(text.includes("3 pairs, top 0.600") && text.includes("2 pairs, top 0.900"));
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { CiTable } from "../../lib/formats/_ci_tables.ts";
 import { paperTableFigure } from "../../lib/plots/_paper_table.ts";
 import { newDocument } from "../../lib/plots/_document.ts";
+import { textsWith, topDotY, yOf } from "./_svg_geometry.ts";
 
 const table = (values: number[], spread: number): CiTable => ({
   datasets: values.map((_, i) => `D${i}`),
@@ -52,4 +53,36 @@ Deno.test("paperTableFigure(table, {compare}) draws both tables in two colours w
     () => paperTableFigure(table([0.1], 0), { document: newDocument(), metric: "FDR" }),
     RangeError,
   );
+});
+
+Deno.test("paperTableFigure(table, {metric}) prints each value and interval in percent beside its row", () => {
+  const svg = paperTableFigure(table([0.0602, 0.3], 0.0011), {
+    document: newDocument(),
+    metric: "EER",
+  });
+  const text = [...svg.querySelectorAll("text")].map((t) => t.textContent);
+  assert.ok(text.includes("6.02 [5.91, 6.13]"), text.join("|"));
+  assert.ok(text.includes("30.00 [29.89, 30.11]"));
+  assert.ok(text.includes("EER (%) of 2 datasets, with 95% bootstrap intervals"));
+  assert.ok(text.some((t) => t?.startsWith("EER (%) with 95% interval")));
+  const fdr = paperTableFigure({ ...table([3.6318, 4.28], 0.0136) }, {
+    document: newDocument(),
+    metric: "EER",
+    percent: false,
+  });
+  const plain = [...fdr.querySelectorAll("text")].map((t) => t.textContent);
+  assert.ok(plain.includes("3.6318 [3.6182, 3.6454]"), plain.join("|"));
+});
+
+Deno.test("paperTableFigure(table, {compare}) puts the key above the frame, over no data", () => {
+  const svg = paperTableFigure(table([0.3, 0.1, 0.001], 0.01), {
+    document: newDocument(),
+    metric: "EER",
+    compare: table([0.32, 0.12, 0.002], 0.03),
+  });
+  const key = [...textsWith(svg, "● paper"), ...textsWith(svg, "● kit")];
+  assert.equal(key.length, 2);
+  for (const k of key) {
+    assert.ok(yOf(k) < topDotY(svg) - 10, `key at ${yOf(k)}, dots from ${topDotY(svg)}`);
+  }
 });

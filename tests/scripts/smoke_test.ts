@@ -76,7 +76,10 @@ Deno.test("deno task mated --help prints the usage; a run draws the figure", asy
     const run = await runScript("mated.ts", [input, "--n_comparisons", "8", "--out", dir]);
     assert.equal(run.code, 0, run.stderr);
     const stem = join(dir, "Figures", "Toy_MatedVsNonmated_8");
-    assert.ok(run.stdout.includes(`Plot saved to: ${stem}.svg and ${stem}.png`), run.stdout);
+    assert.ok(
+      run.stdout.includes(`Plot saved to: ${stem}.svg, ${stem}.png and ${stem}.pdf`),
+      run.stdout,
+    );
   });
 });
 
@@ -207,7 +210,9 @@ Deno.test("deno task plot-similar --help prints the usage; a run draws the grid"
     ]);
     assert.equal(run.code, 0, run.stderr);
     const png = join(dir, "comparison_Synth_1_samples.png");
-    assert.equal(run.stdout, `Created comparison grid: ${png} and ${png.replace(/png$/, "svg")}\n`);
+    const [svg, pdf] = [png.replace(/png$/, "svg"), png.replace(/png$/, "pdf")];
+    assert.equal(run.stdout, `Created comparison grid: ${png}, ${svg} and ${pdf}\n`);
+    assert.equal(new TextDecoder().decode((await Deno.readFile(pdf)).subarray(0, 5)), "%PDF-");
     assert.match(run.stderr, /Pair 1: s1\/1\.png <-> 0000001\/001\.jpg \(0\.75\)\n/);
   });
 });

@@ -58,6 +58,7 @@ Deno.test("leakage, closest, paths and plot-similar run end to end; planted copi
     "/Best_Matches/Demo_BestMatches_25.csv",
     "/Figures/Demo_BestMatches_25.svg",
     "/Figures/Demo_BestMatches_25.png",
+    "/Figures/Demo_BestMatches_25.pdf",
   ]);
   const [scoresFile, csvFile] = files as [string, string];
   const table = parseBestMatches(await Deno.readTextFile(csvFile), csvFile);

@@ -4,7 +4,7 @@ import { memoryReporter } from "../../lib/cli/mod.ts";
 import { runMated, runSimilarities } from "../../lib/tasks/mod.ts";
 import { writeEmbeddingsFixture } from "./_embeddings_fixture.ts";
 
-Deno.test("runMated(options) writes the titled SVG and PNG figure", async () => {
+Deno.test("runMated(options) writes the titled SVG, PNG and PDF figure", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const input = join(dir, "Toy.jsonl");
@@ -12,9 +12,14 @@ Deno.test("runMated(options) writes the titled SVG and PNG figure", async () => 
     const r = await runMated({ input, comparisons: 40, out: dir, reporter: memoryReporter() });
     assert.equal(r.svgPath, join(dir, "Figures", "Toy_MatedVsNonmated_40.svg"));
     const svg = await Deno.readTextFile(r.svgPath);
-    assert.ok(svg.includes("(40 mated, 40 non-mated)"));
+    assert.ok(
+      svg.includes("Toy: mated vs non-mated cosine similarity (n = 40 mated, 40 non-mated)"),
+    );
     const png = await Deno.readFile(r.pngPath);
     assert.deepEqual(Array.from(png.subarray(1, 4)), [0x50, 0x4e, 0x47]);
+    assert.equal(r.pdfPath, join(dir, "Figures", "Toy_MatedVsNonmated_40.pdf"));
+    const pdf = await Deno.readFile(r.pdfPath);
+    assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -45,7 +50,9 @@ Deno.test("runMated({ scores }) draws the figure of runSimilarities' scores with
     await Deno.remove(input);
     const reporter = memoryReporter();
     const reused = await runMated({ ...scoring, out: join(dir, "b"), scores: sims, reporter });
-    assert.deepEqual(reporter.infos, [`Plot saved to: ${reused.svgPath} and ${reused.pngPath}`]);
+    assert.deepEqual(reporter.infos, [
+      `Plot saved to: ${reused.svgPath}, ${reused.pngPath} and ${reused.pdfPath}`,
+    ]);
     // Plot numbers its clip paths with a process-wide counter: compare the SVG without them.
     const svg = async (path: string) =>
       (await Deno.readTextFile(path)).replace(/plot-clip-\d+/g, "");

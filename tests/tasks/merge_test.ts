@@ -159,7 +159,7 @@ Deno.test("runMerge(options) after N shards writes the unsharded run's files byt
             reporter: quiet,
           };
           const whole = await runLeakage({ ...options, outDir: join(f.dir, "Whole") });
-          assert.equal(whole.files.length, 4, "scores, CSV, SVG and PNG");
+          assert.equal(whole.files.length, 5, "scores, CSV, SVG, PNG and PDF");
           for (const count of SHARD_COUNTS) {
             const outDir = join(f.dir, `Leak${count}`);
             for (const shard of shards(count)) await runLeakage({ ...options, outDir, shard });
@@ -245,7 +245,7 @@ Deno.test("runMerge(options) after N shards writes the unsharded run's files byt
         ]);
         assert.equal(merged.code, 0, merged.stderr);
         const files = whole.stdout.trim().split("\n");
-        assert.equal(files.length, 4, whole.stdout);
+        assert.equal(files.length, 5, whole.stdout);
         await assertSameFiles(merged.stdout.trim().split("\n"), files, "leakage CLI");
         const missing = await runScript("merge.ts", [
           "leakage",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import { runMetrics } from "../../lib/tasks/mod.ts";
 
-Deno.test("runMetrics(options) lists every file it writes: both figure files and each CI table", async () => {
+Deno.test("runMetrics(options) lists every file it writes: the three figure files (SVG, PNG, PDF) and each CI table", async () => {
   const dir = await Deno.makeTempDir();
   const scores = `${dir}/SimilarityScores`;
   await Deno.mkdir(scores);
@@ -17,7 +17,7 @@ Deno.test("runMetrics(options) lists every file it writes: both figure files and
     const name = file.split("/").at(-1)!;
     assert.ok(said.includes(name), `${file} is not listed in:\n${said}`);
   }
-  const [svg, png] = files.filter((f) => /\.(svg|png)$/.test(f));
-  assert.ok(reporter.infos.includes(`Plot saved to: ${svg} and ${png}`));
+  const [svg, png, pdf] = files.filter((f) => /\.(svg|png|pdf)$/.test(f));
+  assert.ok(reporter.infos.includes(`Plot saved to: ${svg}, ${png} and ${pdf}`));
   await Deno.remove(dir, { recursive: true });
 });
