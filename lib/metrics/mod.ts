@@ -35,5 +35,6 @@ export * from "./_leakage_judged.ts";
 export * from "./_numpy_sum.ts";
 export * from "./_operating_point.ts";
 export * from "./_operating_points.ts";
+export * from "./_pca.ts";
 export * from "./_percentile.ts";
 export * from "./_score_tally.ts";
