@@ -11,7 +11,7 @@
  * <root>/Extracted_paths/<name>_Top<k>Global_<n>_matches.csv
  * <root>/Figures/<name>_MatedVsNonmated_<n>, <name>_BestMatches_<n>, comparison_<name>_<s>_samples
  * <root>/Figures_with_metrics/<name>_MatedVsNonmated, <name>_DET, <name>_ROC, All_Datasets_DET, All_Datasets_ROC
- * <root>/All_Datasets_operating_points.csv|md|tex
+ * <root>/All_Datasets_operating_points.csv|md|tex, <root>/All_Datasets_verification.csv|md|tex
  * <root>/All_Datasets_metrics.csv, <root>/CI/<table>.csv
  * <root>/Leakage/<name>_LeakageJudged_<n>.csv|md|tex, <root>/Figures/<name>_LeakageJudged_<n>
  * <root>/Diversity/All_Datasets_diversity.csv, <root>/Diversity/<name>_identities.csv
@@ -93,6 +93,8 @@ export interface MetricsLayout {
   verificationFigure(kind: "DET" | "ROC", name?: string): string;
   /** Stem `All_Datasets_operating_points` of the operating-point table (`.csv`, `.md`, `.tex`). */
   operatingPointsTable(): string;
+  /** Stem `All_Datasets_verification` of the verification table as papers print it (`.csv`, `.md`, `.tex`). */
+  verificationTable(): string;
   /** Stem `Leakage/<name>_LeakageJudged_<n>` of the judged-leakage tables (`.csv`, `.md`, `.tex`). */
   leakageJudged(name: string, n: number): string;
   /** Figure stem `Figures/<name>_LeakageJudged_<n>`. */
@@ -145,6 +147,7 @@ export function metricsLayout(root: string = DEFAULT_METRICS_ROOT): MetricsLayou
     verificationFigure: (kind, name = "All_Datasets") =>
       join(dir("metricFigures"), `${name}_${kind}`),
     operatingPointsTable: () => join(root, "All_Datasets_operating_points"),
+    verificationTable: () => join(root, "All_Datasets_verification"),
     leakageJudged: (name, n) => join(dir("leakage"), `${name}_LeakageJudged_${n}`),
     leakageJudgedFigure: (name, n) => join(dir("figures"), `${name}_LeakageJudged_${n}`),
     diversityTable: () => join(dir("diversity"), "All_Datasets_diversity.csv"),
