@@ -9,7 +9,10 @@
  */
 import { join } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { ciTablesCsv } from "../formats/_ci_tables.ts";
+import { ciTable, ciTablesCsv } from "../formats/_ci_tables.ts";
+import { latexTable } from "../formats/_latex_table.ts";
+import { markdownTable } from "../formats/_markdown_table.ts";
+import { paperReportTable, reportTableCsv } from "../formats/_report_table.ts";
 import {
   MATED_SUFFIX,
   metricsLayout,
@@ -243,6 +246,23 @@ export async function runMetrics(options: RunMetricsOptions = {}): Promise<Metri
     await writeFileAtomic(path, text);
     files.push(path);
   }
+  const tablePaths: string[] = [];
+  const paperTable = paperReportTable(ciTable(datasets), {
+    title: "Verification metrics with 95% bootstrap intervals",
+  });
+  for (
+    const [ext, text] of [
+      [".csv", reportTableCsv(paperTable)],
+      [".md", markdownTable(paperTable)],
+      [".tex", latexTable(paperTable, { label: "tab:verification" })],
+    ] as const
+  ) {
+    const path = `${layout.verificationTable()}${ext}`;
+    await writeFileAtomic(path, text);
+    files.push(path);
+    tablePaths.push(path);
+  }
+  reporter.info(`Verification table (percent, 95% intervals) saved to: ${tablePaths.join(", ")}`);
   await run.finish({
     inputs,
     counts: { datasets: datasets.length, skipped: skipped.length },
