@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import {
+  datasetNameOf,
   parseLatexTable,
   parseMarkdownTable,
   parseReportTableCsv,
@@ -117,6 +118,12 @@ Deno.test("runMetrics(options) writes the operating-point table (CSV = Markdown 
       assert.ok((await Deno.stat(join(figures, `${stemName}.png`))).size > 1000, stemName);
       assert.ok(r.files.includes(join(figures, `${stemName}.svg`)), stemName);
     }
+    assert.deepEqual(
+      [join(figures, "Alpha_DET.pdf"), join(figures, "Beta_ROC.svg"), `${stem}.tex`].map(
+        datasetNameOf,
+      ),
+      ["Alpha", "Beta", "All_Datasets"],
+    );
     const overlay = await Deno.readTextFile(join(figures, "All_Datasets_DET.svg"));
     assert.ok(overlay.includes("DET curves of 2 datasets") && overlay.includes("Beta: EER"));
     const one = await Deno.readTextFile(join(figures, "Beta_ROC.svg"));
