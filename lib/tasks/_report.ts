@@ -419,12 +419,18 @@ function foldIntervals(header: readonly string[], rows: readonly (readonly strin
     const b = bounds.get(i);
     if (!b) return v;
     const lo = row[b[0]] ?? "", hi = row[b[1]] ?? "";
-    return v !== "" && lo !== "" && hi !== "" ? `${v} [${lo}, ${hi}]` : v;
+    const short = shortNumber;
+    return v !== "" && lo !== "" && hi !== "" ? `${short(v)} [${short(lo)}, ${short(hi)}]` : v;
   };
   return {
     header: keep.map((i) => header[i]!),
     rows: rows.map((r) => keep.map((i) => cell(r, i))),
   };
+}
+
+/** A decimal of more than 4 places shown with 4 (the file keeps every digit); other text as it is. */
+function shortNumber(cell: string): string {
+  return /^-?\d+\.\d{5,}(?:e-?\d+)?$/i.test(cell) ? Number(cell).toFixed(4) : cell;
 }
 
 /** Inline Markdown of the map: `code` spans only. */
@@ -640,11 +646,18 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
     (await listFiles(layout.dir("scores"), /\.txt$/)).map((p) => p.slice(dirname(p).length + 1)),
   ).pairs.map((p) => p.dataset);
 
+  const files = await walk(metrics, out);
   const ordered: string[] = [...(table?.datasets ?? ci?.datasets ?? [])];
   const others = new Set([...scored, ...bestMatches.keys(), ...closest.keys()]);
+  // Datasets only a table across datasets names (the diversity of the reference set, say).
+  for (const rel of files) {
+    const base = rel.split("/").pop()!;
+    if (!base.startsWith("All_Datasets_") || !base.endsWith(".csv")) continue;
+    const path = join(metrics, rel);
+    const { header, rows } = parseCsv(await Deno.readTextFile(path), { source: path });
+    if (header[0] === "Dataset") { for (const r of rows) if (r[0]) others.add(r[0]); }
+  }
   for (const name of [...others].sort()) if (!ordered.includes(name)) ordered.push(name);
-
-  const files = await walk(metrics, out);
   if (ordered.length === 0 && files.length === 0) {
     throw new Deno.errors.NotFound(
       `Cannot report on ${metrics}: it holds no results (no ${LAYOUT_NAMES.metricsTable}, ${LAYOUT_NAMES.ci}/, ${LAYOUT_NAMES.bestMatches}/, ${LAYOUT_NAMES.closest}/ or figures)`,
@@ -696,7 +709,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       const data = only === undefined ? rows : rows.filter((r) => r[0] === only);
       tableCount++;
       const folded = foldIntervals(header, data.slice(0, limit));
-      const shown = folded.rows.map((r) => r.map((c) => escapeHtml(c)));
+      const shown = folded.rows.map((r) => r.map((c) => escapeHtml(shortNumber(c))));
       const more = data.length > limit
         ? `<p class="note">${limit} of ${data.length} rows shown; the file has all.</p>`
         : "";

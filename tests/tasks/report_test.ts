@@ -308,6 +308,11 @@ Deno.test("runReport(): every number of the page equals its file; pairs show the
   }
 });
 
+function rowsOfSection(document: Document, dataset: string, topic: string): string[] {
+  return [...document.querySelectorAll(`[data-dataset="${dataset}"] section.${topic} tbody tr`)]
+    .map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent).join(","));
+}
+
 Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table across datasets, LaTeX, figures by name", async () => {
   const root = await Deno.makeTempDir({ prefix: "report-later-" });
   try {
@@ -342,17 +347,27 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
     await Deno.writeTextFile(join(tree.dir("figures"), "A_DET.svg"), svg);
     await Deno.mkdir(join(root, "Diversity"));
     const identities = [
-      "identity,images",
-      ...Array.from({ length: 30 }, (_, i) => `b_${i},${i + 2}`),
+      "identity,images,mean",
+      ...Array.from({ length: 30 }, (_, i) => `b_${i},${i + 2},0.8239300460257188`),
     ];
     await Deno.writeTextFile(
       join(root, "Diversity", "B_identities.csv"),
       identities.join("\n") + "\n",
     );
 
+    // A reference set that only the diversity table names gets its own section, after the others.
+    await Deno.writeTextFile(
+      join(root, "Diversity", "All_Datasets_diversity.csv"),
+      "Dataset,Identities\nB,30\nAref,12\n",
+    );
+
     const report = await runReport({ metrics: root, reporter });
     const { document } = parseHTML(await Deno.readTextFile(report.path));
-    assert.deepEqual(report.datasets, ["A", "B"]);
+    assert.deepEqual(report.datasets, ["A", "B", "Aref"]);
+    assert.deepEqual(
+      rowsOfSection(document, "Aref", "diversity"),
+      ["Aref,12"],
+    );
     const rowsOf = (el: Element | null) =>
       [...(el?.querySelectorAll("tbody tr") ?? [])].map((tr) =>
         [...tr.querySelectorAll("td")].map((td) => td.textContent).join(",")
@@ -390,6 +405,7 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
       '[data-dataset="B"] .diversity [data-file="Diversity/B_identities.csv"]',
     );
     assert.equal(rowsOf(perIdentity).length, 20);
+    assert.equal(rowsOf(perIdentity)[0], "b_0,2,0.8239"); // 4 decimals shown; the file has all
     assert.match(perIdentity!.textContent!, /20 of 30 rows shown/);
     assert.equal(document.querySelector('[data-dataset="A"] .diversity [data-file]'), null);
   } finally {
