@@ -17,6 +17,7 @@ export * from "./_browser_assets.ts";
 export * from "./_density.ts";
 export * from "./_det.ts";
 export * from "./_diversity.ts";
+export * from "./_embedding_map.ts";
 export * from "./_document.ts";
 export * from "./_kde_area.ts";
 export * from "./_leakage_judged.ts";
