@@ -71,7 +71,8 @@ export interface VerificationReport {
 
 /**
  * The operating-point table as the report-table writers take it: per decade the FNMR (percent,
- * with its interval) and its threshold; a decade the impostor count does not support is `n/a`.
+ * with its interval) and its threshold; a decade a dataset's impostor count does not support is
+ * `n/a`, and a decade no dataset supports is left out (the title names it).
  *
  * @param named Operating points per dataset, in print order.
  * @returns The table.
@@ -83,17 +84,23 @@ export interface VerificationReport {
  * const imp = Array.from({ length: 100 }, (_, i) => i / 200);
  * const points = operatingPoints([0.9, 0.4], imp, { targets: [0.1, 0.01], resamples: 0 });
  * const t = operatingPointsReportTable([{ dataset: "A", points }]);
- * if (t.columns.map((c) => c.name).join() !== "FNMR@FMR=10%,Threshold@FMR=10%,FNMR@FMR=1%,Threshold@FMR=1%") {
+ * // 100 impostor scores support FMR 10% (10 expected false matches), not 1% (1).
+ * if (t.columns.map((c) => c.name).join() !== "FNMR@FMR=10%,Threshold@FMR=10%") {
  *   throw new Error(t.columns.map((c) => c.name).join());
  * }
- * if (t.columns[0]?.value[0] !== 0.5 || !Number.isNaN(t.columns[2]?.value[0] ?? 0)) throw new Error("unexpected");
+ * if (t.columns[0]?.value[0] !== 0.5 || !t.title.includes("not estimated: FMR 1%")) throw new Error(t.title);
  * ```
  */
 export function operatingPointsReportTable(named: readonly NamedOperatingPoints[]): ReportTable {
   const targets = named[0]?.points.rows.map((r) => r.target) ?? [...FMR_DECADES];
   const n = named.length;
   const columns: ReportColumn[] = [];
+  const dropped: string[] = [];
   targets.forEach((target, t) => {
+    if (n > 0 && !named.some(({ points }) => points.rows[t]?.supported)) {
+      dropped.push(named[0]?.points.rows[t]?.name.split("=")[1] ?? String(target));
+      return;
+    }
     const fnmr: ReportColumn = {
       name: `FNMR@FMR=${named[0]?.points.rows[t]?.name.split("=")[1] ?? target}`,
       unit: "percent",
@@ -122,11 +129,13 @@ export function operatingPointsReportTable(named: readonly NamedOperatingPoints[
   const ci = first && first.resamples > 0
     ? `, ${first.level}% bootstrap intervals (${first.resamples} resamples)`
     : "";
+  const least = first?.minFalseMatches ?? 3;
+  const left = dropped.length > 0
+    ? `; not estimated: FMR ${dropped.join(", ")} (no dataset has enough impostor scores)`
+    : "";
   return {
     title:
-      `FNMR at fixed FMR with the threshold of each operating point${ci}; n/a where the impostor count gives fewer than ${
-        first?.minFalseMatches ?? 3
-      } expected false matches`,
+      `FNMR at fixed FMR with the threshold of each operating point${ci}; n/a where the impostor count gives fewer than ${least} expected false matches${left}`,
     order: "Datasets in name order.",
     rows: named.map((d) => d.dataset),
     columns,

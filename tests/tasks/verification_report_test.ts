@@ -101,6 +101,12 @@ Deno.test("runMetrics(options) writes the operating-point table (CSV = Markdown 
     assert.equal(column("Threshold@FMR=1%").value[0], Number(alpha1.threshold!.toFixed(4)));
     assert.ok(Number.isNaN(column("FNMR@FMR=0.1% (%)").value[1]!), "Beta's 0.1% is n/a");
     assert.match(await Deno.readTextFile(`${stem}.md`), /n\/a/);
+    // No dataset supports 0.01% and below: those columns are left out, and the caption says so.
+    assert.equal(csv.columns.length, 6);
+    assert.match(
+      await Deno.readTextFile(`${stem}.tex`),
+      /not estimated: FMR 0\.01\\%, 0\.001\\%, 0\.0001\\% \(no dataset has enough impostor scores\)/,
+    );
 
     const figures = join(dir, "Figures_with_metrics");
     for (
