@@ -41,7 +41,7 @@ import {
 } from "./_leakage_judged.ts";
 import { writeFileAtomic } from "../formats/_atomic.ts";
 import type { ManifestInput } from "../formats/_manifest.ts";
-import { beginRun, drawOf, embeddingsInput } from "./_run_contract.ts";
+import { beginRun, drawOf, embeddingsInput, fileInput } from "./_run_contract.ts";
 import type { EmbeddingBlocks } from "../embeddings/_npy_blocks.ts";
 import type { PrefilterStats } from "../similarity/_int8_search.ts";
 import {
@@ -368,6 +368,9 @@ export async function runLeakage(options: RunLeakageOptions): Promise<LeakageRes
     );
   }
   await run.finish({
+    inputs: threshold?.impostorScores === undefined
+      ? []
+      : [await fileInput("impostor scores", threshold.impostorScores)],
     counts: { samples: rows.length, gallery: casia.identities.length },
     draws: [drawOf("sample rows", rows)],
     outputs: files.filter((f) => !/\.(svg|png|pdf)$/.test(f)),

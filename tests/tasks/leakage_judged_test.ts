@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import { embeddingSet } from "../../lib/embeddings/mod.ts";
 import {
+  manifestPathOf,
   metricsLayout,
   parseLatexTable,
   parseMarkdownTable,
@@ -133,6 +134,13 @@ Deno.test("runLeakage judges the best matches at CASIA's non-mated scores' FMR 1
     assert.deepEqual(other.columns.map((c) => [...c.lower]), csv.columns.map((c) => [...c.lower]));
   }
   assert.match(tex, /at FMR 1e-3 on 4,750 real non-mated pairs/);
+  // The impostor score file is an input of the run's manifest, with its digest.
+  const manifest = JSON.parse(
+    await Deno.readTextFile(manifestPathOf(layout.bestMatchCsv("Synth", 100))),
+  );
+  const input = manifest.inputs.find((i: { role: string }) => i.role === "impostor scores");
+  assert.equal(input?.path, layout.nonMatedScores("CASIA"));
+  assert.match(input?.sha256 ?? "", /^[0-9a-f]{64}$/);
   assert.ok(
     reporter.infos.some((l: string) => /4 of 36 samples/.test(l)),
     reporter.infos.join("\n"),
