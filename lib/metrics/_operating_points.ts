@@ -14,7 +14,8 @@
  * are computed), v* is the (c+1)-th highest impostor score and FNMR = #{gen <= v*} / G; the
  * threshold is the lowest observed score above v*. Each bootstrap replicate resamples the
  * genuine and impostor scores independently (counts over the distinct values, `drawCounts` of
- * `lib/random`, genuine first, one stream), so it costs one count walk per target.
+ * `lib/random`, genuine first, one stream: the draws of `bootstrapCis`, so with the same seed the
+ * intervals come from the same resamples as the EER's), so it costs one count walk for all targets.
  *
  * @module
  */
