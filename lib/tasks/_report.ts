@@ -27,7 +27,8 @@ import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { decodeImage } from "../image/_decode.ts";
 import { encodeJpeg, encodePng } from "../demo/_encode.ts";
 import { resizeBilinear } from "../image/_resize.ts";
-import { type ImageIndex, imageMimeType, openImageIndex } from "../explore/_image_index.ts";
+import { openImageSource } from "../data/_archive.ts";
+import { imageMimeType } from "../explore/_image_index.ts";
 import { readBestMatches } from "../formats/_best_match_csv.ts";
 import { type CiTable, readCiTables } from "../formats/_ci_tables.ts";
 import { type ClosestPairs, readClosest } from "../formats/_closest_json.ts";
@@ -673,19 +674,34 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
 
   // Images.
   const datasetPaths = options.datasets ?? await defaultDatasets(metrics);
-  const indexes = new Map<string, ImageIndex>();
   const casiaPath = options.casia ??
     datasetPaths.find((p) => /casia/i.test(datasetNameOf(p)));
-  let casiaIndex: ImageIndex | undefined;
+  // The faces of the pairs shown: each source read once, for the entries wanted only.
+  const shownPairs = (c: ClosestPairs) => Math.min(pairs, c.rank.length);
+  const indexes = new Map<string, Images>();
+  for (const path of datasetPaths) {
+    const name = datasetNameOf(path);
+    const c = closest.get(name);
+    if (path === casiaPath || !c) continue;
+    const keys = new Set<string>();
+    for (let i = 0; i < shownPairs(c); i++) {
+      keys.add(`${c.queryIdentity[i]}/${c.queryImageName[i]}`);
+    }
+    indexes.set(name, await loadImages(path, keys, reporter));
+  }
+  let casiaIndex: Images | undefined;
+  if (casiaPath !== undefined) {
+    const keys = new Set<string>();
+    for (const c of closest.values()) {
+      for (let i = 0; i < shownPairs(c); i++) {
+        keys.add(`${c.casiaIdentity[i]}/${c.casiaImageName[i]}`);
+      }
+    }
+    casiaIndex = await loadImages(casiaPath, keys, reporter);
+  }
   let thumbnails = 0, missingImages = 0, figureCount = 0, tableCount = 0;
   const body: string[] = [];
-  try {
-    for (const path of datasetPaths) {
-      if (path === casiaPath) continue;
-      indexes.set(datasetNameOf(path), await openImageIndex(path));
-    }
-    if (casiaPath !== undefined) casiaIndex = await openImageIndex(casiaPath);
-
+  {
     const inline = async (f: Found) => {
       const bytes = await Deno.readFile(join(metrics, f.rel));
       read(join(metrics, f.rel));
@@ -734,10 +750,10 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       if (f.dataset !== undefined || !f.rel.endsWith(".csv") || f.topic === "other") continue;
       if ((await readCsv(f.rel)).header[0] === "Dataset") byDataset.push(f);
     }
-    const thumb = async (index: ImageIndex | undefined, identity: string, image: string) => {
+    const thumb = async (index: Images | undefined, identity: string, image: string) => {
       const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
       if (!index) return `<span class="none thumb">no image dataset named</span>${label}`;
-      const bytes = await index.get(identity, image);
+      const bytes = index.get(`${identity}/${image}`);
       if (!bytes) {
         missingImages++;
         return `<span class="missing thumb">not in the image datasets</span>${label}`;
@@ -847,7 +863,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       parts.push(`<section class="closest"><h3>Closest pairs</h3>`);
       const c = closest.get(name);
       if (c) {
-        const shown = Math.min(pairs, c.rank.length);
+        const shown = shownPairs(c);
         const synthIndex = indexes.get(name);
         const source = `<code>${escapeHtml(relative(metrics, c.file))}</code> (${
           c.metadata.nSamplesCompared.toLocaleString("en-US")
@@ -913,9 +929,6 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       body.push(`<p class="note">No figure or table across datasets in this folder.</p>`);
     }
     body.push(`</section>`);
-  } finally {
-    for (const index of indexes.values()) await index.close();
-    await casiaIndex?.close();
   }
 
   const rels = [...new Set(inputs)].map((p) => relative(metrics, p).replaceAll("\\", "/")).sort();
@@ -989,6 +1002,38 @@ ${body.join("\n")}
     missingImages,
     inputs: rels,
   };
+}
+
+/** Image bytes by `<identity>/<image>`. */
+type Images = Map<string, Uint8Array>;
+
+/**
+ * The images of a folder or archive that `keys` name (`<identity>/<image>`), read in one pass
+ * (`getMany`: one scan of a compressed tar, however many are wanted). A key matches an entry
+ * exactly, or under one top-level folder (an archive of `DCFace/<identity>/<image>`), as the
+ * explorer finds them; there is no search by file name, so a face never shows under another's
+ * label.
+ */
+async function loadImages(path: string, keys: Set<string>, reporter: Reporter): Promise<Images> {
+  const source = await openImageSource(path, { reporter });
+  try {
+    const entries = new Map<string, string>();
+    for (const entry of await source.paths()) {
+      const parts = entry.split("/");
+      const key = parts.slice(-2).join("/");
+      if (!keys.has(key)) continue;
+      if (parts.length === 2 || (parts.length === 3 && !entries.has(key))) entries.set(key, entry);
+    }
+    const bytes = await source.getMany([...entries.values()]);
+    const images: Images = new Map();
+    for (const [key, entry] of entries) {
+      const b = bytes.get(entry);
+      if (b) images.set(key, b);
+    }
+    return images;
+  } finally {
+    await source.close();
+  }
 }
 
 /** The folders and archives of `<metrics>/Dataset` (the demo's), else of the project's `Dataset`. */

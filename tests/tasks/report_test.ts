@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
+import { zipSync } from "fflate";
 import { parseHTML } from "linkedom";
 import { chromium } from "playwright-core";
 import { memoryReporter } from "../../lib/cli/mod.ts";
@@ -441,8 +442,28 @@ Deno.test({
       args: ["--no-sandbox"],
     });
     try {
-      await makeAudit(root);
-      const report = await runReport({ metrics: root, pairs: 4, reporter: memoryReporter() });
+      const { synthetic, casia } = await makeAudit(root);
+      // The real faces from a zip whose entries sit under one top-level folder, read in place.
+      const entries: Record<string, Uint8Array> = {};
+      for await (const id of Deno.readDir(casia)) {
+        for await (const f of Deno.readDir(join(casia, id.name))) {
+          entries[`CASIA-WebFace/${id.name}/${f.name}`] = await Deno.readFile(
+            join(casia, id.name, f.name),
+          );
+        }
+      }
+      const zip = join(root, "CASIA-WebFace.zip");
+      await Deno.writeFile(zip, zipSync(entries));
+      await Deno.remove(casia, { recursive: true });
+      const report = await runReport({
+        metrics: root,
+        datasets: [synthetic],
+        casia: zip,
+        pairs: 4,
+        reporter: memoryReporter(),
+      });
+      assert.equal(report.thumbnails, 8);
+      assert.equal(report.missingImages, 0);
       const url = new URL(`file://${report.path}`).href;
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const external: string[] = [];
