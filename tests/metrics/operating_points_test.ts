@@ -6,6 +6,7 @@ import {
   operatingPointNames,
   operatingPoints,
 } from "../../lib/metrics/_operating_points.ts";
+import { bootstrapCis } from "../../lib/metrics/_bootstrap.ts";
 import { percentileSorted } from "../../lib/metrics/_percentile.ts";
 import { scoreTally } from "../../lib/metrics/_score_tally.ts";
 import { createRng, drawCounts, type Rng, uniformFloat } from "../../lib/random/mod.ts";
@@ -109,6 +110,8 @@ Deno.test("operatingPoints(genuine, impostor, {rng}) intervals are the percentil
   const expand = (values: Float64Array, counts: Uint32Array) =>
     Array.from(counts).flatMap((c, k) => Array<number>(c).fill(values[k]!));
   const perRow = table.rows.map(() => new Float64Array(resamples));
+  // The same seed gives bootstrapCis the same resamples: its genuine means are the replay's.
+  const boot = bootstrapCis(genuine, impostor, { resamples, rng: createRng(77) });
   for (let b = 0; b < resamples; b++) {
     drawCounts(replay, gc, {
       total: tally.genuine.total,
@@ -119,6 +122,8 @@ Deno.test("operatingPoints(genuine, impostor, {rng}) intervals are the percentil
       map: tally.impostor.rankOfPosition ?? undefined,
     });
     const g = expand(tally.genuine.values, gc), i = expand(tally.impostor.values, ic);
+    const mean = g.reduce((a, x) => a + x, 0) / g.length;
+    assert.ok(Math.abs(boot.replicates.gmean[b]! - mean) < 1e-12, `resample ${b}`);
     table.rows.forEach((row, r) => {
       if (row.supported) perRow[r]![b] = bruteForce(g, i, row.target).fnmr;
     });
