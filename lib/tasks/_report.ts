@@ -917,7 +917,9 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       sections.push(parts.join("\n"));
     }
     body.push(
-      `<section id="datasets"><h2>Datasets</h2><nav><ul>${nav.join("")}</ul></nav></section>`,
+      `<section id="datasets"><h2>Datasets</h2><p class="note">In the metrics table's order (the score files' names in code-unit order), then the others by name.</p><nav><ul>${
+        nav.join("")
+      }</ul></nav></section>`,
     );
     body.push(...sections);
 

@@ -43,6 +43,9 @@ const hasChromium = (() => {
   }
 })();
 
+/** Where the browser test's screenshot goes (git-ignored). */
+const SHOTS = "tests/.tmp/report";
+
 const DIM = 16;
 const encodeBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 
@@ -503,6 +506,8 @@ Deno.test({
       for (const i of images) assert.ok(i.complete && i.width > 0, `${i.alt} did not decode`);
       assert.deepEqual(external, []);
       assert.deepEqual(errors, []);
+      await Deno.mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: `${SHOTS}/report.png`, fullPage: true });
     } finally {
       await browser.close();
       await Deno.remove(root, { recursive: true });
