@@ -79,8 +79,8 @@ export function bestMatchesDensityFigure(
     document,
     width,
     height,
-    marginLeft: 56,
-    marginBottom: 44,
+    marginLeft: 64,
+    marginBottom: 52,
     marginTop: 40,
     style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
     x: {
@@ -98,13 +98,19 @@ export function bestMatchesDensityFigure(
         frameAnchor: "top-left",
         textAnchor: "start",
         lineAnchor: "top",
-        dx: -48,
+        dx: -56,
         dy: -32,
         fontSize: 14,
         fontWeight: "bold",
       }),
-      Plot.axisX({ tickSize: 4 }),
-      Plot.axisY({ tickSize: 4 }),
+      Plot.axisX({
+        tickSize: 4,
+        label: "Cosine Similarity (Best Match)",
+        labelAnchor: "center",
+        labelArrow: "none",
+        labelOffset: 40,
+      }),
+      Plot.axisY({ tickSize: 4, label: "Density", labelAnchor: "center", labelArrow: "none" }),
     ],
   }) as unknown as Element;
 }

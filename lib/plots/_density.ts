@@ -44,7 +44,7 @@ export interface ThresholdLines {
 export interface DensityFigureOptions {
   /** The document to draw on (linkedom's in Deno, `window.document` in a notebook). */
   document: Document;
-  /** Width in pixels. @default 860 */
+  /** Width in pixels. @default 900 */
   width?: number;
   /** Height in pixels. @default 460 */
   height?: number;
@@ -62,7 +62,7 @@ export interface DensityFigureOptions {
 /** seaborn's first two default colours. */
 const MATED_COLOR = "#1f77b4";
 const NON_MATED_COLOR = "#ff7f0e";
-const LEGEND_WIDTH = 270;
+const LEGEND_WIDTH = 300;
 
 /** A count with thousands separators, as the figures print n (`10,000`). */
 function count(n: number): string {
@@ -190,7 +190,7 @@ function legendMarks(entries: LegendEntry[], layout: Layout): Plot.Markish[] {
         y,
         text: (d: string) => d,
         textAnchor: "start",
-        fontSize: layout.fontSize,
+        fontSize: layout.fontSize - 1,
       }),
     );
   });
@@ -204,7 +204,7 @@ function densityPlot(
   options: DensityFigureOptions,
   title: string | undefined,
 ): Element {
-  const { document, width = 860, height = 460, fontSize = 14 } = options;
+  const { document, width = 900, height = 460, fontSize = 14 } = options;
   const mated = columns(data.mated), nonMated = columns(data.nonMated);
   let yMax = 0, xMin = Infinity, xMax = -Infinity;
   for (const { x, y } of [mated, nonMated]) {
