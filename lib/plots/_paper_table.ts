@@ -31,6 +31,15 @@ export interface PaperTableFigureOptions {
   title?: string;
 }
 
+/**
+ * The name a reader knows a metric by: pyeer's `FMR100` is the FNMR at FMR 1%, so it reads
+ * `FNMR@FMR=1% (FMR100)`; other names stay.
+ */
+function metricLabel(metric: string): string {
+  const m = /^FMR(\d+)$/.exec(metric);
+  return m ? `FNMR@FMR=${100 / Number(m[1])}% (${metric})` : metric;
+}
+
 /** Whether a metric is an error rate, printed in percent. */
 function isRate(metric: string): boolean {
   return /^(EER|FMR|FNMR)/i.test(metric);
@@ -125,9 +134,10 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
   const domain = [...first].sort((a, b) => sign * (a.value - b.value)).map((r) => r.dataset);
   for (const r of second) if (!domain.includes(r.dataset)) domain.push(r.dataset);
   const both = second.length > 0;
-  const unit = percent ? " (%)" : "";
+  const unit = percent ? " in %" : "";
+  const label = metricLabel(metric);
   const title = options.title ??
-    `${metric}${unit} of ${domain.length} datasets, with 95% bootstrap intervals`;
+    `${label}${unit} of ${domain.length} datasets, with 95% bootstrap intervals`;
   const marks: Plot.Markish[] = [
     Plot.text([title], {
       frameAnchor: "top-left",
@@ -202,7 +212,7 @@ export function paperTableFigure(table: CiTable, options: PaperTableFigureOption
     marginLeft: 120,
     marginRight: both ? 150 : 140,
     style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
-    x: { label: `${metric}${unit} with 95% interval →`, grid: true, nice: true },
+    x: { label: `${label}${unit} with 95% interval →`, grid: true, nice: true },
     y: { domain, label: null },
     marks,
   }) as unknown as Element;

@@ -63,8 +63,16 @@ Deno.test("paperTableFigure(table, {metric}) prints each value and interval in p
   const text = [...svg.querySelectorAll("text")].map((t) => t.textContent);
   assert.ok(text.includes("6.02 [5.91, 6.13]"), text.join("|"));
   assert.ok(text.includes("30.00 [29.89, 30.11]"));
-  assert.ok(text.includes("EER (%) of 2 datasets, with 95% bootstrap intervals"));
-  assert.ok(text.some((t) => t?.startsWith("EER (%) with 95% interval")));
+  assert.ok(text.includes("EER in % of 2 datasets, with 95% bootstrap intervals"));
+  assert.ok(text.some((t) => t?.startsWith("EER in % with 95% interval")));
+  const fmr = { ...table([0.1, 0.2], 0.01) };
+  fmr.metrics[0]!.name = "FMR1000";
+  const named = paperTableFigure(fmr, { document: newDocument(), metric: "FMR1000" });
+  const namedText = [...named.querySelectorAll("text")].map((t) => t.textContent);
+  assert.ok(
+    namedText.includes("FNMR@FMR=0.1% (FMR1000) in % of 2 datasets, with 95% bootstrap intervals"),
+    namedText.join("|"),
+  );
   const fdr = paperTableFigure({ ...table([3.6318, 4.28], 0.0136) }, {
     document: newDocument(),
     metric: "EER",
