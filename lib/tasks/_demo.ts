@@ -17,6 +17,7 @@ import {
   demoStateDict,
   IRESNET_LAYERS,
 } from "../model/mod.ts";
+import { runDiversity } from "./_diversity.ts";
 import { runEmbed } from "./_embed.ts";
 import { runClosest, runLeakage } from "./_leakage.ts";
 import { runMetrics } from "./_metrics.ts";
@@ -131,6 +132,15 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     reporter,
   });
   files.push(...metrics.files);
+
+  // Diversity of both sets: unique identities and intra-class spread.
+  const diversity = await runDiversity({
+    inputs: [galleryEmbeddings, embeddings],
+    out,
+    figures,
+    reporter: memoryReporter(),
+  });
+  files.push(...diversity.files);
 
   // Identity leakage against the CASIA stand-in, on embeddings read once.
   const quiet = memoryReporter();
