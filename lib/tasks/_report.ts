@@ -24,11 +24,7 @@
 import { dirname, join, relative } from "node:path";
 import { KIT_VERSION } from "../cli/_flags.ts";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
-import { decodeImage } from "../image/_decode.ts";
-import { encodeJpeg, encodePng } from "../demo/_encode.ts";
-import { resizeBilinear } from "../image/_resize.ts";
 import { openImageSource } from "../data/_archive.ts";
-import { imageMimeType } from "../explore/_image_index.ts";
 import { readBestMatches } from "../formats/_best_match_csv.ts";
 import { type CiTable, readCiTables } from "../formats/_ci_tables.ts";
 import { type ClosestPairs, readClosest } from "../formats/_closest_json.ts";
@@ -50,158 +46,22 @@ import { type MetricsTable, readMetricsTable } from "../formats/_metrics_table.t
 import { type BestMatchSummary, summarizeBestMatches } from "../metrics/_best_match_summary.ts";
 import { encodeBase64 } from "../notebook/_base64.ts";
 import { escapeHtml } from "../notebook/_html.ts";
+import {
+  figureHtml,
+  fixed,
+  foldIntervals,
+  htmlTable,
+  inlineCode,
+  pct,
+  shortNumber,
+  STYLE,
+  thumbnailUrl,
+  withInterval,
+} from "./_report_html.ts";
+import { PAPER_MAP } from "./_report_map.ts";
 import { beginRun, fileInput } from "./_run_contract.ts";
 
-/** One figure or table of the paper and what reproduces it. */
-export interface PaperMapRow {
-  /** The paper's figure or table, in words. */
-  item: string;
-  /** The `deno task` command that writes it. */
-  task: string;
-  /** The files written, under the results folder (`Metrics/`), or under `paper`'s `--out`. */
-  files: string;
-  /** The notebook that steps through it. */
-  notebook: string;
-}
-
-/**
- * Each figure and table of "Beyond Real Faces" (arXiv 2510.17372) and its replication package, the
- * `deno task` that writes it, the files (paths under the results folder) and the notebook. The
- * rows with `paper` are drawn from the paper's published `Data/` folder; the others from the kit's
- * own runs.
- */
-export const PAPER_MAP: readonly PaperMapRow[] = paperMap();
-
-function paperMap(): PaperMapRow[] {
-  const tree = metricsLayout("");
-  const code = (...paths: string[]) =>
-    paths.map((p) => `\`${p.replaceAll("\\", "/")}\``).join(", ");
-  const n = (path: string) => path.replace(/_0(?=\.|$)/, "_<n>");
-  const ci = ["eer_95", "fmr_95", "fdr_95", "mean_95"].map((t) => tree.ciTable(t));
-  const closest = tree.closestJson("<name>", 0, 0).replace("_Top0Global_0", "_Top<k>Global_<n>");
-  const paper = "`deno task paper --data Data`";
-  return [
-    {
-      item: "Mated vs non-mated similarity distributions, per dataset (figure)",
-      task: "`deno task mated`, `deno task metrics`",
-      files: `${code(`${n(tree.matedFigure("<name>", 0))}.svg`)}; with EER and FMR thresholds: ${
-        code(`${tree.metricsFigure("<name>")}.svg`)
-      }`,
-      notebook: "`02_mated_vs_non_mated.ipynb`",
-    },
-    {
-      item:
-        "Verification table: EER, FMR100, FMR1000, FDR, genuine and impostor means, 95% intervals",
-      task: "`deno task metrics`",
-      files: code(tree.metricsTable(), ...ci),
-      notebook: "`03_verification_metrics.ipynb`",
-    },
-    {
-      item: "Verification table of the published data, as figures with intervals",
-      task: paper,
-      files: code("paper/paper_table.csv", "paper/paper_table_<metric>.svg"),
-      notebook: "`06_paper_table.ipynb`",
-    },
-    {
-      item: "Best-match similarity to CASIA-WebFace, per dataset (figure)",
-      task: "`deno task leakage`",
-      files: code(n(tree.bestMatchCsv("<name>", 0)), `${n(tree.bestMatchFigure("<name>", 0))}.svg`),
-      notebook: "`04_identity_leakage.ipynb`",
-    },
-    {
-      item: "Best-match distributions of all datasets, and shares above thresholds (figures)",
-      task: paper,
-      files: code(
-        "paper/best_matches_all.svg",
-        "paper/threshold_shares.svg",
-        "paper/best_match_summary.csv",
-      ),
-      notebook: "`04_identity_leakage.ipynb`",
-    },
-    {
-      item: "Globally closest synthetic / CASIA-WebFace pairs (table and figure)",
-      task: `\`deno task closest\`; ${paper}`,
-      files: `${code(closest)}; ${code("paper/closest_pairs.csv", "paper/closest_pairs.svg")}`,
-      notebook: "`05_closest_pairs.ipynb`",
-    },
-    {
-      item: "Closest pairs as image grids, CASIA-WebFace beside the synthetic face (figure)",
-      task: "`deno task paths`, `deno task plot-similar`",
-      files: code(
-        tree.closestPathsCsv("<stem>.json"),
-        `${tree.comparisonFigure("<name>", 0).replace("_0_samples", "_<s>_samples")}.svg`,
-      ),
-      notebook: "`05_closest_pairs.ipynb`",
-    },
-    {
-      item:
-        "Beyond the paper: DET (probit axes) and ROC (log FMR) curves, per dataset and overlaid",
-      task: "`deno task metrics`",
-      files: code(
-        ...(["DET", "ROC"] as const).map((k) => `${tree.verificationFigure(k, "<name>")}.svg`),
-        `${tree.verificationFigure("DET")}.svg`,
-        `${tree.verificationFigure("ROC")}.svg`,
-      ),
-      notebook: "`03_verification_metrics.ipynb`",
-    },
-    {
-      item: "Beyond the paper: FNMR at FMR = 10% .. 0.0001% with thresholds and 95% intervals",
-      task: "`deno task metrics`",
-      files: code(...[".csv", ".md", ".tex"].map((e) => `${tree.operatingPointsTable()}${e}`)),
-      notebook: "`03_verification_metrics.ipynb`",
-    },
-    {
-      item:
-        "Beyond the paper: leakage judged at a threshold calibrated on real impostor scores, per sample and per identity",
-      task: "`deno task leakage`",
-      files: code(
-        `${n(tree.leakageJudged("<name>", 0))}.csv`,
-        `${n(tree.leakageJudgedFigure("<name>", 0))}.svg`,
-      ),
-      notebook: "`04_identity_leakage.ipynb`",
-    },
-    {
-      item:
-        "Beyond the paper: diversity (unique identities as Vec2Face counts them, intra-class spread)",
-      task: "`deno task diversity`",
-      files: code(
-        tree.diversityTable(),
-        tree.identitiesCsv("<name>"),
-        `${tree.diversityFigure("<name>")}.svg`,
-      ),
-      notebook: "`01_embeddings.ipynb`",
-    },
-    {
-      item: "All of the above for one audit, in one offline HTML page",
-      task: "`deno task report`",
-      files: code("report.html"),
-      notebook: "(all)",
-    },
-  ];
-}
-
-/**
- * {@linkcode PAPER_MAP} as a Markdown table (the README carries it).
- *
- * @returns The table, one line per row, ending in a newline.
- *
- * @example
- * ```ts
- * import { paperMapMarkdown } from "./_report.ts";
- * const table = paperMapMarkdown();
- * if (!table.startsWith("| paper's figure or table | task | files | notebook |\n")) {
- *   throw new Error(table);
- * }
- * ```
- */
-export function paperMapMarkdown(): string {
-  const lines = [
-    "| paper's figure or table | task | files | notebook |",
-    "| --- | --- | --- | --- |",
-    ...PAPER_MAP.map((r) => `| ${r.item} | ${r.task} | ${r.files} | ${r.notebook} |`),
-  ];
-  return `${lines.join("\n")}\n`;
-}
+export { PAPER_MAP, paperMapMarkdown, type PaperMapRow } from "./_report_map.ts";
 
 /** Options of {@linkcode runReport}. */
 export interface RunReportOptions {
@@ -365,80 +225,6 @@ function datasetOfStem(stem: string, names: readonly string[]): string | undefin
   return best;
 }
 
-/** `17.70` for 0.177: percent with two decimals. */
-function pct(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? "" : (value * 100).toFixed(2);
-}
-
-function fixed(value: number | undefined, digits: number): string {
-  return value === undefined || !Number.isFinite(value) ? "" : value.toFixed(digits);
-}
-
-/** `6.02 [5.91, 6.14]`, or the value alone without an interval. */
-function withInterval(
-  value: number | undefined,
-  lower: number | undefined,
-  upper: number | undefined,
-  format: (v: number | undefined) => string,
-): string {
-  const v = format(value);
-  if (v === "") return "";
-  const lo = format(lower), hi = format(upper);
-  return lo === "" || hi === "" ? v : `${v} [${lo}, ${hi}]`;
-}
-
-/** A table in a box that scrolls sideways when wider than the page. */
-function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("\n");
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
-}
-
-/**
- * A table's columns with each interval folded into its value: a column `X` with columns
- * `X CI lower` and `X CI upper` beside it (any case, `_` or space) shows `X [lower, upper]`, as the
- * page prints every interval; the bound columns are dropped from view (the file keeps them).
- */
-function foldIntervals(header: readonly string[], rows: readonly (readonly string[])[]) {
-  const key = (name: string) => name.toLowerCase().replace(/[_\s]+/g, " ").trim();
-  const at = new Map(header.map((h, i) => [key(h), i]));
-  const keep: number[] = [];
-  const bounds = new Map<number, [number, number]>();
-  const dropped = new Set<number>();
-  header.forEach((h, i) => {
-    const lo = at.get(`${key(h)} ci lower`), hi = at.get(`${key(h)} ci upper`);
-    if (lo !== undefined && hi !== undefined) {
-      bounds.set(i, [lo, hi]);
-      dropped.add(lo).add(hi);
-    }
-  });
-  header.forEach((_, i) => {
-    if (!dropped.has(i)) keep.push(i);
-  });
-  const cell = (row: readonly string[], i: number) => {
-    const v = row[i] ?? "";
-    const b = bounds.get(i);
-    if (!b) return v;
-    const lo = row[b[0]] ?? "", hi = row[b[1]] ?? "";
-    const short = shortNumber;
-    return v !== "" && lo !== "" && hi !== "" ? `${short(v)} [${short(lo)}, ${short(hi)}]` : v;
-  };
-  return {
-    header: keep.map((i) => header[i]!),
-    rows: rows.map((r) => keep.map((i) => cell(r, i))),
-  };
-}
-
-/** A decimal of more than 4 places shown with 4 (the file keeps every digit); other text as it is. */
-function shortNumber(cell: string): string {
-  return /^-?\d+\.\d{5,}(?:e-?\d+)?$/i.test(cell) ? Number(cell).toFixed(4) : cell;
-}
-
-/** Inline Markdown of the map: `code` spans only. */
-function inlineCode(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
-}
-
 interface VerificationRow {
   dataset: string;
   cells: string[];
@@ -507,62 +293,6 @@ function verificationRows(table: MetricsTable | undefined, ci: CiTable | undefin
   }
   return rows;
 }
-
-/** Longest side of a thumbnail, in pixels: twice the 112 px shown, sharp on high-density screens. */
-const THUMB_SIDE = 224;
-/** Image files up to this size go into the page as they are, whatever their pixel size. */
-const THUMB_BYTES = 48_000;
-
-/**
- * A face as the page shows it: JPEG, PNG, GIF, BMP and WebP files up to {@linkcode THUMB_BYTES}
- * as they are (the bytes of the dataset); larger ones, when wider or taller than
- * {@linkcode THUMB_SIDE}, resized to fit it (bilinear, as Pillow) and stored as JPEG; other
- * formats (TIFF) as PNG.
- */
-async function thumbnailUrl(bytes: Uint8Array, name: string): Promise<string> {
-  const mime = imageMimeType(bytes);
-  const known = mime !== "application/octet-stream";
-  if (known && bytes.length <= THUMB_BYTES) return `data:${mime};base64,${encodeBase64(bytes)}`;
-  const image = await decodeImage(bytes, { name });
-  const scale = THUMB_SIDE / Math.max(image.width, image.height);
-  if (scale < 1) {
-    const width = Math.max(1, Math.round(image.width * scale));
-    const height = Math.max(1, Math.round(image.height * scale));
-    const small = await encodeJpeg(resizeBilinear(image, width, height), { quality: 90 });
-    return `data:image/jpeg;base64,${encodeBase64(small)}`;
-  }
-  if (known) return `data:${mime};base64,${encodeBase64(bytes)}`;
-  return `data:image/png;base64,${encodeBase64(encodePng(image))}`;
-}
-
-function figureHtml(found: Found, url: string): string {
-  return `<figure data-file="${escapeHtml(found.rel)}"><img src="${url}" alt="${
-    escapeHtml(found.stem)
-  }"><figcaption><code>${escapeHtml(found.rel)}</code></figcaption></figure>`;
-}
-
-const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 16px 48px; color: #222; }
-h1 { font-size: 24px; } h2 { border-bottom: 1px solid #ccc; margin-top: 40px; } h3 { margin-top: 28px; }
-table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 8px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; }
-figure { display: inline-block; margin: 8px 16px 16px 0; max-width: 100%; }
-figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 12px; color: #555; }
-img.thumb, span.thumb { width: 112px; height: 112px; object-fit: cover; display: block; }
-.pairs { display: flex; flex-wrap: wrap; gap: 12px; }
-figure.pair { margin: 0; padding: 6px; border: 1px solid #ddd; border-radius: 4px; }
-.faces { display: flex; gap: 4px; }
-.face { width: 112px; overflow-wrap: anywhere; }
-td { white-space: nowrap; }
-.missing { color: #a00; } .note { color: #555; }
-nav ul { columns: 3; }
-code { font-size: 12px; }
-pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
-.scroll { overflow-x: auto; max-width: 100%; }
-#map td { white-space: normal; }
-`;
 
 /**
  * Writes the report of one audit: `<metrics>/report.html` (and its run manifest).
@@ -707,7 +437,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       read(join(metrics, f.rel));
       figureCount++;
       const mime = f.rel.endsWith(".svg") ? "image/svg+xml" : "image/png";
-      return figureHtml(f, `data:${mime};base64,${encodeBase64(bytes)}`);
+      return figureHtml(f.rel, f.stem, `data:${mime};base64,${encodeBase64(bytes)}`);
     };
     const csvs = new Map<string, { header: string[]; rows: string[][] }>();
     const readCsv = async (rel: string) => {
