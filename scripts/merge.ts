@@ -24,6 +24,8 @@ import { metricsLayout } from "../lib/formats/mod.ts";
 import { BACKEND_REQUESTS } from "../lib/model/mod.ts";
 import {
   embeddingsOutputPath,
+  LEAKAGE_THRESHOLD_FLAGS,
+  leakageThresholdFlags,
   MERGE_TASKS,
   type MergeTask,
   runMerge,
@@ -92,6 +94,7 @@ const TASK_FLAGS: Record<MergeTask, FlagSpecs> = {
     },
     ...pngScaleFlagSpec(2),
     kernel: KERNEL,
+    ...LEAKAGE_THRESHOLD_FLAGS,
   },
   closest: {
     casia: CASIA,
@@ -165,6 +168,7 @@ async function mergeOptions(
         nComparisons,
         figure: !values["no-figures"],
         pngScale: pngScaleFlag(values),
+        judge: leakageThresholdFlags(values),
       },
     };
   }

@@ -12,11 +12,14 @@ import { latexTable } from "../formats/_latex_table.ts";
 import { markdownTable } from "../formats/_markdown_table.ts";
 import { orderRows, type ReportTable, reportTableCsv } from "../formats/_report_table.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
+import { parseBestMatches } from "../formats/_best_match_csv.ts";
+import { datasetNameOf, metricsLayout } from "../formats/_layout.ts";
 import { writeFileAtomic } from "../formats/_atomic.ts";
 import {
   type CalibratedThreshold,
   calibrateThreshold,
   type JudgedLeakage,
+  judgeLeakage,
 } from "../metrics/_leakage_judged.ts";
 import { newDocument } from "../plots/_document.ts";
 import { judgedLeakageFigure } from "../plots/_leakage_judged.ts";
@@ -312,4 +315,61 @@ export async function writeJudgedLeakage(
     files.push(...Object.values(written).filter((p): p is string => typeof p === "string"));
   }
   return files;
+}
+
+/** Options of {@linkcode judgeBestMatchesCsv}: the leakage run's own. */
+export interface JudgeBestMatchesCsvOptions {
+  /** The run's synthetic embeddings file (names the outputs). */
+  input: string;
+  /** The run's CASIA embeddings file (names the default impostor score file). */
+  casia: string;
+  /** The run's output root. @default "Metrics" */
+  outDir?: string | undefined;
+  /** The best-match count of the run's file names. */
+  nComparisons: number;
+  /** The threshold (see `RunLeakageOptions.judge`). @default {} */
+  judge?: LeakageThresholdOptions | undefined;
+  /** Bootstrap resamples. @default 1000 */
+  resamples?: number | undefined;
+  /** Bootstrap seed. @default 42 */
+  seed?: number | undefined;
+  /** Draw the figure. @default true */
+  figure?: boolean | undefined;
+  /** Where the threshold came from, and why there is none. */
+  reporter: Reporter;
+}
+
+/**
+ * Judges a leakage run's best-match CSV as `runLeakage` does (same threshold rule, same files):
+ * what `deno task merge leakage` does with the merged CSV of a sharded run.
+ *
+ * @param text The best-match CSV.
+ * @param source Its path, for error messages.
+ * @param options The run's options.
+ * @returns The files written (none without a threshold).
+ * @throws {SyntaxError} On a malformed CSV, naming file and line.
+ */
+export async function judgeBestMatchesCsv(
+  text: string,
+  source: string,
+  options: JudgeBestMatchesCsvOptions,
+): Promise<string[]> {
+  const { reporter, nComparisons, resamples = 1000, seed = 42, figure = true } = options;
+  const layout = metricsLayout(options.outDir ?? metricsLayout().root);
+  const threshold = await leakageThreshold(options.judge ?? {}, {
+    defaultImpostors: layout.nonMatedScores(datasetNameOf(options.casia)),
+    reporter,
+  });
+  if (threshold === undefined) return [];
+  const name = datasetNameOf(options.input);
+  const judged = judgeLeakage(parseBestMatches(text, source), threshold.threshold, {
+    resamples,
+    seed,
+  });
+  return await writeJudgedLeakage(
+    layout.leakageJudged(name, nComparisons),
+    layout.leakageJudgedFigure(name, nComparisons),
+    judgedLeakageTable([{ dataset: name, judged }], threshold),
+    { figure },
+  );
 }

@@ -54,6 +54,7 @@ import {
   type RunLeakageOptions,
   writeBestMatchesFigure,
 } from "./_leakage.ts";
+import { judgeBestMatchesCsv } from "./_leakage_judged.ts";
 import {
   fileInput,
   listingInput,
@@ -705,6 +706,13 @@ export async function runMerge(options: RunMergeOptions): Promise<MergeResult> {
         });
         extra.push(...figure);
       }
+      extra.push(
+        ...await judgeBestMatchesCsv(text, part.out, {
+          ...options.options,
+          nComparisons,
+          reporter,
+        }),
+      );
     } else {
       await mergeText(part, shards);
     }

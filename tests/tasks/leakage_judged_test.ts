@@ -12,7 +12,7 @@ import {
 } from "../../lib/formats/mod.ts";
 import { calibrateThreshold } from "../../lib/metrics/mod.ts";
 import { createRng, normal, type Rng } from "../../lib/random/mod.ts";
-import { leakageThreshold, runLeakage } from "../../lib/tasks/mod.ts";
+import { leakageThreshold, runLeakage, runMerge } from "../../lib/tasks/mod.ts";
 
 const D = 16;
 
@@ -190,5 +190,47 @@ Deno.test("runLeakage without a threshold or CASIA's non-mated scores writes no 
     () => leakageThreshold({ impostorScores: missing }, { reporter }),
     (e: Error) => e instanceof Deno.errors.NotFound && e.message.includes(missing),
   );
+  await Deno.remove(outDir, { recursive: true });
+});
+
+Deno.test("merge leakage of 2 shards judges the merged best matches: the same tables as one run", async () => {
+  const f = fixture();
+  const outDir = await Deno.makeTempDir();
+  const layout = metricsLayout(outDir);
+  await Deno.mkdir(layout.dir("scores"), { recursive: true });
+  await Deno.writeTextFile(layout.nonMatedScores("CASIA"), scoresText(f.impostor));
+  const options = {
+    input: "Synth.json",
+    casia: "CASIA.npy",
+    inputSet: f.inputSet,
+    casiaSet: f.casiaSet,
+    nComparisons: 100,
+    figure: false,
+    reporter: memoryReporter(),
+    kernel: "js" as const,
+  };
+  const whole = await runLeakage({ ...options, outDir: join(outDir, "whole") });
+  // The whole run has no CASIA scores under its own root: it is given the same file by name.
+  await Deno.copyFile(layout.nonMatedScores("CASIA"), join(outDir, "whole", "x.txt"));
+  const judgedWhole = await runLeakage({
+    ...options,
+    outDir: join(outDir, "whole"),
+    judge: { impostorScores: join(outDir, "whole", "x.txt") },
+  });
+  assert.equal(whole.judged, undefined);
+  for (const index of [0, 1]) await runLeakage({ ...options, outDir, shard: { index, count: 2 } });
+  const merged = await runMerge({
+    task: "leakage",
+    shards: 2,
+    options: { ...options, outDir },
+    reporter: memoryReporter(),
+  });
+  const stem = layout.leakageJudged("Synth", 100);
+  for (const ext of [".csv", ".md", ".tex"]) {
+    assert.ok(merged.files.includes(`${stem}${ext}`), ext);
+    const one = metricsLayout(join(outDir, "whole")).leakageJudged("Synth", 100);
+    assert.equal(await Deno.readTextFile(`${stem}${ext}`), await Deno.readTextFile(`${one}${ext}`));
+  }
+  assert.equal(judgedWhole.judged?.leakedSamples, 4);
   await Deno.remove(outDir, { recursive: true });
 });
