@@ -39,8 +39,6 @@ import {
   MANIFEST_SUFFIX,
   metricsLayout,
   pairScoreFiles,
-  SHARDS_DIR,
-  SLURM_DIR,
 } from "../formats/_layout.ts";
 import { type MetricsTable, readMetricsTable } from "../formats/_metrics_table.ts";
 import { type BestMatchSummary, summarizeBestMatches } from "../metrics/_best_match_summary.ts";
@@ -104,19 +102,24 @@ export interface ReportResult {
   inputs: string[];
 }
 
-/** Folders of the tree the page does not walk for figures and tables. */
+/** Folders of the tree read by their own readers (or not at all), not walked for figures and tables. */
 const SKIPPED_DIRS = new Set<string>([
-  "Dataset",
   LAYOUT_NAMES.embeddings,
   LAYOUT_NAMES.scores,
   LAYOUT_NAMES.bestMatches,
   LAYOUT_NAMES.paths,
   LAYOUT_NAMES.closest,
   LAYOUT_NAMES.ci,
-  SHARDS_DIR,
-  SLURM_DIR,
-  "node_modules",
 ]);
+
+/**
+ * The folders of the root walked for figures and tables: the layout's others (`Figures/`,
+ * `Diversity/`, ...). Any other folder is not the audit's (the demo's or the paper task's results
+ * inside `Metrics/`, image datasets, shards, Slurm logs) and is left alone.
+ */
+const WALKED_DIRS = new Set<string>(
+  Object.values(LAYOUT_NAMES).filter((name) => !SKIPPED_DIRS.has(name)),
+);
 
 /** Where image datasets are by default: inside the results folder (the demo's), or the project's. */
 const DATASET_DIR = "Dataset";
@@ -193,7 +196,10 @@ async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
   return names.sort().map((n) => join(dir, n));
 }
 
-/** Every `.svg`, `.png` and `.csv` under the tree, outside {@linkcode SKIPPED_DIRS}. */
+/**
+ * Every `.svg`, `.png`, `.csv` and `.tex` file at the root and under {@linkcode WALKED_DIRS}, in
+ * path order (hidden folders skipped), but `skip`.
+ */
 async function walk(root: string, skip: string): Promise<string[]> {
   const found: string[] = [];
   const visit = async (dir: string, rel: string) => {
@@ -204,7 +210,8 @@ async function walk(root: string, skip: string): Promise<string[]> {
       const path = join(dir, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) {
-        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) await visit(path, r);
+        const walked = rel ? !e.name.startsWith(".") : WALKED_DIRS.has(e.name);
+        if (walked) await visit(path, r);
       } else if (e.isFile && /\.(?:svg|png|csv|tex)$/.test(e.name) && path !== skip) {
         found.push(r);
       }
@@ -391,7 +398,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
   for (const name of [...others].sort()) if (!ordered.includes(name)) ordered.push(name);
   if (ordered.length === 0 && files.length === 0) {
     throw new Deno.errors.NotFound(
-      `Cannot report on ${metrics}: it holds no results (no ${LAYOUT_NAMES.metricsTable}, ${LAYOUT_NAMES.ci}/, ${LAYOUT_NAMES.bestMatches}/, ${LAYOUT_NAMES.closest}/ or figures)`,
+      `Cannot report on ${metrics}: it holds no results (no ${LAYOUT_NAMES.metricsTable}, ${LAYOUT_NAMES.ci}/, ${LAYOUT_NAMES.bestMatches}/, ${LAYOUT_NAMES.closest}/ or figures); name a results folder with --metrics (the demo writes Metrics/demo)`,
     );
   }
   const svgStems = new Set(files.filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4)));

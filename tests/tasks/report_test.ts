@@ -339,16 +339,18 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
     });
     // What tasks of other issues write: a table across datasets, its LaTeX, one dataset's
     // per-identity table and figure.
-    await Deno.mkdir(join(root, "Operating"));
     const table = "Dataset,FNMR@FMR=1%,FNMR@FMR=1% CI lower,FNMR@FMR=1% CI upper,Threshold\n" +
       "A,0.25,0.2,0.3,0.61\nB,0.5,,,0.64\n";
-    await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.csv"), table);
+    await Deno.writeTextFile(join(root, "All_Datasets_fnmr_table.csv"), table);
     const tex = "\\begin{tabular}{lrr}\n\\toprule\nA & 25.00 & 0.61 \\\\\n\\end{tabular}\n";
-    await Deno.writeTextFile(join(root, "Operating", "All_Datasets_operating_points.tex"), tex);
+    await Deno.writeTextFile(join(root, "All_Datasets_fnmr_table.tex"), tex);
     await Deno.mkdir(tree.dir("figures"));
     const svg =
       '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>';
     await Deno.writeTextFile(join(tree.dir("figures"), "A_DET.svg"), svg);
+    // Another audit's results inside this folder (as Metrics/ holds the demo's) stay out.
+    await Deno.mkdir(join(root, "demo", "Figures"), { recursive: true });
+    await Deno.writeTextFile(join(root, "demo", "Figures", "A_DET.svg"), svg);
     await Deno.mkdir(join(root, "Diversity"));
     const identities = [
       "identity,images,mean",
@@ -376,7 +378,7 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
       [...(el?.querySelectorAll("tbody tr") ?? [])].map((tr) =>
         [...tr.querySelectorAll("td")].map((td) => td.textContent).join(",")
       );
-    const file = '[data-file="Operating/All_Datasets_operating_points.csv"]';
+    const file = '[data-file="All_Datasets_fnmr_table.csv"]';
     assert.deepEqual(rowsOf(document.querySelector(`[data-dataset="A"] .verification ${file}`)), [
       "A,0.25 [0.2, 0.3],0.61",
     ]);
@@ -393,7 +395,7 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
     assert.deepEqual(heads, ["Dataset", "FNMR@FMR=1%", "Threshold"]);
     assert.equal(
       document.querySelector(
-        '#all-datasets details.latex[data-file="Operating/All_Datasets_operating_points.tex"] pre',
+        '#all-datasets details.latex[data-file="All_Datasets_fnmr_table.tex"] pre',
       )?.textContent,
       tex,
     );
@@ -405,6 +407,7 @@ Deno.test("runReport() pulls in later tasks' outputs: a dataset's row of a table
       `data:image/svg+xml;base64,${encodeBase64(new TextEncoder().encode(svg))}`,
     );
     assert.equal(document.querySelectorAll('figure[data-file="Figures/A_DET.svg"]').length, 1);
+    assert.equal(document.querySelectorAll('[data-file^="demo/"]').length, 0);
     const perIdentity = document.querySelector(
       '[data-dataset="B"] .diversity [data-file="Diversity/B_identities.csv"]',
     );
