@@ -224,8 +224,40 @@ export function orderRows(
 }
 
 /**
+ * The fewest decimals, from `column.digits` up to 3 more, at which every interval of the column
+ * that has width prints with distinct bounds (so that no interval reads `0.458 [0.458, 0.458]`).
+ *
+ * @param column The column, with its minimum digits.
+ * @returns The digits to print.
+ *
+ * @example
+ * ```ts
+ * import { visibleDigits } from "./_report_table.ts";
+ * const column = { name: "Genuine mean", unit: "number" as const, digits: 3,
+ *   value: Float64Array.of(0.4581), lower: Float64Array.of(0.4578), upper: Float64Array.of(0.4584) };
+ * if (visibleDigits(column) !== 4) throw new Error("0.4578 and 0.4584 need 4 decimals");
+ * ```
+ */
+export function visibleDigits(column: ReportColumn): number {
+  const base = columnDigits(column);
+  for (let digits = base; digits < base + 3; digits++) {
+    const at = { unit: column.unit, digits };
+    let distinct = true;
+    for (let r = 0; r < column.value.length && distinct; r++) {
+      const lo = column.lower[r]!, hi = column.upper[r]!;
+      if (!(lo < hi)) continue;
+      distinct = formatNumber(lo, at) !== formatNumber(hi, at);
+    }
+    if (distinct) return digits;
+  }
+  return base + 3;
+}
+
+/**
  * The paper's verification table: EER, FNMR at FMR 1% and 0.1% (pyeer's FMR100 and FMR1000) in
  * percent, FDR, genuine and impostor mean, each with its 95% interval, datasets in a stated order.
+ * Each column prints the fewest decimals (at least 2 for rates and FDR, 3 for means) at which its
+ * intervals stay visible ({@linkcode visibleDigits}).
  *
  * @param ci The CI table (the published `Data/CI/` or the kit's own).
  * @param options Order and title.
@@ -267,7 +299,7 @@ export function paperReportTable(ci: CiTable, options: PaperReportTableOptions =
     rows: rows.map((r) => ci.datasets[r]!),
     columns: ci.metrics.map((m) => {
       const style = PAPER_UNITS[m.name] ?? { unit: "number" as const, digits: 3, title: m.name };
-      return {
+      const column: ReportColumn = {
         name: style.title,
         unit: style.unit,
         digits: style.digits,
@@ -275,6 +307,7 @@ export function paperReportTable(ci: CiTable, options: PaperReportTableOptions =
         lower: pick(m.lower),
         upper: pick(m.upper),
       };
+      return { ...column, digits: visibleDigits(column) };
     }),
   };
 }

@@ -155,5 +155,13 @@ Deno.test(
     const csv = parseReportTableCsv(reportTableCsv(table));
     assertSameNumbers(parseLatexTable(latexTable(table)), csv, "paper LaTeX");
     assert.match(latexTable(table), /\nDIGIFACE\\_1M\\_1 & /);
+    // Every interval with width prints distinct bounds: the means need 4 decimals here, not 3.
+    for (const c of csv.columns) {
+      c.lower.forEach((lo, r) => assert.ok(lo < c.upper[r]!, `${c.name} of ${csv.rows[r]}`));
+    }
+    assert.equal(
+      formatEstimate(table.columns[4]!, table.rows.indexOf("Vec2Face")),
+      "0.4582 [0.4580, 0.4585]",
+    );
   },
 );
