@@ -438,237 +438,235 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
   }
   let thumbnails = 0, missingImages = 0, figureCount = 0, tableCount = 0;
   const body: string[] = [];
-  {
-    const inline = async (f: Found) => {
-      const bytes = await Deno.readFile(join(metrics, f.rel));
-      read(join(metrics, f.rel));
-      figureCount++;
-      const mime = f.rel.endsWith(".svg") ? "image/svg+xml" : "image/png";
-      return figureHtml(f.rel, f.stem, `data:${mime};base64,${encodeBase64(bytes)}`);
-    };
-    const csvs = new Map<string, { header: string[]; rows: string[][] }>();
-    const readCsv = async (rel: string) => {
-      let t = csvs.get(rel);
-      if (!t) {
-        const path = join(metrics, rel);
-        t = parseCsv(await Deno.readTextFile(path), { source: path });
-        read(path);
-        csvs.set(rel, t);
-      }
-      return t;
-    };
-    const csvTable = async (f: Found, limit: number, only?: string) => {
-      const { header, rows } = await readCsv(f.rel);
-      const data = only === undefined ? rows : rows.filter((r) => r[0] === only);
-      tableCount++;
-      const folded = foldIntervals(header, data.slice(0, limit));
-      const shown = folded.rows.map((r) => r.map((c) => escapeHtml(shortNumber(c))));
-      const more = data.length > limit
-        ? `<p class="note">${limit} of ${data.length} rows shown; the file has all.</p>`
-        : "";
-      const from = only === undefined ? "" : ` (the row of ${escapeHtml(only)})`;
-      return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
-        escapeHtml(f.rel)
-      }</code>${from}</p>${htmlTable(folded.header, shown)}${more}</div>`;
-    };
-    const latex = async (f: Found) => {
-      const path = join(metrics, f.rel);
-      const text = await Deno.readTextFile(path);
+  const inline = async (f: Found) => {
+    const bytes = await Deno.readFile(join(metrics, f.rel));
+    read(join(metrics, f.rel));
+    figureCount++;
+    const mime = f.rel.endsWith(".svg") ? "image/svg+xml" : "image/png";
+    return figureHtml(f.rel, f.stem, `data:${mime};base64,${encodeBase64(bytes)}`);
+  };
+  const csvs = new Map<string, { header: string[]; rows: string[][] }>();
+  const readCsv = async (rel: string) => {
+    let t = csvs.get(rel);
+    if (!t) {
+      const path = join(metrics, rel);
+      t = parseCsv(await Deno.readTextFile(path), { source: path });
       read(path);
-      return `<details class="latex" data-file="${escapeHtml(f.rel)}"><summary>LaTeX: <code>${
-        escapeHtml(f.rel)
-      }</code></summary><pre>${escapeHtml(text)}</pre></details>`;
-    };
-    const show = (f: Found, limit: number) =>
-      f.rel.endsWith(".csv") ? csvTable(f, limit) : f.rel.endsWith(".tex") ? latex(f) : inline(f);
-    /** Tables across datasets whose first column is `Dataset`: each dataset's row goes to it. */
-    const byDataset: Found[] = [];
-    for (const f of found) {
-      if (f.dataset !== undefined || !f.rel.endsWith(".csv") || f.topic === "other") continue;
-      if ((await readCsv(f.rel)).header[0] === "Dataset") byDataset.push(f);
+      csvs.set(rel, t);
     }
-    const thumb = async (index: Images | undefined, identity: string, image: string) => {
-      const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
-      if (!index) return `<span class="none thumb">no image dataset named</span>${label}`;
-      const bytes = index.get(`${identity}/${image}`);
-      if (!bytes) {
-        missingImages++;
-        return `<span class="missing thumb">not in the image datasets</span>${label}`;
-      }
-      thumbnails++;
-      const url = await thumbnailUrl(bytes, `${identity}/${image}`);
-      return `<img class="thumb" src="${url}" alt="${escapeHtml(`${identity}/${image}`)}">${label}`;
-    };
-
-    // The map.
-    body.push(
-      `<section id="map"><h2>Paper figures and tables, and what reproduces them</h2>`,
-      `<p class="note">Paths are under the results folder (<code>${
-        escapeHtml(metrics)
-      }</code>); <code>paper/</code> is <code>deno task paper</code>'s output. Notebooks are in <code>notebooks/</code>.</p>`,
-      htmlTable(
-        ["paper's figure or table", "task", "files", "notebook"],
-        PAPER_MAP.map((r) => [r.item, r.task, r.files, r.notebook].map(inlineCode)),
-      ),
-      `</section>`,
-    );
-
-    // The verification table.
-    const vrows = verificationRows(table, ci);
-    body.push(`<section id="verification"><h2>Verification</h2>`);
-    if (vrows.length) {
-      tableCount++;
-      body.push(
-        `<p class="note">Percent where the metric is a rate; 95% bootstrap intervals in brackets. From <code>${
-          escapeHtml(relative(metrics, table ? layout.metricsTable() : layout.dir("ci")))
-        }</code>.</p>`,
-        htmlTable(VERIFICATION_HEADER, vrows.map((r) => r.cells)),
-      );
-    } else {
-      body.push(`<p class="note">No metrics table: run <code>deno task metrics</code>.</p>`);
-    }
-    body.push(`</section>`);
-
-    // One section per dataset.
-    const nav: string[] = [];
-    const sections: string[] = [];
-    for (const name of ordered) {
-      const id = `dataset-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
-      nav.push(`<li><a href="#${id}">${escapeHtml(name)}</a></li>`);
-      const parts: string[] = [
-        `<section class="dataset" id="${id}" data-dataset="${escapeHtml(name)}"><h2>${
-          escapeHtml(name)
-        }</h2>`,
-      ];
-      for (const topic of ["verification", "leakage", "diversity", "other"] as const) {
-        const mine = found.filter((f) => f.dataset === name && f.topic === topic);
-        const content: string[] = [];
-        if (topic === "verification") {
-          const row = vrows.find((r) => r.dataset === name);
-          if (row) {
-            content.push(htmlTable(VERIFICATION_HEADER.slice(1), [row.cells.slice(1)]));
-          }
-        }
-        if (topic === "leakage") {
-          const bm = bestMatches.get(name);
-          if (bm) {
-            tableCount++;
-            const s = bm.summary;
-            content.push(
-              `<p>Best match in the real data of each of ${
-                s.n.toLocaleString("en-US")
-              } samples (<code>${escapeHtml(relative(metrics, bm.file))}</code>):</p>`,
-              htmlTable(
-                [
-                  "samples",
-                  "mean",
-                  "median",
-                  "min",
-                  "max",
-                  ...s.thresholds.map((t) => `share >= ${t} (%)`),
-                ],
-                [[
-                  s.n.toLocaleString("en-US"),
-                  fixed(s.mean, 3),
-                  fixed(s.median, 3),
-                  fixed(s.min, 3),
-                  fixed(s.max, 3),
-                  ...Array.from(s.shareAbove, (v) => pct(v)),
-                ]],
-              ),
-            );
-          }
-        }
-        for (const f of byDataset) {
-          if (f.topic !== topic) continue;
-          if ((await readCsv(f.rel)).rows.some((r) => r[0] === name)) {
-            content.push(await csvTable(f, MAX_TABLE_ROWS, name));
-          }
-        }
-        for (const f of mine) content.push(await show(f, MAX_DATASET_TABLE_ROWS));
-        if (topic === "other" && content.length === 0) continue;
-        parts.push(`<section class="${topic}"><h3>${TOPIC_TITLES[topic]}</h3>`);
-        parts.push(
-          ...(content.length ? content : [
-            `<p class="note">Not computed for ${escapeHtml(name)}: run <code>${
-              TOPIC_MAKERS[topic]
-            }</code>.</p>`,
-          ]),
-        );
-        parts.push(`</section>`);
-      }
-      parts.push(`<section class="closest"><h3>Closest pairs</h3>`);
-      const c = closest.get(name);
-      if (c) {
-        const shown = shownPairs(c);
-        const synthIndex = indexes.get(name);
-        const source = `<code>${escapeHtml(relative(metrics, c.file))}</code> (${
-          c.metadata.nSamplesCompared.toLocaleString("en-US")
-        } samples searched against the real data)`;
-        if (synthIndex || casiaIndex) {
-          const cards: string[] = [];
-          for (let i = 0; i < shown; i++) {
-            const real = await thumb(casiaIndex, c.casiaIdentity[i]!, c.casiaImageName[i]!);
-            const synthetic = await thumb(synthIndex, c.queryIdentity[i]!, c.queryImageName[i]!);
-            cards.push(
-              `<figure class="pair" data-rank="${
-                c.rank[i]
-              }"><div class="faces"><div class="face real">${real}</div><div class="face synthetic">${synthetic}</div></div><figcaption>#${
-                c.rank[i]
-              }: cosine ${fixed(c.similarity[i], 4)}</figcaption></figure>`,
-            );
-          }
-          parts.push(
-            `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}; in each pair the real (CASIA-WebFace) face is on the left, the synthetic (${
-              escapeHtml(name)
-            }) face on the right.</p>`,
-            `<div class="pairs">${cards.join("\n")}</div>`,
-          );
-        } else {
-          const rows = Array.from({ length: shown }, (_, i) => [
-            String(c.rank[i]),
-            `<code>${escapeHtml(`${c.casiaIdentity[i]}/${c.casiaImageName[i]}`)}</code>`,
-            `<code>${escapeHtml(`${c.queryIdentity[i]}/${c.queryImageName[i]}`)}</code>`,
-            fixed(c.similarity[i], 4),
-          ]);
-          parts.push(
-            `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}.</p>`,
-            `<div class="table pairs-table">${
-              htmlTable(["rank", "real (CASIA-WebFace)", `synthetic (${name})`, "cosine"], rows)
-            }</div>`,
-          );
-        }
-        if (!indexes.has(name) || !casiaIndex) {
-          parts.push(
-            `<p class="note">Faces are shown where the image datasets are named (<code>deno task report --datasets DIR... --casia DIR</code>).</p>`,
-          );
-        }
-      } else {
-        parts.push(
-          `<p class="note">Not computed for ${
-            escapeHtml(name)
-          }: run <code>deno task closest</code>.</p>`,
-        );
-      }
-      parts.push(`</section>`, `</section>`);
-      sections.push(parts.join("\n"));
-    }
-    body.push(
-      `<section id="datasets"><h2>Datasets</h2><p class="note">In the metrics table's order (the score files' names in code-unit order), then the others by name.</p><nav><ul>${
-        nav.join("")
-      }</ul></nav></section>`,
-    );
-    body.push(...sections);
-
-    // Everything that belongs to no one dataset.
-    const shared = found.filter((f) => f.dataset === undefined);
-    body.push(`<section id="all-datasets"><h2>All datasets</h2>`);
-    for (const f of shared) body.push(await show(f, MAX_TABLE_ROWS));
-    if (shared.length === 0) {
-      body.push(`<p class="note">No figure or table across datasets in this folder.</p>`);
-    }
-    body.push(`</section>`);
+    return t;
+  };
+  const csvTable = async (f: Found, limit: number, only?: string) => {
+    const { header, rows } = await readCsv(f.rel);
+    const data = only === undefined ? rows : rows.filter((r) => r[0] === only);
+    tableCount++;
+    const folded = foldIntervals(header, data.slice(0, limit));
+    const shown = folded.rows.map((r) => r.map((c) => escapeHtml(shortNumber(c))));
+    const more = data.length > limit
+      ? `<p class="note">${limit} of ${data.length} rows shown; the file has all.</p>`
+      : "";
+    const from = only === undefined ? "" : ` (the row of ${escapeHtml(only)})`;
+    return `<div class="table" data-file="${escapeHtml(f.rel)}"><p><code>${
+      escapeHtml(f.rel)
+    }</code>${from}</p>${htmlTable(folded.header, shown)}${more}</div>`;
+  };
+  const latex = async (f: Found) => {
+    const path = join(metrics, f.rel);
+    const text = await Deno.readTextFile(path);
+    read(path);
+    return `<details class="latex" data-file="${escapeHtml(f.rel)}"><summary>LaTeX: <code>${
+      escapeHtml(f.rel)
+    }</code></summary><pre>${escapeHtml(text)}</pre></details>`;
+  };
+  const show = (f: Found, limit: number) =>
+    f.rel.endsWith(".csv") ? csvTable(f, limit) : f.rel.endsWith(".tex") ? latex(f) : inline(f);
+  /** Tables across datasets whose first column is `Dataset`: each dataset's row goes to it. */
+  const byDataset: Found[] = [];
+  for (const f of found) {
+    if (f.dataset !== undefined || !f.rel.endsWith(".csv") || f.topic === "other") continue;
+    if ((await readCsv(f.rel)).header[0] === "Dataset") byDataset.push(f);
   }
+  const thumb = async (index: Images | undefined, identity: string, image: string) => {
+    const label = `<code>${escapeHtml(`${identity}/${image}`)}</code>`;
+    if (!index) return `<span class="none thumb">no image dataset named</span>${label}`;
+    const bytes = index.get(`${identity}/${image}`);
+    if (!bytes) {
+      missingImages++;
+      return `<span class="missing thumb">not in the image datasets</span>${label}`;
+    }
+    thumbnails++;
+    const url = await thumbnailUrl(bytes, `${identity}/${image}`);
+    return `<img class="thumb" src="${url}" alt="${escapeHtml(`${identity}/${image}`)}">${label}`;
+  };
+
+  // The map.
+  body.push(
+    `<section id="map"><h2>Paper figures and tables, and what reproduces them</h2>`,
+    `<p class="note">Paths are under the results folder (<code>${
+      escapeHtml(metrics)
+    }</code>); <code>paper/</code> is <code>deno task paper</code>'s output. Notebooks are in <code>notebooks/</code>.</p>`,
+    htmlTable(
+      ["paper's figure or table", "task", "files", "notebook"],
+      PAPER_MAP.map((r) => [r.item, r.task, r.files, r.notebook].map(inlineCode)),
+    ),
+    `</section>`,
+  );
+
+  // The verification table.
+  const vrows = verificationRows(table, ci);
+  body.push(`<section id="verification"><h2>Verification</h2>`);
+  if (vrows.length) {
+    tableCount++;
+    body.push(
+      `<p class="note">Percent where the metric is a rate; 95% bootstrap intervals in brackets. From <code>${
+        escapeHtml(relative(metrics, table ? layout.metricsTable() : layout.dir("ci")))
+      }</code>.</p>`,
+      htmlTable(VERIFICATION_HEADER, vrows.map((r) => r.cells)),
+    );
+  } else {
+    body.push(`<p class="note">No metrics table: run <code>deno task metrics</code>.</p>`);
+  }
+  body.push(`</section>`);
+
+  // One section per dataset.
+  const nav: string[] = [];
+  const sections: string[] = [];
+  for (const name of ordered) {
+    const id = `dataset-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+    nav.push(`<li><a href="#${id}">${escapeHtml(name)}</a></li>`);
+    const parts: string[] = [
+      `<section class="dataset" id="${id}" data-dataset="${escapeHtml(name)}"><h2>${
+        escapeHtml(name)
+      }</h2>`,
+    ];
+    for (const topic of ["verification", "leakage", "diversity", "other"] as const) {
+      const mine = found.filter((f) => f.dataset === name && f.topic === topic);
+      const content: string[] = [];
+      if (topic === "verification") {
+        const row = vrows.find((r) => r.dataset === name);
+        if (row) {
+          content.push(htmlTable(VERIFICATION_HEADER.slice(1), [row.cells.slice(1)]));
+        }
+      }
+      if (topic === "leakage") {
+        const bm = bestMatches.get(name);
+        if (bm) {
+          tableCount++;
+          const s = bm.summary;
+          content.push(
+            `<p>Best match in the real data of each of ${
+              s.n.toLocaleString("en-US")
+            } samples (<code>${escapeHtml(relative(metrics, bm.file))}</code>):</p>`,
+            htmlTable(
+              [
+                "samples",
+                "mean",
+                "median",
+                "min",
+                "max",
+                ...s.thresholds.map((t) => `share >= ${t} (%)`),
+              ],
+              [[
+                s.n.toLocaleString("en-US"),
+                fixed(s.mean, 3),
+                fixed(s.median, 3),
+                fixed(s.min, 3),
+                fixed(s.max, 3),
+                ...Array.from(s.shareAbove, (v) => pct(v)),
+              ]],
+            ),
+          );
+        }
+      }
+      for (const f of byDataset) {
+        if (f.topic !== topic) continue;
+        if ((await readCsv(f.rel)).rows.some((r) => r[0] === name)) {
+          content.push(await csvTable(f, MAX_TABLE_ROWS, name));
+        }
+      }
+      for (const f of mine) content.push(await show(f, MAX_DATASET_TABLE_ROWS));
+      if (topic === "other" && content.length === 0) continue;
+      parts.push(`<section class="${topic}"><h3>${TOPIC_TITLES[topic]}</h3>`);
+      parts.push(
+        ...(content.length ? content : [
+          `<p class="note">Not computed for ${escapeHtml(name)}: run <code>${
+            TOPIC_MAKERS[topic]
+          }</code>.</p>`,
+        ]),
+      );
+      parts.push(`</section>`);
+    }
+    parts.push(`<section class="closest"><h3>Closest pairs</h3>`);
+    const c = closest.get(name);
+    if (c) {
+      const shown = shownPairs(c);
+      const synthIndex = indexes.get(name);
+      const source = `<code>${escapeHtml(relative(metrics, c.file))}</code> (${
+        c.metadata.nSamplesCompared.toLocaleString("en-US")
+      } samples searched against the real data)`;
+      if (synthIndex || casiaIndex) {
+        const cards: string[] = [];
+        for (let i = 0; i < shown; i++) {
+          const real = await thumb(casiaIndex, c.casiaIdentity[i]!, c.casiaImageName[i]!);
+          const synthetic = await thumb(synthIndex, c.queryIdentity[i]!, c.queryImageName[i]!);
+          cards.push(
+            `<figure class="pair" data-rank="${
+              c.rank[i]
+            }"><div class="faces"><div class="face real">${real}</div><div class="face synthetic">${synthetic}</div></div><figcaption>#${
+              c.rank[i]
+            }: cosine ${fixed(c.similarity[i], 4)}</figcaption></figure>`,
+          );
+        }
+        parts.push(
+          `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}; in each pair the real (CASIA-WebFace) face is on the left, the synthetic (${
+            escapeHtml(name)
+          }) face on the right.</p>`,
+          `<div class="pairs">${cards.join("\n")}</div>`,
+        );
+      } else {
+        const rows = Array.from({ length: shown }, (_, i) => [
+          String(c.rank[i]),
+          `<code>${escapeHtml(`${c.casiaIdentity[i]}/${c.casiaImageName[i]}`)}</code>`,
+          `<code>${escapeHtml(`${c.queryIdentity[i]}/${c.queryImageName[i]}`)}</code>`,
+          fixed(c.similarity[i], 4),
+        ]);
+        parts.push(
+          `<p>The ${shown} closest of the ${c.rank.length} pairs in ${source}.</p>`,
+          `<div class="table pairs-table">${
+            htmlTable(["rank", "real (CASIA-WebFace)", `synthetic (${name})`, "cosine"], rows)
+          }</div>`,
+        );
+      }
+      if (!indexes.has(name) || !casiaIndex) {
+        parts.push(
+          `<p class="note">Faces are shown where the image datasets are named (<code>deno task report --datasets DIR... --casia DIR</code>).</p>`,
+        );
+      }
+    } else {
+      parts.push(
+        `<p class="note">Not computed for ${
+          escapeHtml(name)
+        }: run <code>deno task closest</code>.</p>`,
+      );
+    }
+    parts.push(`</section>`, `</section>`);
+    sections.push(parts.join("\n"));
+  }
+  body.push(
+    `<section id="datasets"><h2>Datasets</h2><p class="note">In the metrics table's order (the score files' names in code-unit order), then the others by name.</p><nav><ul>${
+      nav.join("")
+    }</ul></nav></section>`,
+  );
+  body.push(...sections);
+
+  // Everything that belongs to no one dataset.
+  const shared = found.filter((f) => f.dataset === undefined);
+  body.push(`<section id="all-datasets"><h2>All datasets</h2>`);
+  for (const f of shared) body.push(await show(f, MAX_TABLE_ROWS));
+  if (shared.length === 0) {
+    body.push(`<p class="note">No figure or table across datasets in this folder.</p>`);
+  }
+  body.push(`</section>`);
 
   const rels = [...new Set(inputs)].map((p) => relative(metrics, p).replaceAll("\\", "/")).sort();
   body.push(
