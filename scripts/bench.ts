@@ -1,19 +1,21 @@
 /**
- * `deno task bench [embed|metrics|search|all]`: the kit's speed benchmarks. Each benchmark is its
- * own script, `scripts/bench_<name>.ts`, run here as a child process with the flags after `--`.
+ * `deno task bench [embed|metrics|search|diversity|all]`: the kit's speed benchmarks. Each
+ * benchmark is its own script, `scripts/bench_<name>.ts`, run here as a child process with the
+ * flags after `--`.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { runMain, UsageError } from "../lib/cli/mod.ts";
 
-const NAMES = ["embed", "metrics", "search"] as const;
+const NAMES = ["embed", "metrics", "search", "diversity"] as const;
 const USAGE = `Usage: deno task bench [${NAMES.join("|")}|all] [-- benchmark flags]
 
   embed    decode + preprocess images/s per worker count, and what feeding the model costs R100
            against its model-only rate (--parts backends: images/s per backend vs PyTorch CPU)
   metrics  pyeer-exact metrics + 1,000 bootstrap resamples on 1M + 1M scores
-  search   best match and top-K of 10,000 queries against a CASIA-sized gallery: fp32, int8, numpy`;
+  search   best match and top-K of 10,000 queries against a CASIA-sized gallery: fp32, int8, numpy
+  diversity  unique identities of 10,000 identities: kernel pairs vs the float64 brute force`;
 
 async function main(): Promise<void> {
   const [name = "all", ...after] = Deno.args;

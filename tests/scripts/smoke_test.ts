@@ -27,7 +27,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 }
 
 Deno.test("deno task bench --help prints the usage; bench metrics runs its child script", async () => {
-  await assertHelp("bench.ts", "deno task bench [embed|metrics|search|all]");
+  await assertHelp("bench.ts", "deno task bench [embed|metrics|search|diversity|all]");
   const run = await runScript("bench.ts", ["metrics", "--", "--n", "2000", "--resamples", "4"]);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.stdout.startsWith("== bench metrics ==\n2000 genuine + 2000 impostor"), run.stdout);
