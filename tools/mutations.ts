@@ -298,4 +298,39 @@ export const MUTATIONS: Mutation[] = [
     replace: "'shape': (${dim}, ${rows}), }`;",
     tests: ["tests/embeddings/npy_test.ts"],
   },
+  // Diversity: Vec2Face's count, the threshold, the kernel's exactness, PCA's signs.
+  {
+    id: "vec2face-marks-the-earlier",
+    rule:
+      "Vec2Face's unique identities: of a pair above the threshold, the later identity is not unique",
+    file: "lib/metrics/_diversity.ts",
+    find: "hasEarlier[Math.max(a, b)] = 1;",
+    replace: "hasEarlier[Math.min(a, b)] = 1;",
+    tests: ["tests/metrics/diversity_test.ts"],
+  },
+  {
+    id: "centre-pairs-at-threshold",
+    rule: "class centres count as one identity strictly above the threshold, not at it",
+    file: "lib/metrics/_diversity.ts",
+    find: "    if (s > threshold) {",
+    replace: "    if (s >= threshold) {",
+    tests: ["tests/metrics/diversity_test.ts"],
+  },
+  {
+    id: "diversity-kernel-unchecked",
+    rule:
+      "the diversity task rescores the kernel's float32 candidates in float64 before keeping them",
+    file: "lib/tasks/_diversity.ts",
+    find: "if (score > threshold) found.push([i, j, score]);",
+    replace: "found.push([i, j, score]);",
+    tests: ["tests/tasks/diversity_test.ts"],
+  },
+  {
+    id: "pca-sign-flipped",
+    rule: "PCA signs as scikit-learn's svd_flip: the largest absolute projection is positive",
+    file: "lib/metrics/_pca.ts",
+    find: "    if (big >= 0) continue;",
+    replace: "    if (big <= 0) continue;",
+    tests: ["tests/metrics/pca_test.ts"],
+  },
 ];
