@@ -15,6 +15,7 @@ import {
   usage,
   UsageError,
 } from "../lib/cli/mod.ts";
+import { CI_LAYOUT, parseDatasetOrder } from "../lib/formats/mod.ts";
 import { LEAKAGE_THRESHOLD_FLAGS, leakageThresholdFlags, runPaper } from "../lib/tasks/mod.ts";
 
 const FLAGS = {
@@ -27,6 +28,12 @@ const FLAGS = {
   },
   compare: { type: "string", description: "a folder of the kit's own CI tables to draw beside" },
   ...pngScaleFlagSpec(2),
+  "table-order": {
+    type: "string",
+    description:
+      "row order of paper_table.md|tex: name, a metric (EER, FDR:desc, ...) or the datasets, comma separated",
+    default: "EER",
+  },
   ...LEAKAGE_THRESHOLD_FLAGS,
   help: { type: "boolean", short: "h", description: "show this help" },
 } as const;
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     thresholds,
     compare: values.compare as string | undefined,
     judge: leakageThresholdFlags(values),
+    tableOrder: parseDatasetOrder(String(values["table-order"]), CI_LAYOUT.map((c) => c.name)),
     pngScale: pngScaleFlag(values),
     reporter: consoleReporter({ info: (line) => console.error(line) }),
   });

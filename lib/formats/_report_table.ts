@@ -152,6 +152,41 @@ export type DatasetOrder =
   | { by: "given"; names: readonly string[] }
   | { by: "metric"; metric: string; descending?: boolean };
 
+/**
+ * Reads a row order as a flag gives it: `name` (alphabetical), a metric of the table (`EER`,
+ * `FDR`, `Genuine Mean`, ...; `:desc` after it for descending), or the datasets themselves,
+ * comma separated (every dataset of the table, once).
+ *
+ * @param text The flag's value.
+ * @param metrics The metric names of the table, e.g. `CI_LAYOUT`'s.
+ * @returns The order.
+ * @throws {RangeError} When the text is empty.
+ *
+ * @example
+ * ```ts
+ * import { parseDatasetOrder } from "./_report_table.ts";
+ * const metrics = ["EER", "FDR"];
+ * const o = parseDatasetOrder("FDR:desc", metrics);
+ * if (o.by !== "metric" || o.metric !== "FDR" || !o.descending) throw new Error("unexpected");
+ * if (parseDatasetOrder("B,A", metrics).by !== "given") throw new Error("a list of datasets");
+ * ```
+ */
+export function parseDatasetOrder(text: string, metrics: readonly string[]): DatasetOrder {
+  const t = text.trim();
+  if (t === "") {
+    throw new RangeError(
+      "Cannot read the table order: expected name, a metric (EER, FDR:desc, ...) or a comma-separated list of datasets",
+    );
+  }
+  if (t === "name") return { by: "name" };
+  const [metric, direction] = t.split(":");
+  const known = metrics.find((m) => m.toLowerCase() === metric!.trim().toLowerCase());
+  if (known !== undefined && (direction === undefined || /^(asc|desc)$/.test(direction))) {
+    return { by: "metric", metric: known, descending: direction === "desc" };
+  }
+  return { by: "given", names: t.split(",").map((n) => n.trim()) };
+}
+
 /** Options of {@linkcode paperReportTable}. */
 export interface PaperReportTableOptions {
   /** Row order. @default { by: "metric", metric: "EER" } (ascending) */
