@@ -38,3 +38,4 @@ export * from "./_operating_points.ts";
 export * from "./_pca.ts";
 export * from "./_percentile.ts";
 export * from "./_score_tally.ts";
+export * from "./_umap.ts";
