@@ -88,15 +88,17 @@ export function judgedLeakageFigure(
     hi: 100 * p.upper,
   }));
   const withInterval = rows.filter((r) => Number.isFinite(r.lo) && Number.isFinite(r.hi));
-  const title = `Samples whose best real match reaches the ${threshold}`;
+  // Two lines: what is counted, then where the threshold came from (long when calibrated).
+  const title = `Samples whose best real match reaches the leakage threshold:\n${threshold}`;
+  const titleWidth = 16 + 7.8 * Math.max(...title.split("\n").map((line) => line.length));
   // Margins sized to the longest label and row text (about 7 and 6.5 px per character).
   const marginLeft = Math.ceil(16 + 7 * Math.max(...rows.map((r) => r.label.length)));
   const marginRight = Math.ceil(20 + 6.5 * Math.max(...rows.map((r) => shareText(r).length)));
   return Plot.plot({
     document,
-    width: Math.max(width + marginLeft + marginRight, 7 * title.length + 16),
-    height: 84 + 24 * rows.length,
-    marginTop: 44,
+    width: Math.ceil(Math.max(width + marginLeft + marginRight, titleWidth)),
+    height: 100 + 24 * rows.length,
+    marginTop: 60,
     marginLeft,
     marginRight,
     style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
@@ -113,7 +115,7 @@ export function judgedLeakageFigure(
         textAnchor: "start",
         lineAnchor: "top",
         dx: 8 - marginLeft,
-        dy: -36,
+        dy: -52,
         fontSize: 13,
         fontWeight: "bold",
       }),
