@@ -430,7 +430,9 @@ Deno.test("downstream manifests record their inputs' manifests and the drawn pai
     const l = await readManifest(manifestPathOf(leak.files[1]!));
     assert.equal(l?.task, "leakage");
     assert.deepEqual([...unpackIndices(l!.draws[0]!.indices!)], [...leak.best.queries]);
-    assert.deepEqual(l?.inputs.map((i) => i.role), ["embeddings", "gallery"]);
+    // The judged leakage calibrates on the gallery's non-mated scores (here: the same set's).
+    assert.deepEqual(l?.inputs.map((i) => i.role), ["embeddings", "gallery", "impostor scores"]);
+    assert.equal(l?.inputs[2]?.sha256, await sha256File(sims.nonMatedPath));
     assert.equal(l?.complete, true);
 
     const metrics = await runMetrics({
