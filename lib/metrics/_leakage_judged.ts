@@ -32,7 +32,10 @@ export interface CalibratedThreshold {
   impostors: number;
   /** Impostor scores at or above the threshold. */
   falseMatches: number;
-  /** Whether N ≥ 1 / `fmr`, so that at least one false match is allowed at that rate. */
+  /**
+   * Whether N × `fmr` ≥ 3: at least 3 expected false matches at that rate, the rule the kit's
+   * operating points use (below it the calibrated threshold rests on one or two scores).
+   */
   supported: boolean;
 }
 
@@ -102,7 +105,7 @@ export function calibrateThreshold(
     achievedFmr: falseMatches / n,
     impostors: n,
     falseMatches,
-    supported: n * fmr >= 1,
+    supported: n * fmr >= 3,
   };
 }
 

@@ -170,8 +170,10 @@ export async function leakageThreshold(
   if (!calibration.supported) {
     reporter.warn(
       `leakage, judged: ${file} holds ${calibration.impostors} impostor scores, fewer than the ${
-        Math.ceil(1 / fmr)
-      } that FMR ${rateText(fmr)} needs; the threshold lies above every score`,
+        Math.ceil(3 / fmr)
+      } that FMR ${rateText(fmr)} needs (3 expected false matches); the threshold rests on the ${
+        calibration.falseMatches + 1
+      } highest`,
     );
   }
   const source = `threshold ${calibration.threshold.toFixed(4)} at FMR ${rateText(fmr)} on ${

@@ -42,10 +42,13 @@ Deno.test("calibrateThreshold(impostor, fmr) is the lowest threshold reached by 
         // Nothing lies strictly between the (k+1)-th largest score and the threshold.
         assert.ok(imp.every((x) => !(x > want && x < c.threshold)));
       } else assert.equal(c.threshold, want);
-      assert.equal(c.supported, n * fmr >= 1);
+      assert.equal(c.supported, n * fmr >= 3);
     }
   }
   assert.equal(calibrateThreshold(Float64Array.of(0.1, 0.2), 1e-3).supported, false);
+  const two = Float64Array.from({ length: 2999 }, (_, i) => i);
+  assert.equal(calibrateThreshold(two, 1e-3).supported, false, "2.999 expected false matches");
+  assert.equal(calibrateThreshold([...two, 3000], 1e-3).supported, true, "3 expected");
   assert.throws(() => calibrateThreshold([], 1e-3), /count is 0/);
   assert.throws(() => calibrateThreshold([0.1, NaN], 1e-3), /score 1 is NaN/);
   assert.throws(() => calibrateThreshold([0.1], 0), /FMR must be in \(0, 1\]/);

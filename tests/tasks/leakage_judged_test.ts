@@ -185,6 +185,18 @@ Deno.test("runLeakage without a threshold or CASIA's non-mated scores writes no 
   const figure = `${metricsLayout(outDir).leakageJudgedFigure("Synth", 100)}.svg`;
   assert.ok(given.files.includes(figure));
   assert.match(await Deno.readTextFile(figure), /Synth \(n=36\)/);
+  // Too few impostor scores for the FMR: calibrated all the same, with a warning that says so.
+  const few = join(outDir, "few.txt");
+  await Deno.writeTextFile(few, scoresText(f.impostor.slice(0, 100)));
+  const warned = memoryReporter();
+  const t = await leakageThreshold({ impostorScores: few }, { reporter: warned });
+  assert.ok(t !== undefined && t.calibration?.supported === false);
+  assert.ok(
+    [...warned.warnings().keys()].some((w) =>
+      w.includes("fewer than the 3000 that FMR 1e-3 needs")
+    ),
+    [...warned.warnings().keys()].join("\n"),
+  );
   const missing = join(outDir, "nope.txt");
   await assert.rejects(
     () => leakageThreshold({ impostorScores: missing }, { reporter }),
