@@ -450,6 +450,16 @@ export async function openEmbeddingWriter(
   const warn = (message: string) => reporter.warn(message);
   for (const path of paths) {
     const files = formatFiles(path);
+    // An output that is a device, FIFO or folder would be read forever (or fail late) on resume.
+    for (const file of files) {
+      const info = await Deno.stat(file).catch(() => undefined);
+      if (info && !info.isFile) {
+        throw new TypeError(
+          `Cannot write embeddings to ${file}: it is not a regular file (a folder, device or FIFO); ` +
+            "name a file with --out",
+        );
+      }
+    }
     for (const stale of await removeStaleTemps(path, [...files, manifestPathOf(path)])) {
       warn(`removed ${stale}, left by an interrupted run`);
     }

@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals, rejects as assertRejects } from "node:assert/strict";
+import { join } from "node:path";
 import { memoryReporter } from "../../lib/cli/mod.ts";
 import type { ImageKey } from "../../lib/data/_dataset.ts";
 import { readJsonLines } from "../../lib/embeddings/_jsonl.ts";
@@ -125,4 +126,26 @@ Deno.test("openEmbeddingWriter(out) refuses damaged labels, naming the file and 
   await Deno.remove(lpath);
   await assertRejects(open(), /its partner .*E\.labels\.tsv is missing/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test({
+  name:
+    "openEmbeddingWriter(out) refuses an output that is a character device instead of reading it forever",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const out = join(dir, "E.jsonl");
+      await Deno.symlink("/dev/zero", out);
+      await assertRejects(
+        openEmbeddingWriter(out),
+        (e: Error) =>
+          e instanceof TypeError &&
+          e.message === `Cannot write embeddings to ${out}: it is not a regular file (a folder, ` +
+              "device or FIFO); name a file with --out",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
