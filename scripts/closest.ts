@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     reporter,
     shard: shardFlag(values),
   });
-  console.error(`search kernel: ${pairs.kernel}; best pair ${pairs.scores[0] ?? "none"}`);
+  console.error(`best pair ${pairs.scores[0] ?? "none"} (ran on ${pairs.kernel})`);
   console.log(file);
 }
 

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     shard: shardFlag(values),
     judge: leakageThresholdFlags(values),
   });
-  console.error(`search kernel: ${best.kernel}`);
+  console.error(`searched on ${best.kernel}`);
   for (const f of files) console.log(f);
 }
 

@@ -446,7 +446,7 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResult> {
   const rate = summary.seconds > 0 ? summary.embedded / summary.seconds : 0;
   reporter.info(
     `${summary.interrupted ? "interrupted" : "done"}: ${summary.embedded} embedded this run, ` +
-      `${summary.resumed} already present, ${summary.failures.length} skipped as unreadable ` +
+      `${summary.resumed} already present, ${summary.failures.length} skipped (unreadable, or a non-finite embedding) ` +
       `(${formatDuration(summary.seconds)}, ${rate.toFixed(1)} img/s) -> ${
         writer.paths.join(", ")
       }`,

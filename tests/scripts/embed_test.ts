@@ -62,7 +62,7 @@ Deno.test("deno task embed skips and reports bad images, writes both formats, an
   ok(first.stderr.includes("zz_empty_identity: identity folder holds no .png/.jpg/.jpeg image"));
   ok(
     first.stderr.includes(
-      `${images} embedded this run, 0 already present, 3 skipped as unreadable`,
+      `${images} embedded this run, 0 already present, 3 skipped (unreadable, or a non-finite embedding)`,
     ),
     first.stderr,
   );
