@@ -16,6 +16,7 @@ import {
   NON_MATED_SUFFIX,
   pairScoreFiles,
 } from "../formats/_layout.ts";
+import { listFileNames } from "../formats/_list_files.ts";
 
 /** A folder of results: a `Metrics/` tree of the kit or a published `Data/` folder. */
 export interface ResultRoot {
@@ -91,20 +92,6 @@ export interface BuildCatalogOptions {
   casia?: string;
 }
 
-async function filesIn(dir: string, pattern: RegExp): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && pattern.test(e.name)) names.push(e.name);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
-      throw error;
-    }
-  }
-  return names.sort();
-}
-
 async function ciTables(dir: string): Promise<CiTable | undefined> {
   try {
     await Deno.stat(dir);
@@ -178,7 +165,9 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<Catalo
       return d;
     };
     const scoreDir = layout.dir("scores");
-    const { pairs, unpaired } = pairScoreFiles(await filesIn(scoreDir, /_similarities\.txt$/));
+    const { pairs, unpaired } = pairScoreFiles(
+      await listFileNames(scoreDir, /_similarities\.txt$/),
+    );
     for (const p of pairs) {
       const d = entry(p.dataset);
       d.mated = join(scoreDir, p.mated);
@@ -190,11 +179,11 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<Catalo
       } else entry(u.dataset).mated = join(scoreDir, u.file);
     }
     const bestDir = layout.dir("bestMatches");
-    for (const f of await filesIn(bestDir, BEST_MATCH_CSV_PATTERN)) {
+    for (const f of await listFileNames(bestDir, BEST_MATCH_CSV_PATTERN)) {
       entry(datasetNameOf(f)).bestMatches.push(join(bestDir, f));
     }
     const closestDir = layout.dir("closest");
-    for (const f of await filesIn(closestDir, CLOSEST_JSON_PATTERN)) {
+    for (const f of await listFileNames(closestDir, CLOSEST_JSON_PATTERN)) {
       entry(datasetNameOf(f)).closest.push(join(closestDir, f));
     }
     const ci = await ciTables(layout.dir("ci"));

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { BEST_MATCH_CSV_PATTERN, CLOSEST_JSON_PATTERN, metricsLayout } from "./_layout.ts";
+import { listFilePaths } from "./_list_files.ts";
 
 /** The files of a published `Data/` folder, each list sorted by file name. */
 export interface PublishedData {
@@ -19,19 +20,6 @@ export interface PublishedData {
   ciDir: string | undefined;
   /** `SimilarityScores/*.txt`. */
   similarityScores: string[];
-}
-
-async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && pattern.test(entry.name)) names.push(entry.name);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return names.sort().map((name) => join(dir, name));
 }
 
 /**
@@ -63,10 +51,10 @@ export async function listPublishedData(dir: string): Promise<PublishedData> {
   }
   return {
     dir,
-    bestMatches: await listFiles(tree.dir("bestMatches"), BEST_MATCH_CSV_PATTERN),
-    closest: await listFiles(tree.dir("closest"), CLOSEST_JSON_PATTERN),
+    bestMatches: await listFilePaths(tree.dir("bestMatches"), BEST_MATCH_CSV_PATTERN),
+    closest: await listFilePaths(tree.dir("closest"), CLOSEST_JSON_PATTERN),
     ciDir,
-    similarityScores: await listFiles(tree.dir("scores"), /\.txt$/),
+    similarityScores: await listFilePaths(tree.dir("scores"), /\.txt$/),
   };
 }
 

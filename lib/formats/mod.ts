@@ -35,6 +35,7 @@ export * from "./_diversity_csv.ts";
 export * from "./_identities_csv.ts";
 export * from "./_latex_table.ts";
 export * from "./_layout.ts";
+export * from "./_list_files.ts";
 export * from "./_manifest.ts";
 export * from "./_markdown_table.ts";
 export * from "./_metrics_table.ts";

@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { readClosest } from "../formats/_closest_json.ts";
-import { closestPathsName, MANIFEST_SUFFIX, metricsLayout } from "../formats/_layout.ts";
+import { closestPathsName, metricsLayout } from "../formats/_layout.ts";
+import { listFilePaths } from "../formats/_list_files.ts";
 import { closestPathsCsv } from "../formats/_closest_paths_csv.ts";
 
 /** Options of {@linkcode runPaths}. */
@@ -54,14 +55,7 @@ export async function runPaths(options: RunPathsOptions = {}): Promise<PathsResu
   const jsonFiles: string[] = [];
   for (const input of inputs) {
     if ((await Deno.stat(input)).isDirectory) {
-      const found: string[] = [];
-      for await (const e of Deno.readDir(input)) {
-        // Run manifests (`<output>.manifest.json`) sit beside the closest JSONs.
-        if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(MANIFEST_SUFFIX)) {
-          found.push(join(input, e.name));
-        }
-      }
-      jsonFiles.push(...found.sort());
+      jsonFiles.push(...await listFilePaths(input, /\.json$/));
     } else jsonFiles.push(input);
   }
   await Deno.mkdir(outDir, { recursive: true });

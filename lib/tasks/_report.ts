@@ -40,6 +40,7 @@ import {
   metricsLayout,
   pairScoreFiles,
 } from "../formats/_layout.ts";
+import { listFilePaths } from "../formats/_list_files.ts";
 import { type MetricsTable, readMetricsTable } from "../formats/_metrics_table.ts";
 import { type BestMatchSummary, summarizeBestMatches } from "../metrics/_best_match_summary.ts";
 import { encodeBase64 } from "../notebook/_base64.ts";
@@ -180,20 +181,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && pattern.test(e.name) && !e.name.endsWith(MANIFEST_SUFFIX)) {
-        names.push(e.name);
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return names.sort().map((n) => join(dir, n));
 }
 
 /**
@@ -360,13 +347,13 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
   if (await exists(layout.dir("ci"))) {
     try {
       ci = await readCiTables(layout.dir("ci"));
-      for (const f of await listFiles(layout.dir("ci"), /\.csv$/)) read(f);
+      for (const f of await listFilePaths(layout.dir("ci"), /\.csv$/)) read(f);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   }
   const bestMatches = new Map<string, { summary: BestMatchSummary; file: string }>();
-  for (const path of await listFiles(layout.dir("bestMatches"), BEST_MATCH_CSV_PATTERN)) {
+  for (const path of await listFilePaths(layout.dir("bestMatches"), BEST_MATCH_CSV_PATTERN)) {
     const m = await readBestMatches(path);
     bestMatches.set(m.name, {
       summary: summarizeBestMatches(m.similarity, { thresholds: [0.3, 0.4, 0.5] }),
@@ -375,13 +362,15 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
     read(path);
   }
   const closest = new Map<string, ClosestPairs & { file: string }>();
-  for (const path of await listFiles(layout.dir("closest"), CLOSEST_JSON_PATTERN)) {
+  for (const path of await listFilePaths(layout.dir("closest"), CLOSEST_JSON_PATTERN)) {
     const c = await readClosest(path);
     closest.set(c.name, { ...c, file: path });
     read(path);
   }
   const scored = pairScoreFiles(
-    (await listFiles(layout.dir("scores"), /\.txt$/)).map((p) => p.slice(dirname(p).length + 1)),
+    (await listFilePaths(layout.dir("scores"), /\.txt$/)).map((p) =>
+      p.slice(dirname(p).length + 1)
+    ),
   ).pairs.map((p) => p.dataset);
 
   const files = await walk(metrics, out);
@@ -776,7 +765,7 @@ async function loadImages(path: string, keys: Set<string>, reporter: Reporter): 
 /** The folders and archives of `<metrics>/Dataset` (the demo's), else of the project's `Dataset`. */
 async function defaultDatasets(metrics: string): Promise<string[]> {
   for (const dir of [join(metrics, DATASET_DIR), DATASET_DIR]) {
-    const found = [...await listDirs(dir), ...await listFiles(dir, ARCHIVE_PATTERN)];
+    const found = [...await listDirs(dir), ...await listFilePaths(dir, ARCHIVE_PATTERN)];
     if (found.length > 0) return found;
   }
   return [];

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { readEmbeddings } from "../embeddings/_read.ts";
 import {
   datasetNameOf,
-  MANIFEST_SUFFIX,
   MATED_SUFFIX,
   metricsLayout,
   NON_MATED_SUFFIX,
   pairScoreFiles,
 } from "../formats/_layout.ts";
+import { listFileNames } from "../formats/_list_files.ts";
 import { readScoreFile } from "../formats/_score_file.ts";
 import { similarityScores } from "../similarity/_similarity_scores.ts";
 
@@ -35,18 +35,6 @@ export interface LoadScoreSetsOptions {
   comparisons?: number;
   /** Seed when sampling from embeddings. @default 42 */
   seed?: number;
-}
-
-async function filesIn(dir: string, pattern: RegExp): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && pattern.test(e.name)) names.push(e.name);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return names.sort();
 }
 
 /**
@@ -80,7 +68,7 @@ export async function loadScoreSets(
   const sets = new Map<string, ScoreSet>();
   const layout = metricsLayout(dir);
   const scoreDir = layout.dir("scores");
-  const { pairs, unpaired } = pairScoreFiles(await filesIn(scoreDir, /\.txt$/));
+  const { pairs, unpaired } = pairScoreFiles(await listFileNames(scoreDir, /\.txt$/));
   for (const { dataset, mated, nonMated } of pairs) {
     const matedPath = join(scoreDir, mated);
     sets.set(dataset, {
@@ -100,8 +88,7 @@ export async function loadScoreSets(
     });
   }
   const embeddingDir = layout.dir("embeddings");
-  for (const name of await filesIn(embeddingDir, /\.(jsonl|json|npy)$/i)) {
-    if (name.endsWith(MANIFEST_SUFFIX)) continue; // a run manifest beside the embeddings
+  for (const name of await listFileNames(embeddingDir, /\.(jsonl|json|npy)$/i)) {
     const dataset = datasetNameOf(name);
     if (sets.has(dataset)) continue;
     const path = join(embeddingDir, name);
