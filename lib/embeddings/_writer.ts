@@ -8,6 +8,7 @@
  */
 import { consoleReporter, osErrorAt, type Reporter } from "../cli/mod.ts";
 import type { ImageKey } from "../data/_dataset.ts";
+import { pathExists } from "../formats/_list_files.ts";
 import { removeStaleTemps, writeFileAtomic } from "../formats/_atomic.ts";
 import { manifestPathOf } from "../formats/_layout.ts";
 import { embeddingLine } from "./_jsonl.ts";
@@ -73,16 +74,6 @@ export function formatPath(out: string, format: EmbeddingFormat): string {
   const base = out.replace(/\.(jsonl|json|npy)$/i, "");
   if (format === "npy") return `${base}.npy`;
   return /\.json$/i.test(out) ? out : `${base}.jsonl`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 interface FormatWriter {
@@ -235,7 +226,7 @@ async function openJsonl(
   warn: (message: string) => void,
 ): Promise<FormatWriter> {
   let keys: ImageKey[] = [];
-  if (await exists(path)) {
+  if (await pathExists(path)) {
     const found = await jsonlKeys(path, dim);
     if (found.completeBytes < found.totalBytes) {
       // Only the unterminated tail can be a write cut by a kill; it is dropped.
@@ -319,8 +310,8 @@ async function openNpyWriter(
   const lpath = labelsPath(path);
   let keys: ImageKey[] = [];
   let rows = 0;
-  const hasData = await exists(path);
-  const hasLabels = await exists(lpath);
+  const hasData = await pathExists(path);
+  const hasLabels = await pathExists(lpath);
   if (hasData !== hasLabels) {
     const [there, missing] = hasData ? [path, lpath] : [lpath, path];
     throw new Deno.errors.NotFound(

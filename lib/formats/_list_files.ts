@@ -61,3 +61,26 @@ export async function listFileNames(dir: string, pattern: RegExp): Promise<strin
 export async function listFilePaths(dir: string, pattern: RegExp): Promise<string[]> {
   return (await listFileNames(dir, pattern)).map((name) => join(dir, name));
 }
+
+/**
+ * Whether a path exists (a file, folder or anything else).
+ *
+ * @param path The path.
+ * @returns False when it is not there.
+ * @throws {Deno.errors.PermissionDenied} And other errors than a missing path.
+ *
+ * @example
+ * ```ts
+ * import { pathExists } from "./_list_files.ts";
+ * if (await pathExists("no/such/file") || !(await pathExists("."))) throw new Error();
+ * ```
+ */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { pathExists } from "../formats/_list_files.ts";
 import { dirname } from "node:path";
 import { consoleReporter, type Reporter } from "../cli/_reporter.ts";
 import { openDataset } from "../data/_open.ts";
@@ -156,16 +157,6 @@ function rerun(task: string, shard: ShardSpec): string {
   return `deno task ${task} with the same flags and --shard ${shardText(shard)}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /** The fields of a shard's manifest that must equal shard 0's, by name. */
 function comparable(m: RunManifest): Map<string, unknown> {
   const fields = new Map<string, unknown>([
@@ -196,7 +187,7 @@ async function checkShards(task: MergeTask, parts: Part[], count: number): Promi
     for (const [p, part] of parts.entries()) {
       const { file, companions } = part.shard(shard);
       for (const path of [file, ...companions]) {
-        if (!await exists(path)) {
+        if (!await pathExists(path)) {
           throw new Deno.errors.NotFound(
             `Cannot merge ${task}: ${name} is missing: ${path} does not exist; run ${
               rerun(task, shard)

@@ -40,7 +40,7 @@ import {
   metricsLayout,
   pairScoreFiles,
 } from "../formats/_layout.ts";
-import { listFilePaths } from "../formats/_list_files.ts";
+import { listFilePaths, pathExists } from "../formats/_list_files.ts";
 import { type MetricsTable, readMetricsTable } from "../formats/_metrics_table.ts";
 import { type BestMatchSummary, summarizeBestMatches } from "../metrics/_best_match_summary.ts";
 import { encodeBase64 } from "../notebook/_base64.ts";
@@ -172,15 +172,6 @@ interface Found {
   /** The dataset it belongs to, or undefined. */
   dataset?: string | undefined;
   topic: Topic;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -328,7 +319,7 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
       `Cannot show closest pairs: pairs must be an integer >= 0: current value is ${pairs}`,
     );
   }
-  if (!(await exists(metrics))) {
+  if (!(await pathExists(metrics))) {
     throw new Deno.errors.NotFound(
       `Cannot report on ${metrics}: no such folder (run deno task demo, or name a results folder with --metrics)`,
     );
@@ -339,12 +330,12 @@ export async function runReport(options: RunReportOptions = {}): Promise<ReportR
   const read = (path: string) => inputs.push(path);
 
   let table: MetricsTable | undefined;
-  if (await exists(layout.metricsTable())) {
+  if (await pathExists(layout.metricsTable())) {
     table = await readMetricsTable(layout.metricsTable());
     read(layout.metricsTable());
   }
   let ci: CiTable | undefined;
-  if (await exists(layout.dir("ci"))) {
+  if (await pathExists(layout.dir("ci"))) {
     try {
       ci = await readCiTables(layout.dir("ci"));
       for (const f of await listFilePaths(layout.dir("ci"), /\.csv$/)) read(f);
