@@ -165,7 +165,22 @@ export function npyConversion(info: NpyInfo): string | undefined {
   return parts.length === 0 ? undefined : parts.join("; ");
 }
 
-function float16(bits: number): number {
+/**
+ * IEEE 754 binary16 bits to the number they hold (exact): `.npy` float16 files and `.pth` float16
+ * tensors are read through it.
+ *
+ * @param bits The 16 bits, as an unsigned integer.
+ * @returns The value (±Infinity and NaN included).
+ *
+ * @example
+ * ```ts
+ * import { halfToFloat } from "./_npy.ts";
+ * if (halfToFloat(0x3c00) !== 1 || halfToFloat(0xc000) !== -2 || halfToFloat(0x0001) !== 2 ** -24) {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;
@@ -247,7 +262,7 @@ export function npyValuesToFloat32(
         ? view.getFloat64(at, little)
         : itemSize === 4
         ? view.getFloat32(at, little)
-        : float16(view.getUint16(at, little));
+        : halfToFloat(view.getUint16(at, little));
       // Fortran order: value k is row k % rows, column floor(k / rows).
       const index = fortranOrder ? (k % rows) * dim + Math.floor(k / rows) : k;
       out[index] = value;

@@ -11,6 +11,7 @@ import { consoleReporter, type Reporter } from "../cli/mod.ts";
 import { PickleGlobal, PickleObject, unpickle } from "./_pickle.ts";
 import type { DType, StateDict, StateTensor } from "./_state_dict.ts";
 import { ZipReader } from "../data/_zip.ts";
+import { halfToFloat } from "../embeddings/_npy.ts";
 
 /** Options of {@linkcode readStateDict} and {@linkcode loadStateDict}. */
 export interface ReadStateDictOptions {
@@ -557,16 +558,6 @@ function reader(dtype: DType, view: DataView, le: boolean): (at: number) => numb
     default:
       return (at) => view.getUint8(at);
   }
-}
-
-/** IEEE 754 binary16 bits to a number (exact). */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 let littleEndianHost: boolean | undefined;
