@@ -18,7 +18,12 @@ import type { EmbeddingBlocks } from "../embeddings/_npy_blocks.ts";
 import { normalizeRows } from "../embeddings/_normalize.ts";
 import { createJsScoreTopK, type ScoreTopKKernel, type ScoreTopKShape } from "./_gemm.ts";
 import type { Int8TopKKernel } from "./_int8_matmul.ts";
-import { Int8BestMatchScan, Int8TopKScan, type PrefilterStats } from "./_int8_search.ts";
+import {
+  Int8BestMatchScan,
+  type Int8Block,
+  Int8TopKScan,
+  type PrefilterStats,
+} from "./_int8_search.ts";
 import { createOrtScoreTopK } from "./_ort_matmul.ts";
 import { TopKHeap, type TopKPairs } from "./_topk.ts";
 
@@ -371,15 +376,7 @@ async function bestOfRows(
       prefilterKOf(options),
       { gallery: bestGallery, scores: bestScores },
     );
-    await scanBlocks(queries, gallery, rows, options, progress, (block) =>
-      scan.visit({
-        queries: block.queries,
-        gallery: block.gallery,
-        rows: block.shape.rows,
-        cols: block.shape.cols,
-        queryStart: block.queryStart,
-        galleryStart: block.galleryStart,
-      }));
+    await scanBlocks(queries, gallery, rows, options, progress, int8Visit(scan));
     stats.add(scan.stats);
     return { gallery: bestGallery, scores: bestScores };
   }
@@ -427,15 +424,7 @@ async function topKOfRows(
       rows,
       rows.length >= queryBlock,
     );
-    await scanBlocks(queries, gallery, rows, options, progress, (block) =>
-      scan.visit({
-        queries: block.queries,
-        gallery: block.gallery,
-        rows: block.shape.rows,
-        cols: block.shape.cols,
-        queryStart: block.queryStart,
-        galleryStart: block.galleryStart,
-      }));
+    await scanBlocks(queries, gallery, rows, options, progress, int8Visit(scan));
     stats.add(scan.stats);
     return heap;
   }
@@ -601,6 +590,21 @@ function checkBlocks(options: SearchOptions): void {
       throw new RangeError(`Cannot search with ${name}: current value is ${value}`);
     }
   }
+}
+
+/** A visitor of {@linkcode scanBlocks} that hands each block to an int8 scan. */
+function int8Visit(
+  scan: { visit(block: Int8Block): Promise<void> },
+): (block: Block) => Promise<void> {
+  return (block) =>
+    scan.visit({
+      queries: block.queries,
+      gallery: block.gallery,
+      rows: block.shape.rows,
+      cols: block.shape.cols,
+      queryStart: block.queryStart,
+      galleryStart: block.galleryStart,
+    });
 }
 
 /**
