@@ -226,7 +226,13 @@ export function nativeBinaryFolder(): string | null {
   }
 }
 
-function reluModel(): Uint8Array {
+/**
+ * A one-node ONNX model (`y = Relu(x)`, two floats): what the CUDA probe, and the GPU check's
+ * probe of other execution providers, create a session on.
+ *
+ * @returns The `.onnx` bytes.
+ */
+export function reluProbeModel(): Uint8Array {
   return encodeOnnxModel({
     opsetVersion: 13,
     graph: {
@@ -278,7 +284,7 @@ export function probeCuda(): Promise<CudaStatus> {
       };
     }
     try {
-      const session = await ort.InferenceSession.create(reluModel(), {
+      const session = await ort.InferenceSession.create(reluProbeModel(), {
         executionProviders: ["cuda"],
       });
       await session.release();

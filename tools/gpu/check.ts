@@ -32,6 +32,7 @@ import {
   OnnxDataType,
   probeCuda,
   probeWebGpuAdapter,
+  reluProbeModel,
 } from "../../lib/model/mod.ts";
 
 const FLAGS = {
@@ -167,7 +168,7 @@ async function webGpuAdapters(): Promise<AdapterReport> {
 }
 
 function nodeWebGpuProbe(): Promise<string> {
-  return ortNode.InferenceSession.create(reluModel(), {
+  return ortNode.InferenceSession.create(reluProbeModel(), {
     executionProviders: ["webgpu"],
   }).then(
     async (s) => {
@@ -176,19 +177,6 @@ function nodeWebGpuProbe(): Promise<string> {
     },
     (e) => `fails: ${message(e)}`,
   );
-}
-
-function reluModel(): Uint8Array {
-  return encodeOnnxModel({
-    opsetVersion: 13,
-    graph: {
-      name: "relu",
-      nodes: [{ opType: "Relu", inputs: ["x"], outputs: ["y"] }],
-      initializers: [],
-      inputs: [{ name: "x", elemType: OnnxDataType.FLOAT, shape: [2] }],
-      outputs: [{ name: "y", elemType: OnnxDataType.FLOAT, shape: [2] }],
-    },
-  });
 }
 
 /** `TopK(Gemm(queries, galleryᵀ), 1)`, the search's block. */
