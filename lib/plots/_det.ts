@@ -113,13 +113,8 @@ export function curveSeries(
   return { dataset, fmr: curve.fmr, fnmr: curve.fnmr, ...counts };
 }
 
-/**
- * A count with thousands separators.
- *
- * @param n The count.
- * @returns E.g. `10,000`.
- */
-export function formatCount(n: number): string {
+/** A count with thousands separators, e.g. `10,000` (lib/cli's formatCount is the SI form). */
+function thousands(n: number): string {
   return n.toLocaleString("en-US");
 }
 
@@ -147,7 +142,7 @@ export function legendLines(s: CurveSeries): string[] {
     : s.dataset;
   return [
     head,
-    `n = ${formatCount(s.genuineCount)} mated, ${formatCount(s.impostorCount)} non-mated`,
+    `n = ${thousands(s.genuineCount)} mated, ${thousands(s.impostorCount)} non-mated`,
   ];
 }
 
@@ -162,8 +157,8 @@ export function legendLines(s: CurveSeries): string[] {
 export function curveTitle(kind: string, series: readonly CurveSeries[]): string {
   if (series.length === 1) {
     const s = series[0]!;
-    return `${s.dataset}: ${kind} (n = ${formatCount(s.genuineCount)} mated, ${
-      formatCount(s.impostorCount)
+    return `${s.dataset}: ${kind} (n = ${thousands(s.genuineCount)} mated, ${
+      thousands(s.impostorCount)
     } non-mated)`;
   }
   return `${kind}s of ${series.length} datasets`;
