@@ -12,9 +12,9 @@ import {
   checkTable,
   columnTitle,
   formatEstimate,
-  parseEstimate,
-  type ReportColumn,
+  type ParsedReportTable,
   type ReportTable,
+  reportTableFromCells,
 } from "./_report_table.ts";
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -133,7 +133,7 @@ function splitLatexRow(line: string): string[] {
 export function parseLatexTable(
   text: string,
   options: { source?: string; missing?: string } = {},
-): { rowHeader: string; rows: string[]; columns: ReportColumn[] } {
+): ParsedReportTable {
   const { source = "<latex table>", missing = "n/a" } = options;
   const lines = text.split(/\r?\n/);
   const top = lines.findIndex((l) => l.trim() === "\\toprule");
@@ -146,27 +146,5 @@ export function parseLatexTable(
   }
   const header = splitLatexRow(lines[top + 1]!);
   const body = lines.slice(mid + 1, bottom).map(splitLatexRow);
-  const columns = header.slice(1).map((name): ReportColumn => ({
-    name,
-    unit: "number",
-    value: new Float64Array(body.length),
-    lower: new Float64Array(body.length),
-    upper: new Float64Array(body.length),
-  }));
-  body.forEach((cells, r) => {
-    const line = mid + 2 + r;
-    if (cells.length !== header.length) {
-      throw new SyntaxError(
-        `Cannot read ${source} line ${line}: ${cells.length} cells, the header has ${header.length}`,
-      );
-    }
-    columns.forEach((c, k) => {
-      try {
-        [c.value[r], c.lower[r], c.upper[r]] = parseEstimate(cells[k + 1]!, missing);
-      } catch (error) {
-        throw new SyntaxError(`Cannot read ${source} line ${line}: ${(error as Error).message}`);
-      }
-    });
-  });
-  return { rowHeader: header[0]!, rows: body.map((cells) => cells[0]!), columns };
+  return reportTableFromCells(header, body, body.map((_, r) => mid + 2 + r), { source, missing });
 }

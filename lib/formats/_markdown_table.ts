@@ -10,9 +10,9 @@ import {
   checkTable,
   columnTitle,
   formatEstimate,
-  parseEstimate,
-  type ReportColumn,
+  type ParsedReportTable,
   type ReportTable,
+  reportTableFromCells,
 } from "./_report_table.ts";
 
 /** A cell's text with the characters that would end it escaped (`|` and line breaks). */
@@ -93,7 +93,7 @@ export function markdownTable(table: ReportTable): string {
 export function parseMarkdownTable(
   text: string,
   options: { source?: string; missing?: string } = {},
-): { rowHeader: string; rows: string[]; columns: ReportColumn[] } {
+): ParsedReportTable {
   const { source = "<markdown table>", missing = "n/a" } = options;
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((l, i) =>
@@ -115,23 +115,5 @@ export function parseMarkdownTable(
     body.push(cells);
     lineOf.push(i + 1);
   }
-  const columns = header.slice(1).map((name): ReportColumn => ({
-    name,
-    unit: "number",
-    value: new Float64Array(body.length),
-    lower: new Float64Array(body.length),
-    upper: new Float64Array(body.length),
-  }));
-  body.forEach((cells, r) => {
-    columns.forEach((c, k) => {
-      try {
-        [c.value[r], c.lower[r], c.upper[r]] = parseEstimate(cells[k + 1]!, missing);
-      } catch (error) {
-        throw new SyntaxError(
-          `Cannot read ${source} line ${lineOf[r]}: ${(error as Error).message}`,
-        );
-      }
-    });
-  });
-  return { rowHeader: header[0]!, rows: body.map((cells) => cells[0]!), columns };
+  return reportTableFromCells(header, body, lineOf, { source, missing });
 }

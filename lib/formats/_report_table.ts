@@ -442,3 +442,67 @@ export function checkTable(table: ReportTable): void {
     }
   }
 }
+
+/** A report table read back from Markdown or LaTeX: row names and the estimate of each cell. */
+export interface ParsedReportTable {
+  /** Title of the first column (`Dataset`). */
+  rowHeader: string;
+  /** The first cell of each row. */
+  rows: string[];
+  /** One column per header title after the first, its cells parsed by {@linkcode parseEstimate}. */
+  columns: ReportColumn[];
+}
+
+/**
+ * The cells of a table read from text (Markdown or LaTeX), as a {@linkcode ParsedReportTable}: the
+ * one place where both readers check each row's cell count and parse the estimates.
+ *
+ * @param header The header row's cells.
+ * @param body Each row's cells.
+ * @param lineOf The 1-based line of each body row, for messages.
+ * @param options The file for messages, and the text of a missing value.
+ * @returns The table.
+ * @throws {SyntaxError} Naming file and line, on a row of another cell count or a cell that is not
+ *   an estimate.
+ *
+ * @example
+ * ```ts
+ * import { reportTableFromCells } from "./_report_table.ts";
+ * const t = reportTableFromCells(["Dataset", "EER"], [["A", "6.02 [5.91, 6.14]"]], [3], {
+ *   source: "t.md",
+ *   missing: "n/a",
+ * });
+ * if (t.rows[0] !== "A" || t.columns[0]?.upper[0] !== 6.14) throw new Error("unexpected");
+ * ```
+ */
+export function reportTableFromCells(
+  header: readonly string[],
+  body: readonly (readonly string[])[],
+  lineOf: readonly number[],
+  options: { source: string; missing: string },
+): ParsedReportTable {
+  const { source, missing } = options;
+  const columns = header.slice(1).map((name): ReportColumn => ({
+    name,
+    unit: "number",
+    value: new Float64Array(body.length),
+    lower: new Float64Array(body.length),
+    upper: new Float64Array(body.length),
+  }));
+  body.forEach((cells, r) => {
+    const line = lineOf[r];
+    if (cells.length !== header.length) {
+      throw new SyntaxError(
+        `Cannot read ${source} line ${line}: ${cells.length} cells, the header has ${header.length}`,
+      );
+    }
+    columns.forEach((c, k) => {
+      try {
+        [c.value[r], c.lower[r], c.upper[r]] = parseEstimate(cells[k + 1]!, missing);
+      } catch (error) {
+        throw new SyntaxError(`Cannot read ${source} line ${line}: ${(error as Error).message}`);
+      }
+    });
+  });
+  return { rowHeader: header[0]!, rows: body.map((cells) => cells[0]!), columns };
+}
